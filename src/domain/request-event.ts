@@ -1,0 +1,47 @@
+/**
+ * The one event model the gateway emits per request and every log parser produces per line.
+ * A token appears only as its keyed hash and a short preview.
+ */
+export type Decision =
+  | 'allowed'
+  | 'maintenance'
+  | 'switched-off'
+  | 'blocked'
+  | 'revoked'
+  | 'rate-limited'
+  | 'upstream-error'
+  | 'invalid';
+
+export interface RequestEvent {
+  /** Epoch milliseconds: the event's own time drives the detector's windows. */
+  time: number;
+  service: string;
+  source: string;
+  method: string;
+  path: string;
+  /** Route template or name, e.g. "/api/v1/events/{token}/photos". */
+  route: string | null;
+  host: string | null;
+  status: number;
+  durationMs: number | null;
+  bytes: number | null;
+  ip: string | null;
+  /** /24 for IPv4, /64 for IPv6. */
+  ipPrefix: string | null;
+  tokenHash: string | null;
+  tokenPreview: string | null;
+  subject: string | null;
+  tenant: string | null;
+  event: string | null;
+  userAgent: string | null;
+  decision: Decision;
+  /** The guard or rule that made the decision, e.g. "rate-limit:per-ip". */
+  rule: string | null;
+  /** A forwarded header arrived from a peer that is not a trusted proxy. */
+  spoofedForwardedFor: boolean;
+  /** Log message or error text, for log sources. */
+  message: string | null;
+  level: string | null;
+  /** Any further parsed fields, addressable by rules. */
+  fields: Record<string, string | number | boolean | null>;
+}

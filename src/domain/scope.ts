@@ -1,0 +1,40 @@
+/** What an incident touches. Tokens only ever appear as previews, never in full. */
+export interface IncidentScope {
+  tenants: string[];
+  events: string[];
+  ips: string[];
+  tokenPreviews: string[];
+}
+
+export const SCOPE_FIELDS = ['tenants', 'events', 'ips', 'tokenPreviews'] as const;
+export type ScopeField = (typeof SCOPE_FIELDS)[number];
+
+/** Per-field cap so a flood of distinct IPs cannot grow an incident record without limit. */
+export const SCOPE_FIELD_LIMIT = 500;
+
+export function emptyScope(): IncidentScope {
+  return { tenants: [], events: [], ips: [], tokenPreviews: [] };
+}
+
+/** Union of two scopes, keeping first-seen order and the per-field cap. Returns the added values. */
+export function mergeScope(
+  current: IncidentScope,
+  extra: Partial<IncidentScope>,
+): { scope: IncidentScope; added: Partial<IncidentScope> } {
+  const scope = emptyScope();
+  const added: Partial<IncidentScope> = {};
+  for (const field of SCOPE_FIELDS) {
+    const values = [...current[field]];
+    const seen = new Set(values);
+    const fresh: string[] = [];
+    for (const value of extra[field] ?? []) {
+      if (seen.has(value) || values.length >= SCOPE_FIELD_LIMIT) continue;
+      seen.add(value);
+      values.push(value);
+      fresh.push(value);
+    }
+    scope[field] = values;
+    if (fresh.length > 0) added[field] = fresh;
+  }
+  return { scope, added };
+}
