@@ -17,9 +17,12 @@ export function emptyScope(): IncidentScope {
 }
 
 /** Union of two scopes, keeping first-seen order and the per-field cap. Returns the added values. */
+/** Values to add to a scope; any field may be missing. */
+export type ScopeAddition = { [K in ScopeField]?: string[] | undefined };
+
 export function mergeScope(
   current: IncidentScope,
-  extra: Partial<IncidentScope>,
+  extra: ScopeAddition,
 ): { scope: IncidentScope; added: Partial<IncidentScope> } {
   const scope = emptyScope();
   const added: Partial<IncidentScope> = {};

@@ -1,0 +1,15 @@
+import type { DeskEvents, ServiceCatalog } from '../desk/index.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import type { Metrics } from '../shared/metrics.js';
+import type { Store } from '../store/ports.js';
+
+export interface ApiDeps {
+  store: Store;
+  clock: Clock;
+  services: ServiceCatalog;
+  logger: Logger;
+  metrics: Metrics;
+  events?: DeskEvents;
+  version: string;
+}

@@ -1,0 +1,58 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { authenticate, authorize } from '../access/authenticate.js';
+import type { ApiDeps } from './api-deps.js';
+import { registerRoute, type AnyRoute } from './define-route.js';
+import { installErrorHandler } from './error-handler.js';
+import { buildOpenApi } from './openapi.js';
+import { auditRoutes } from './routes/audit.js';
+import { incidentRoutes } from './routes/incidents.js';
+import { keyRoutes } from './routes/keys.js';
+import { serviceRoutes } from './routes/services.js';
+import { signalRoutes } from './routes/signals.js';
+import { systemRoutes } from './routes/system.js';
+
+/**
+ * Builds the HTTP API without listening, so tests start it on port 0 and `rampart up` decides where it lives.
+ * Authentication runs in onRequest, before the body is even parsed: an unauthenticated or under-privileged call
+ * is refused before it can touch anything.
+ */
+export function buildApi(deps: ApiDeps): FastifyInstance {
+  const app = Fastify({
+    // Our pino major may differ from the one fastify's types were written against; the shape is the same.
+    loggerInstance: deps.logger as unknown as FastifyBaseLogger,
+    bodyLimit: 1_048_576,
+    disableRequestLogging: true,
+  });
+  app.decorateRequest('apiKey', null);
+  installErrorHandler(app);
+
+  app.addHook('onRequest', async (request) => {
+    const role = request.routeOptions.config.role;
+    if (!role) return;
+    const key = await authenticate(deps.store, request.headers.authorization);
+    authorize(key, role);
+    request.apiKey = key;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const routeUrl = request.routeOptions.url ?? 'unmatched';
+    deps.metrics.apiRequests.inc({ method: request.method, route: routeUrl, status: String(reply.statusCode) });
+    deps.metrics.apiDuration.observe({ method: request.method, route: routeUrl }, reply.elapsedTime / 1000);
+    request.log.info(
+      { method: request.method, route: routeUrl, status: reply.statusCode, ms: Math.round(reply.elapsedTime), actor: request.apiKey?.name },
+      'api request',
+    );
+  });
+
+  let openapi: Record<string, unknown> | undefined;
+  const routes: AnyRoute[] = [
+    ...incidentRoutes(deps),
+    ...signalRoutes(deps),
+    ...serviceRoutes(deps),
+    ...keyRoutes(deps),
+    ...auditRoutes(deps),
+  ];
+  const all: AnyRoute[] = [...routes, ...systemRoutes(deps, () => (openapi ??= buildOpenApi(all, deps.version)))];
+  for (const spec of all) registerRoute(app, spec);
+  return app;
+}

@@ -1,0 +1,187 @@
+import { z } from 'zod';
+import {
+  acknowledge,
+  acknowledgeInput,
+  addFollowUp,
+  addFollowUpInput,
+  addNote,
+  addNoteInput,
+  changeSeverity,
+  changeSeverityInput,
+  closeIncident,
+  closeInput,
+  listIncidents,
+  markMitigated,
+  markMitigatedInput,
+  openIncident,
+  openIncidentInput,
+  readIncident,
+  resolveIncident,
+  resolveInput,
+  updateChecklistStep,
+  updateChecklistStepInput,
+  type DeskContext,
+} from '../../desk/index.js';
+import { INCIDENT_STATUSES } from '../../domain/incident-status.js';
+import type { ApiDeps } from '../api-deps.js';
+import { idParams, route, type AnyRoute } from '../define-route.js';
+
+const listQuery = z
+  .object({
+    service: z.string().max(100).optional(),
+    status: z.enum(INCIDENT_STATUSES).optional(),
+    open: z.enum(['true', 'false']).optional(),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+  })
+  .strict();
+
+export function incidentRoutes(deps: ApiDeps): AnyRoute[] {
+  const ctx = (actor: string): DeskContext => ({
+    store: deps.store,
+    clock: deps.clock,
+    services: deps.services,
+    actor,
+    ...(deps.events ? { events: deps.events } : {}),
+  });
+  const tag = 'incidents';
+  return [
+    route({
+      method: 'GET',
+      url: '/v1/incidents',
+      role: 'viewer',
+      tag,
+      summary: 'List incidents, newest first',
+      query: listQuery,
+      handler: async ({ query }) => ({
+        incidents: await listIncidents(deps.store, {
+          ...(query.service ? { service: query.service } : {}),
+          ...(query.status ? { status: [query.status] } : {}),
+          ...(query.open === 'true' ? { openOnly: true } : {}),
+          limit: query.limit ?? 100,
+        }),
+      }),
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/incidents',
+      role: 'responder',
+      tag,
+      summary: 'Open an incident',
+      body: openIncidentInput,
+      status: 201,
+      handler: ({ body, actor }) => openIncident({ ctx: ctx(actor), input: body }),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/incidents/:id',
+      role: 'viewer',
+      tag,
+      summary: 'An incident with its checklist, mitigations, post-mortem and timeline',
+      params: idParams,
+      handler: ({ params }) => readIncident(deps.store, params.id),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/incidents/:id/timeline',
+      role: 'viewer',
+      tag,
+      summary: 'The append-only timeline, oldest first',
+      params: idParams,
+      query: z
+        .object({ after: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() })
+        .strict(),
+      handler: async ({ params, query }) => {
+        const view = await readIncident(deps.store, params.id, { timelineLimit: 1 });
+        return {
+          timeline: await deps.store.timeline.list(view.incident.id, {
+            ...(query.after !== undefined ? { afterId: query.after } : {}),
+            limit: query.limit ?? 1000,
+          }),
+        };
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/incidents/:id/ack',
+      role: 'responder',
+      tag,
+      summary: 'Acknowledge; the caller becomes commander unless one is named',
+      params: idParams,
+      body: acknowledgeInput.omit({ id: true }),
+      handler: ({ params, body, actor }) => acknowledge({ ctx: ctx(actor), input: { ...body, id: params.id } }),
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/incidents/:id/notes',
+      role: 'responder',
+      tag,
+      summary: 'Add a note to the timeline',
+      params: idParams,
+      body: addNoteInput.omit({ id: true }),
+      status: 201,
+      handler: ({ params, body, actor }) => addNote({ ctx: ctx(actor), input: { ...body, id: params.id } }),
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/incidents/:id/severity',
+      role: 'responder',
+      tag,
+      summary: 'Change severity (a reason is required)',
+      params: idParams,
+      body: changeSeverityInput.omit({ id: true }),
+      handler: ({ params, body, actor }) => changeSeverity({ ctx: ctx(actor), input: { ...body, id: params.id } }),
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/incidents/:id/mitigated',
+      role: 'responder',
+      tag,
+      summary: 'Mark mitigated',
+      params: idParams,
+      body: markMitigatedInput.omit({ id: true }),
+      handler: ({ params, body, actor }) => markMitigated({ ctx: ctx(actor), input: { ...body, id: params.id } }),
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/incidents/:id/resolve',
+      role: 'responder',
+      tag,
+      summary: 'Resolve; opens the post-mortem with its due date',
+      params: idParams,
+      body: resolveInput.omit({ id: true }),
+      handler: ({ params, body, actor }) => resolveIncident({ ctx: ctx(actor), input: { ...body, id: params.id } }),
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/incidents/:id/close',
+      role: 'responder',
+      tag,
+      summary: 'Close a resolved incident',
+      params: idParams,
+      body: closeInput.omit({ id: true }),
+      handler: ({ params, body, actor }) => closeIncident({ ctx: ctx(actor), input: { ...body, id: params.id } }),
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/incidents/:id/checklist/:step',
+      role: 'responder',
+      tag,
+      summary: 'Set a checklist step done, skipped, failed or pending',
+      params: z.object({ id: z.string().min(1).max(40), step: z.string().min(1).max(100) }).strict(),
+      body: updateChecklistStepInput.omit({ id: true, step: true }),
+      handler: ({ params, body, actor }) =>
+        updateChecklistStep({ ctx: ctx(actor), input: { ...body, id: params.id, step: params.step } }),
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/incidents/:id/postmortem/follow-ups',
+      role: 'responder',
+      tag,
+      summary: 'Add a follow-up task to the post-mortem',
+      params: idParams,
+      body: addFollowUpInput.omit({ id: true }),
+      status: 201,
+      handler: ({ params, body, actor }) => addFollowUp({ ctx: ctx(actor), input: { ...body, id: params.id } }),
+    }),
+  ];
+}

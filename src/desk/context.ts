@@ -1,0 +1,19 @@
+import type { Actor } from '../domain/actor.js';
+import type { Clock } from '../shared/clock.js';
+import type { Store } from '../store/ports.js';
+import type { DeskEvents } from './desk-events.js';
+import type { ServiceCatalog } from './service-policy.js';
+
+/** Everything a desk action needs; the actor travels here so every write can name who made it. */
+export interface DeskContext {
+  store: Store;
+  clock: Clock;
+  services: ServiceCatalog;
+  actor: Actor;
+  events?: DeskEvents;
+}
+
+export interface ActionArgs<I> {
+  ctx: DeskContext;
+  input: I;
+}

@@ -1,0 +1,14 @@
+export type { ActionArgs, DeskContext } from './context.js';
+export { deskEventBus, type DeskEvent, type DeskEvents } from './desk-events.js';
+export { catalogOf, type ServiceCatalog, type ServicePolicy } from './service-policy.js';
+export { openIncident, openIncidentInput, type OpenIncidentInput } from './open-incident.js';
+export { acknowledge, acknowledgeInput } from './acknowledge.js';
+export { addNote, addNoteInput } from './add-note.js';
+export { changeSeverity, changeSeverityInput } from './change-severity.js';
+export { markMitigated, markMitigatedInput } from './mark-mitigated.js';
+export { resolveIncident, resolveInput } from './resolve.js';
+export { closeIncident, closeInput } from './close.js';
+export { updateChecklistStep, updateChecklistStepInput } from './update-checklist-step.js';
+export { addFollowUp, addFollowUpInput } from './add-follow-up.js';
+export { ingestSignal, signalInput, type IngestResult, type SignalInput } from './ingest-signal.js';
+export { readIncident, listIncidents, type IncidentView } from './read-incident.js';

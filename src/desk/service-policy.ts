@@ -1,0 +1,31 @@
+import type { ChecklistPhasePlan } from '../domain/checklist.js';
+import type { SeverityLevel } from '../domain/severity.js';
+
+/**
+ * What the desk needs to know about a protected service, distilled from its playbook. The desk depends on this
+ * small shape rather than on the playbook format, so the format can grow without touching the desk.
+ */
+export interface ServicePolicy {
+  name: string;
+  title: string;
+  scale: SeverityLevel[];
+  defaultSeverity: string;
+  checklist: ChecklistPhasePlan[];
+  postmortemDueMs: number;
+  postmortemSections: string[];
+  /** Incident type name → its default severity, when the playbook gives one. */
+  incidentTypes: Record<string, { title: string; severity: string | null }>;
+}
+
+export interface ServiceCatalog {
+  get(name: string): ServicePolicy | undefined;
+  list(): ServicePolicy[];
+}
+
+export function catalogOf(policies: readonly ServicePolicy[]): ServiceCatalog {
+  const byName = new Map(policies.map((p) => [p.name, p]));
+  return {
+    get: (name) => byName.get(name),
+    list: () => [...byName.values()],
+  };
+}
