@@ -1,0 +1,90 @@
+import type { Kysely, Selectable } from 'kysely';
+import { parseIncidentRef } from '../../domain/incident.js';
+import type { Mitigation } from '../../domain/mitigation.js';
+import type { MitigationFilter, MitigationRepo } from '../ports.js';
+import { fromJsonText, incidentRef, listLimit, requireIncidentSeq, toJsonText } from './json-text.js';
+import type { Database, MitigationsTable } from './schema.js';
+
+function toMitigation(row: Selectable<MitigationsTable>): Mitigation {
+  return {
+    id: row.id,
+    service: row.service,
+    kind: row.kind,
+    target: row.target,
+    reason: row.reason,
+    author: row.author,
+    incidentId: row.incident_seq === null ? null : incidentRef(row.incident_seq),
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    liftedAt: row.lifted_at,
+    liftedBy: row.lifted_by,
+    data: fromJsonText<Record<string, unknown>>(row.data),
+  };
+}
+
+export class KyselyMitigationRepo implements MitigationRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async create(m: Mitigation): Promise<Mitigation> {
+    const row = await this.db
+      .insertInto('mitigations')
+      .values({
+        id: m.id,
+        service: m.service,
+        kind: m.kind,
+        target: m.target,
+        reason: m.reason,
+        author: m.author,
+        incident_seq: m.incidentId === null ? null : requireIncidentSeq(m.incidentId),
+        created_at: m.createdAt,
+        expires_at: m.expiresAt,
+        lifted_at: m.liftedAt,
+        lifted_by: m.liftedBy,
+        data: toJsonText(m.data),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toMitigation(row);
+  }
+
+  async get(id: string): Promise<Mitigation | undefined> {
+    const row = await this.db.selectFrom('mitigations').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toMitigation(row);
+  }
+
+  /** Newest first. */
+  async list(filter: MitigationFilter = {}): Promise<Mitigation[]> {
+    let query = this.db.selectFrom('mitigations').selectAll();
+    if (filter.service !== undefined) query = query.where('service', '=', filter.service);
+    if (filter.incidentId !== undefined) {
+      const seq = parseIncidentRef(filter.incidentId);
+      if (seq === undefined) return [];
+      query = query.where('incident_seq', '=', seq);
+    }
+    const at = filter.inForceAt;
+    if (at !== undefined) {
+      // Same rule as isInForce() in the domain: not lifted, and no expiry or an expiry still ahead.
+      query = query
+        .where('lifted_at', 'is', null)
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', at)]));
+    }
+    const rows = await query
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(listLimit(filter.limit))
+      .execute();
+    return rows.map(toMitigation);
+  }
+
+  async lift(id: string, liftedAt: string, liftedBy: string): Promise<Mitigation | undefined> {
+    // Conditional like incident updates: of two responders lifting at once, one records the lift.
+    const row = await this.db
+      .updateTable('mitigations')
+      .set({ lifted_at: liftedAt, lifted_by: liftedBy })
+      .where('id', '=', id)
+      .where('lifted_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    return row && toMitigation(row);
+  }
+}

@@ -1,0 +1,112 @@
+import type { ColumnType, Generated } from 'kysely';
+import type { Role } from '../../domain/api-key.js';
+import type { ChecklistStatus } from '../../domain/checklist.js';
+import type { IncidentStatus } from '../../domain/incident-status.js';
+import type { MitigationKind } from '../../domain/mitigation.js';
+import type { PostmortemStatus } from '../../domain/postmortem.js';
+import type { TimelineKind } from '../../domain/timeline.js';
+
+/**
+ * The tables as Kysely sees them, identical on SQLite and PostgreSQL: times are ISO-8601 text and structured
+ * values (scope, data, details, sections, follow-ups) are JSON text, so both engines return the same rows.
+ * Child tables point at an incident by its integer `seq`; the public "INC-<seq>" id is derived on read.
+ */
+export interface Database {
+  incidents: IncidentsTable;
+  timeline: TimelineTable;
+  checklist: ChecklistTable;
+  mitigations: MitigationsTable;
+  postmortems: PostmortemsTable;
+  audit: AuditTable;
+  api_keys: ApiKeysTable;
+}
+
+/** A JSON document stored as text. */
+export type JsonText = string;
+
+export interface IncidentsTable {
+  seq: Generated<number>;
+  title: string;
+  service: string;
+  severity: string;
+  severity_rank: number;
+  status: IncidentStatus;
+  fingerprint: string | null;
+  type: string | null;
+  commander: string | null;
+  scope: JsonText;
+  created_at: string;
+  updated_at: string;
+  acknowledged_at: string | null;
+  mitigated_at: string | null;
+  resolved_at: string | null;
+  closed_at: string | null;
+}
+
+export interface TimelineTable {
+  id: Generated<number>;
+  incident_seq: number;
+  at: string;
+  actor: string;
+  kind: TimelineKind;
+  summary: string;
+  data: JsonText;
+}
+
+export interface ChecklistTable {
+  incident_seq: number;
+  step_id: string;
+  phase: string;
+  title: string;
+  automatic: string | null;
+  position: number;
+  deadline: string;
+  status: ChecklistStatus;
+  completed_at: string | null;
+  completed_by: string | null;
+  note: string | null;
+}
+
+export interface MitigationsTable {
+  id: string;
+  service: string;
+  kind: MitigationKind;
+  target: string;
+  reason: string;
+  author: string;
+  incident_seq: number | null;
+  created_at: string;
+  expires_at: string | null;
+  lifted_at: string | null;
+  lifted_by: string | null;
+  data: JsonText;
+}
+
+export interface PostmortemsTable {
+  incident_seq: ColumnType<number, number, never>;
+  status: PostmortemStatus;
+  due_at: string;
+  created_at: string;
+  published_at: string | null;
+  sections: JsonText;
+  follow_ups: JsonText;
+}
+
+export interface AuditTable {
+  id: Generated<number>;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  details: JsonText;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  role: Role;
+  hash: string;
+  preview: string;
+  created_at: string;
+  revoked_at: string | null;
+}

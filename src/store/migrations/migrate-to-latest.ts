@@ -1,0 +1,44 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { RampartError } from '../../shared/errors.js';
+import type { StoreEngine } from '../ports.js';
+import type { Database } from '../kysely/schema.js';
+import { initialMigration } from './0001-initial.js';
+import { columnTypes } from './column-types.js';
+
+/** Migrations live in code (not a folder scanned at run time) so the built package carries them. */
+export function rampartMigrations(engine: StoreEngine): Record<string, Migration> {
+  const types = columnTypes(engine);
+  // Names sort in the order they must run; never rename or edit one that has shipped, add the next.
+  return {
+    '0001-initial': initialMigration(types),
+  };
+}
+
+class CodeMigrationProvider implements MigrationProvider {
+  constructor(private readonly migrations: Record<string, Migration>) {}
+
+  getMigrations(): Promise<Record<string, Migration>> {
+    return Promise.resolve(this.migrations);
+  }
+}
+
+/**
+ * Brings the schema to the latest version. Safe to call on every open and from several processes at once:
+ * the migrator holds a lock (an advisory lock on PostgreSQL, an immediate write transaction on SQLite) and
+ * skips what already ran. Returns the names of the migrations this call applied.
+ */
+export async function migrateToLatest(db: Kysely<Database>, engine: StoreEngine): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: new CodeMigrationProvider(rampartMigrations(engine)),
+    migrationTableName: 'rampart_migration',
+    migrationLockTableName: 'rampart_migration_lock',
+  });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    const reason = error instanceof Error ? error.message : 'unknown error';
+    throw new RampartError('RAMPART_INTERNAL', `database migration ${failed} failed: ${reason}`);
+  }
+  return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
