@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { RampartError } from '../shared/errors.js';
+
+/** The environment, read once at start-up and validated; nothing else reads process.env. */
+const envSchema = z.object({
+  DATABASE_URL: z.string().min(1).optional(),
+  REDIS_URL: z.string().min(1).optional(),
+  RAMPART_HOST: z.string().min(1).default('127.0.0.1'),
+  RAMPART_PORT: z.coerce.number().int().min(0).max(65535).default(7300),
+  RAMPART_PLAYBOOKS: z.string().min(1).default('playbooks'),
+  RAMPART_TOKEN_KEY: z.string().min(16, 'use at least 16 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CI: z.string().optional(),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const details = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+  throw new RampartError(
+    'RAMPART_CONFIG',
+    `invalid environment: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
+    details,
+  );
+}

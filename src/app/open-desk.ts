@@ -1,0 +1,46 @@
+import { resolve } from 'node:path';
+import { catalogOf, type ServiceCatalog } from '../desk/index.js';
+import { formatPlaybookError, loadPlaybookDir, type Playbook } from '../playbook/index.js';
+import { systemClock, type Clock } from '../shared/clock.js';
+import { RampartError } from '../shared/errors.js';
+import { openStore, type Store } from '../store/index.js';
+import type { Config } from './config.js';
+import { policyFromPlaybook } from './service-policies.js';
+
+export interface DeskHandle {
+  store: Store;
+  services: ServiceCatalog;
+  playbooks: Playbook[];
+  playbookDir: string;
+  clock: Clock;
+  close(): Promise<void>;
+}
+
+/** Loads every playbook in the directory; any invalid one stops start-up with every error listed. */
+export async function loadServices(dir: string): Promise<Playbook[]> {
+  const results = await loadPlaybookDir(dir);
+  const errors = results.flatMap((r) => (r.ok ? [] : r.errors));
+  if (errors.length > 0) {
+    throw new RampartError(
+      'RAMPART_PLAYBOOK_INVALID',
+      `playbooks in ${dir} are invalid:\n${errors.map(formatPlaybookError).join('\n')}`,
+      errors.map((e) => ({ path: `${e.file}:${e.line} ${e.path}`, message: e.message })),
+    );
+  }
+  return results.flatMap((r) => (r.ok ? [r.playbook] : []));
+}
+
+/** The store plus the loaded playbooks: what the CLI's incident commands and `rampart up` both stand on. */
+export async function openDesk(options: { config: Config; cwd: string; playbooks?: string; clock?: Clock }): Promise<DeskHandle> {
+  const playbookDir = resolve(options.cwd, options.playbooks ?? options.config.RAMPART_PLAYBOOKS);
+  const playbooks = await loadServices(playbookDir);
+  const store = await openStore(options.config.DATABASE_URL, { cwd: options.cwd });
+  return {
+    store,
+    services: catalogOf(playbooks.map(policyFromPlaybook)),
+    playbooks,
+    playbookDir,
+    clock: options.clock ?? systemClock,
+    close: () => store.close(),
+  };
+}

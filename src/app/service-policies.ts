@@ -1,0 +1,22 @@
+import type { ServicePolicy } from '../desk/index.js';
+import { checklistPlan, postmortemDueMs, severityScale, type Playbook } from '../playbook/index.js';
+
+const DEFAULT_SECTIONS = ['summary', 'timeline', 'root-cause', 'detection-gaps', 'follow-ups'];
+
+/** Distils a playbook into what the desk needs. */
+export function policyFromPlaybook(playbook: Playbook): ServicePolicy {
+  const incidentTypes: ServicePolicy['incidentTypes'] = {};
+  for (const type of playbook.incident_types) {
+    incidentTypes[type.name] = { title: type.title ?? type.name, severity: type.severity ?? null };
+  }
+  return {
+    name: playbook.service.name,
+    title: playbook.service.title ?? playbook.service.name,
+    scale: severityScale(playbook),
+    defaultSeverity: playbook.severity.default,
+    checklist: checklistPlan(playbook),
+    postmortemDueMs: postmortemDueMs(playbook),
+    postmortemSections: playbook.postmortem?.sections ?? DEFAULT_SECTIONS,
+    incidentTypes,
+  };
+}

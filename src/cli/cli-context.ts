@@ -1,0 +1,58 @@
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import { readConfig, type Config } from '../app/config.js';
+import { openDesk, type DeskHandle } from '../app/open-desk.js';
+import type { DeskContext } from '../desk/index.js';
+import type { Clock } from '../shared/clock.js';
+import { isRampartError } from '../shared/errors.js';
+import type { CliIo } from './io.js';
+
+export interface CliEnv {
+  io: CliIo;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  clock?: Clock;
+}
+
+export function cliActor(env: NodeJS.ProcessEnv): string {
+  let name = env.RAMPART_ACTOR ?? env.USER ?? '';
+  if (!name) {
+    try {
+      name = userInfo().username;
+    } catch {
+      name = 'unknown';
+    }
+  }
+  return `cli:${name}`;
+}
+
+/** Prints a failure the way people and scripts both can read it; exit code 1. */
+export function reportError(io: CliIo, error: unknown): void {
+  if (isRampartError(error)) {
+    io.err(`error: ${error.message}`);
+    for (const detail of error.details) if (!error.message.includes(detail.message)) io.err(`  ${detail.path ?? ''}: ${detail.message}`);
+  } else {
+    io.err(`error: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  io.setExitCode(1);
+}
+
+/** Opens the desk for one command (playbooks from --playbooks or ./playbooks), runs it, always closes it. */
+export async function withDesk(
+  cli: CliEnv,
+  command: Command,
+  work: (desk: DeskHandle, ctx: DeskContext, config: Config) => Promise<void>,
+): Promise<void> {
+  let desk: DeskHandle | undefined;
+  try {
+    const config = readConfig(cli.env);
+    const playbooks = (command.optsWithGlobals() as { playbooks?: string }).playbooks;
+    desk = await openDesk({ config, cwd: cli.cwd, ...(playbooks ? { playbooks } : {}), ...(cli.clock ? { clock: cli.clock } : {}) });
+    const ctx: DeskContext = { store: desk.store, clock: desk.clock, services: desk.services, actor: cliActor(cli.env) };
+    await work(desk, ctx, config);
+  } catch (error) {
+    reportError(cli.io, error);
+  } finally {
+    await desk?.close();
+  }
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+import { processIo } from './io.js';
+import { buildProgram } from './program.js';
+
+let stopping = false;
+const program = buildProgram(
+  { io: processIo, env: process.env, cwd: process.cwd() },
+  {
+    onStarted: (stop) => {
+      const shutdown = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        processIo.err(`\n${signal}: stopping…`);
+        stop().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            processIo.err(`error while stopping: ${String(error)}`);
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGINT', () => shutdown('SIGINT'));
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+    },
+  },
+);
+await program.parseAsync(process.argv);

@@ -1,0 +1,24 @@
+import { Command } from 'commander';
+import { VERSION } from '../app/compose.js';
+import type { CliEnv } from './cli-context.js';
+import { registerAuditCommand } from './commands/audit.js';
+import { registerIncidentCommands } from './commands/incident.js';
+import { registerKeyCommands } from './commands/keys.js';
+import { registerPlaybookCommands } from './commands/playbook.js';
+import { registerUpCommand } from './commands/up.js';
+
+/** The whole `rampart` command tree; main.ts runs it against the real process, tests against captured output. */
+export function buildProgram(cli: CliEnv, hooks: { onStarted?: (stop: () => Promise<void>) => void } = {}): Command {
+  const program = new Command('rampart')
+    .description('Executable incident-response playbooks for public HTTP APIs')
+    .version(VERSION)
+    .option('--playbooks <dir>', 'playbook directory (default RAMPART_PLAYBOOKS or ./playbooks)')
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (s) => cli.io.out(s.trimEnd()), writeErr: (s) => cli.io.err(s.trimEnd()) });
+  registerUpCommand(program, cli, hooks.onStarted);
+  registerIncidentCommands(program, cli);
+  registerPlaybookCommands(program, cli.io);
+  registerKeyCommands(program, cli);
+  registerAuditCommand(program, cli);
+  return program;
+}
