@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { authenticate, authorize } from '../access/authenticate.js';
 import type { ApiDeps } from './api-deps.js';
 import { registerRoute, type AnyRoute } from './define-route.js';
@@ -21,7 +21,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     // Our pino major may differ from the one fastify's types were written against; the shape is the same.
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
     bodyLimit: 1_048_576,
-    disableRequestLogging: true,
+    // One line per request is written by our onResponse hook, with the route template instead of the raw URL.
+    logController: new LogController({ disableRequestLogging: true }),
   });
   app.decorateRequest('apiKey', null);
   installErrorHandler(app);
