@@ -28,16 +28,19 @@ export async function openPostgres(url: string, options: OpenPostgresOptions = {
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
-    if (schema !== undefined) {
-      // The name was checked against a plain-identifier pattern, so it is safe to put in the statement.
-      await pool.query(`create schema if not exists "${schema}"`);
-    }
+    // Reach the server first, so a wrong host or password reads as a configuration problem.
+    // The schema name was checked against a plain-identifier pattern, so it is safe in the statement.
+    await pool.query(schema === undefined ? 'select 1' : `create schema if not exists "${schema}"`);
+  } catch (error) {
+    await db.destroy();
+    const reason = error instanceof Error ? error.message : 'unknown error';
+    throw new RampartError('RAMPART_CONFIG', `cannot open the PostgreSQL database ${redactUrl(url)}: ${reason}`);
+  }
+  try {
     await migrateToLatest(db, 'postgres');
   } catch (error) {
     await db.destroy();
-    if (error instanceof RampartError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new RampartError('RAMPART_CONFIG', `cannot open the PostgreSQL database ${redactUrl(url)}: ${reason}`);
+    throw error;
   }
   return new KyselyStore('postgres', db);
 }
