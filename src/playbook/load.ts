@@ -1,0 +1,135 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { crossCheck } from './cross-check.js';
+import { describeIssue, describeValue, unknownKey } from './describe-issue.js';
+import { formatPath, locate } from './locate.js';
+import { playbookSchema, type Playbook } from './schema.js';
+
+export interface PlaybookError {
+  file: string;
+  /** 1-based; 0 when the file could not be read at all. */
+  line: number;
+  column: number;
+  /** Dotted path inside the document, e.g. `detection.rules[0].severity`; "(yaml)" for syntax errors. */
+  path: string;
+  expected: string;
+  got: string;
+  message: string;
+}
+
+export type PlaybookLoadResult =
+  | { ok: true; playbook: Playbook; file: string }
+  | { ok: false; errors: PlaybookError[]; file: string };
+
+/** `file:line path: expected …, got …` — one line, the form editors and CI logs link to. */
+export function formatPlaybookError(e: PlaybookError): string {
+  return `${e.file}:${e.line} ${e.path || '(root)'}: expected ${e.expected}, got ${e.got}`;
+}
+
+function makeError(file: string, line: number, column: number, path: string, expected: string, got: string): PlaybookError {
+  const error = { file, line, column, path, expected, got, message: '' };
+  error.message = formatPlaybookError(error);
+  return error;
+}
+
+/** Parses one playbook and reports every problem at once: YAML syntax, shape, then cross-references. */
+export function parsePlaybook(text: string, file: string): PlaybookLoadResult {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const errors = doc.errors.map((err) => {
+      const pos = lines.linePos(err.pos[0]);
+      const got = err.message.split('\n')[0]?.replace(/ at line \d+, column \d+.*$/, '') ?? err.code;
+      return makeError(file, pos.line, pos.col, '(yaml)', 'valid YAML', got);
+    });
+    return { ok: false, file, errors };
+  }
+
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 1000 });
+  } catch (err) {
+    return { ok: false, file, errors: [makeError(file, 1, 1, '(yaml)', 'a document without alias bombs', String(err))] };
+  }
+
+  const errors: PlaybookError[] = [];
+  const seen = new Set<string>();
+  const add = (path: readonly PropertyKey[], expected: string, got: string): void => {
+    const key = `${formatPath(path)}|${expected}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const pos = locate(doc, lines, path.filter((p): p is string | number => typeof p !== 'symbol'));
+    errors.push(makeError(file, pos.line, pos.column, formatPath(path), expected, got));
+  };
+
+  const parsed = playbookSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) {
+          const { expected, got } = unknownKey(key, issue.path, raw, playbookSchema);
+          add([...issue.path, key], expected, got);
+        }
+        continue;
+      }
+      const { path, expected, got } = describeIssue(issue, raw, playbookSchema);
+      add(path, expected, got);
+    }
+  }
+  for (const issue of crossCheck(raw)) add(issue.path, issue.expected, issue.got);
+
+  if (errors.length > 0 || !parsed.success) {
+    errors.sort((a, b) => a.line - b.line || a.column - b.column);
+    return { ok: false, file, errors };
+  }
+  return { ok: true, file, playbook: parsed.data };
+}
+
+export async function loadPlaybook(file: string): Promise<PlaybookLoadResult> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    return { ok: false, file, errors: [makeError(file, 0, 0, '(file)', 'a readable playbook file', code)] };
+  }
+  return parsePlaybook(text, file);
+}
+
+/**
+ * Every *.yaml / *.yml in a folder, sorted by name, one result per file. Two files protecting the same
+ * service is an error on the later one, since `--service` must pick exactly one playbook.
+ */
+export async function loadPlaybookDir(dir: string): Promise<PlaybookLoadResult[]> {
+  const names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
+  const results: PlaybookLoadResult[] = [];
+  const owners = new Map<string, string>();
+  for (const name of names) {
+    const file = join(dir, name);
+    const result = await loadPlaybook(file);
+    if (result.ok) {
+      const service = result.playbook.service.name;
+      const first = owners.get(service);
+      if (first !== undefined) {
+        const text = await readFile(file, 'utf8');
+        const line = lineOf(text, ['service', 'name']);
+        results.push({
+          ok: false,
+          file,
+          errors: [makeError(file, line.line, line.column, 'service.name', `a service name not used by another playbook (${first} has it)`, describeValue(service))],
+        });
+        continue;
+      }
+      owners.set(service, file);
+    }
+    results.push(result);
+  }
+  return results;
+}
+
+function lineOf(text: string, path: string[]): { line: number; column: number } {
+  const lines = new LineCounter();
+  const doc: Document = parseDocument(text, { lineCounter: lines });
+  return locate(doc, lines, path);
+}

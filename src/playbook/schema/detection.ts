@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import { mitigationSchema } from './mitigation.js';
+import {
+  durationSchema,
+  envNameSchema,
+  idSchema,
+  labelSchema,
+  oneOrMany,
+  positiveIntSchema,
+  regexSchema,
+  statusMatcherSchema,
+  textSchema,
+} from './primitives.js';
+
+export const LOG_FORMATS = [
+  'nginx',
+  'nginx-json',
+  'nginx-error',
+  'apache',
+  'caddy',
+  'traefik',
+  'laravel',
+  'uvicorn',
+  'uvicorn-error',
+  'jsonl',
+  'regex',
+] as const;
+
+const logSourceSchema = z
+  .strictObject({
+    kind: z.literal('log'),
+    name: idSchema.optional(),
+    path: z.string().min(1),
+    format: z.enum(LOG_FORMATS),
+    /** regex format: named groups become event fields (status, ip, path, message, …). */
+    pattern: regexSchema.optional(),
+    /** jsonl format: event field → JSON key (dots address nested keys). */
+    fields: z.record(z.string(), z.string()).optional(),
+  })
+  .refine((s) => s.format !== 'regex' || s.pattern !== undefined, {
+    message: 'a `pattern` for a source of format regex',
+    path: ['pattern'],
+  });
+
+export const sourceSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('gateway'), name: idSchema.optional() }),
+  logSourceSchema,
+  z.strictObject({ kind: z.literal('alertmanager'), name: idSchema.optional(), secret_env: envNameSchema.optional() }),
+  z.strictObject({ kind: z.literal('webhook'), name: idSchema.optional(), secret_env: envNameSchema.optional() }),
+]);
+
+export const DECISIONS = [
+  'allowed',
+  'maintenance',
+  'switched-off',
+  'blocked',
+  'revoked',
+  'rate-limited',
+  'upstream-error',
+  'invalid',
+] as const;
+
+export const filterSchema = z.strictObject({
+  status: statusMatcherSchema.optional(),
+  route: oneOrMany(idSchema).optional(),
+  method: oneOrMany(z.string().regex(/^[A-Z]+$/, { message: 'an HTTP method in capitals' })).optional(),
+  /** Glob over the request path: `*` is any run of characters. */
+  path: z.string().startsWith('/', { message: 'a path glob starting with /' }).optional(),
+  /** Substring of the log message (case-sensitive). */
+  message: z.string().min(1).optional(),
+  /** Regular expression over the log message. */
+  message_regex: regexSchema.optional(),
+  level: oneOrMany(z.string()).optional(),
+  decision: oneOrMany(z.enum(DECISIONS)).optional(),
+  fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+
+export const GROUP_KEYS = ['ip', 'ip_prefix', 'token', 'tenant', 'event', 'route', 'host', 'subject'] as const;
+
+/** "1/s", "30/m", "0.5/s" → per second. */
+export function parseLeakRate(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\/(s|m|h)$/.exec(text.trim());
+  if (!match) return undefined;
+  const per = { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h'];
+  const rate = Number(match[1]) / per;
+  return rate > 0 ? rate : undefined;
+}
+
+const leakyBucketSchema = z
+  .strictObject({
+    type: z.literal('leaky_bucket'),
+    capacity: positiveIntSchema,
+    leak: z.string().regex(/^\d+(\.\d+)?\/(s|m|h)$/, { message: 'a leak rate such as 1/s or 30/m' }).optional(),
+    leak_per_second: z.number().positive().optional(),
+    /** Keep firing (and blocking) this long after the bucket overflowed. */
+    blackhole: durationSchema.optional(),
+  })
+  .refine((t) => (t.leak === undefined) !== (t.leak_per_second === undefined), {
+    message: 'exactly one of leak (e.g. 1/s) or leak_per_second',
+  })
+  .transform(({ leak, leak_per_second, ...rest }) => ({
+    ...rest,
+    leak_per_second: leak_per_second ?? parseLeakRate(leak ?? '') ?? 1,
+  }));
+
+export const triggerSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('threshold'), count: positiveIntSchema, window: durationSchema }),
+  leakyBucketSchema,
+  z.strictObject({
+    type: z.literal('distinct'),
+    field: z.string().min(1),
+    count: positiveIntSchema,
+    window: durationSchema,
+  }),
+  z.strictObject({
+    type: z.literal('ratio'),
+    share: z.number().gt(0, { message: 'a share > 0' }).max(1, { message: 'a share <= 1' }),
+    min_requests: positiveIntSchema.default(20),
+    window: durationSchema,
+    /** Which requests count as errors; default status >= 500. */
+    errors: filterSchema.prefault({ status: '>=500' }),
+  }),
+  z.strictObject({
+    type: z.literal('baseline'),
+    factor: z.number().gt(1, { message: 'a factor > 1' }),
+    window: durationSchema,
+    learn: durationSchema,
+    min_count: positiveIntSchema.default(20),
+  }),
+  z.strictObject({
+    type: z.literal('latency'),
+    percentile: z.number().gt(0).max(100, { message: 'a percentile 1-100' }),
+    above: durationSchema,
+    window: durationSchema,
+    min_requests: positiveIntSchema.default(20),
+  }),
+  z.strictObject({ type: z.literal('absence'), for: durationSchema }),
+]);
+
+export const ruleSchema = z.strictObject({
+  name: idSchema,
+  title: z.string().optional(),
+  description: z.string().optional(),
+  incident_type: idSchema.optional(),
+  severity: labelSchema.optional(),
+  source: z.string().min(1).optional(),
+  filter: filterSchema.optional(),
+  group_by: z.array(z.string().regex(/^[a-z_][a-z0-9_.]*$/, { message: 'a group key such as ip_prefix' })).default([]),
+  trigger: triggerSchema,
+  quiet_period: durationSchema.prefault('10m'),
+  /** Shadow rules record signals but open no incident and apply nothing: for trying a rule out. */
+  shadow: z.boolean().default(false),
+  mitigation: mitigationSchema.optional(),
+});
+
+export const detectionSchema = z.strictObject({
+  sources: z.array(sourceSchema).default([{ kind: 'gateway' }]),
+  manual_checks: z.array(z.strictObject({ name: textSchema, command: textSchema })).default([]),
+  evidence_window: durationSchema.prefault('15m'),
+  rules: z.array(ruleSchema).default([]),
+  blast_radius_cap: z
+    .strictObject({
+      requests: positiveIntSchema.optional(),
+      tenants: positiveIntSchema.optional(),
+      window: durationSchema.prefault('15m'),
+    })
+    .optional(),
+});
