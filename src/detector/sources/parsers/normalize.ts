@@ -1,0 +1,186 @@
+import type { Decision, RequestEvent } from '../../../domain/request-event.js';
+import { hashToken, previewToken } from '../../../shared/secrets.js';
+import { cleanIp, ipPrefix } from '../ip-prefix.js';
+import type { ParseContext, ParseResult } from './types.js';
+
+export const DEFAULT_MAX_LINE_LENGTH = 64 * 1024;
+
+export type FieldValue = string | number | boolean | null;
+
+/** What a format parser found on a line, before normalization into a RequestEvent. */
+export interface RawRecord {
+  /** Epoch ms; null falls back to ctx.now. */
+  time: number | null;
+  method?: string | null;
+  /** Path with its query; the query is dropped here, after a token is taken from it. */
+  uri?: string | null;
+  status?: number | null;
+  bytes?: number | null;
+  durationMs?: number | null;
+  ip?: string | null;
+  host?: string | null;
+  userAgent?: string | null;
+  /** A token as logged: a preview ("abcd…ef") stays a preview, a full token is hashed. */
+  token?: string | null;
+  tenant?: string | null;
+  event?: string | null;
+  subject?: string | null;
+  route?: string | null;
+  message?: string | null;
+  level?: string | null;
+  decision?: Decision | null;
+  rule?: string | null;
+  fields?: Record<string, FieldValue>;
+}
+
+const fail = (reason: string): ParseResult => ({ ok: false, reason });
+export { fail };
+
+// C0 controls other than tab, and DEL: a text log never holds them, a binary or corrupt one does.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const BINARY = /[\x00-\x08\x0a-\x1f\x7f]/;
+
+/** Refuses what no format can read, before any format regex runs. Returns the usable line or a reason. */
+export function precheck(line: string, maxLength = DEFAULT_MAX_LINE_LENGTH): { line: string } | { reason: string } {
+  if (typeof line !== 'string') return { reason: 'not a string' };
+  if (line.length > maxLength) return { reason: 'line too long' };
+  const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+  if (text.trim() === '') return { reason: 'empty line' };
+  if (BINARY.test(text)) return { reason: 'binary data' };
+  return { line: text };
+}
+
+// Query parameters that carry a join token the detector can group by (hashed).
+const TOKEN_PARAMS = new Set(['token', 'access_token', 'join_token']);
+
+/** Drops the query (it may carry ?token=, ?key=, ?signature=) and keeps only a hashed token from it. */
+export function splitUri(uri: string): { path: string; queryToken: string | null } {
+  let path = uri;
+  // An absolute-form request line ("GET http://host/path HTTP/1.1") still names a path.
+  if (path.startsWith('http://') || path.startsWith('https://')) {
+    const slash = path.indexOf('/', path.indexOf('//') + 2);
+    path = slash < 0 ? '/' : path.slice(slash);
+  }
+  const hash = path.indexOf('#');
+  if (hash >= 0) path = path.slice(0, hash);
+  const q = path.indexOf('?');
+  if (q < 0) return { path, queryToken: null };
+  const query = path.slice(q + 1);
+  path = path.slice(0, q);
+  let queryToken: string | null = null;
+  for (const pair of query.split('&', 32)) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) continue;
+    if (TOKEN_PARAMS.has(pair.slice(0, eq).toLowerCase())) {
+      queryToken = safeDecode(pair.slice(eq + 1)) || null;
+      break;
+    }
+  }
+  return { path, queryToken };
+}
+
+/** A logged value that is already a preview ("abcd…ef", "abcd...", "ab***"); anything else is treated as secret. */
+export function isPreview(token: string): boolean {
+  return token.includes('…') || token.includes('...') || token.includes('***');
+}
+
+export function decisionForStatus(status: number): Decision {
+  if (status === 429) return 'rate-limited';
+  if (status >= 500) return 'upstream-error';
+  return 'allowed';
+}
+
+/** Builds the normalized event; every parser ends here so all formats agree on the edge cases. */
+export function buildEvent(raw: RawRecord, ctx: ParseContext): ParseResult {
+  const time = raw.time ?? ctx.now ?? null;
+  if (time === null || !Number.isFinite(time)) return fail('no timestamp');
+  let path = '';
+  let queryToken: string | null = null;
+  if (raw.uri) ({ path, queryToken } = splitUri(raw.uri));
+  let tokenHash: string | null = null;
+  let tokenPreview: string | null = null;
+  const token = raw.token ?? queryToken;
+  if (token) {
+    // A token from a query string is the real thing, whatever it looks like.
+    if (raw.token && isPreview(token)) {
+      tokenPreview = token;
+    } else {
+      tokenHash = hashToken(token, ctx.tokenKey);
+      tokenPreview = previewToken(token);
+    }
+  }
+  const ip = cleanIp(raw.ip);
+  const status = raw.status ?? 0;
+  const event: RequestEvent = {
+    time,
+    service: ctx.service,
+    source: ctx.source,
+    method: raw.method ?? '',
+    path,
+    route: raw.route ?? null,
+    host: raw.host ?? null,
+    status,
+    durationMs: raw.durationMs ?? null,
+    bytes: raw.bytes ?? null,
+    ip,
+    ipPrefix: ipPrefix(ip),
+    tokenHash,
+    tokenPreview,
+    subject: raw.subject ?? null,
+    tenant: raw.tenant ?? null,
+    event: raw.event ?? null,
+    userAgent: raw.userAgent ?? null,
+    decision: raw.decision ?? decisionForStatus(status),
+    rule: raw.rule ?? null,
+    spoofedForwardedFor: false,
+    message: raw.message ?? null,
+    level: raw.level ?? null,
+    fields: raw.fields ?? {},
+  };
+  return { ok: true, event };
+}
+
+/** "-" and "" mean absent in access logs. */
+export function dash(value: string | undefined): string | null {
+  return value === undefined || value === '-' || value === '' ? null : value;
+}
+
+export function toInt(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : null;
+  if (typeof value !== 'string' || value === '' || value === '-') return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? Math.trunc(n) : null;
+}
+
+export function toFloat(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value !== 'string' || value === '' || value === '-') return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
+export function toText(value: unknown): string | null {
+  if (typeof value === 'string') return value === '' || value === '-' ? null : value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return null;
+}
+
+/** A status that is a real HTTP status, or null. */
+export function toStatus(value: unknown): number | null {
+  const n = toInt(value);
+  return n !== null && n >= 100 && n <= 599 ? n : null;
+}
+
+/** Referers and similar URLs keep scheme, host and path only: their query may hold a token. */
+export function stripQuery(url: string): string {
+  const q = url.search(/[?#]/);
+  return q < 0 ? url : url.slice(0, q);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

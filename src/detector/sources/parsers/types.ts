@@ -1,0 +1,34 @@
+import type { RequestEvent } from '../../../domain/request-event.js';
+
+export type ParseResult = { ok: true; event: RequestEvent } | { ok: false; reason: string };
+
+export interface ParseContext {
+  /** The protected service the log belongs to. */
+  service: string;
+  /** Where the line came from, e.g. "file:/var/log/nginx/access.log". */
+  source: string;
+  /** Fallback time (epoch ms) for lines that carry none, e.g. uvicorn's default access format. */
+  now?: number;
+  /** Key for hashToken: a full token is only ever kept as its keyed hash and a preview. */
+  tokenKey: string;
+  /** jsonl: event field name → dotted JSON path. */
+  fields?: Record<string, string>;
+  /** regex: a custom pattern with named groups. */
+  pattern?: string;
+}
+
+export interface LineParser {
+  readonly format: string;
+  /** Never throws: a line that cannot be read is { ok: false, reason }. */
+  parse(line: string, ctx: ParseContext): ParseResult;
+}
+
+/** Start-up options for getParser; each format reads the ones it knows. */
+export interface ParserOptions {
+  /** jsonl: event field name → dotted JSON path. */
+  fields?: Record<string, string>;
+  /** regex: custom pattern with named groups. */
+  pattern?: string;
+  /** Lines longer than this (in UTF-16 code units) are refused unread. Default 64 KiB. */
+  maxLineLength?: number;
+}
