@@ -1,0 +1,45 @@
+/**
+ * The plain input the gateway is compiled from. It mirrors the playbook's YAML `service` and `gateway`
+ * sections (snake_case, durations as text) so the playbook loader can hand its sections over unchanged.
+ */
+export interface GatewayConfigInput {
+  service: {
+    name: string;
+    upstream: { url: string; timeout?: string };
+    routes: { name: string; pattern: string }[];
+  };
+  gateway?: {
+    trusted_proxies?: string[];
+    exempt_routes?: string[];
+    tokens?: TokenInput[];
+    rate_limits?: RateLimitInput[];
+    switches?: { name: string; routes: string[]; description?: string; message?: string }[];
+    maintenance?: { banner?: string; retry_after?: string };
+  };
+}
+
+export type TokenInput =
+  /** `param` defaults to "token", or to the route's only parameter. */
+  | { name: string; in: 'path'; routes: string[]; param?: string }
+  | { name: string; in: 'query'; param: string }
+  | { name: string; in: 'header'; header: string }
+  | {
+      name: string;
+      in: 'jwt';
+      header?: string;
+      claims?: { jti?: string; subject?: string; issued_at?: string; tenant?: string };
+      verify?: { algorithms: string[]; secret_env?: string; public_key_env?: string };
+    };
+
+export const LIMIT_KEYS = ['ip', 'ip_prefix', 'token', 'subject', 'tenant', 'route', 'global'] as const;
+export type LimitKey = (typeof LIMIT_KEYS)[number];
+
+export interface RateLimitInput {
+  name: string;
+  key: LimitKey;
+  routes?: string[];
+  limit: number;
+  window: string;
+  burst?: number;
+  headers?: ('ietf' | 'x-ratelimit')[];
+}

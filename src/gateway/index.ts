@@ -1,0 +1,10 @@
+export { createGateway } from './proxy.js';
+export type { Gateway, GatewayOptions, UpstreamErrorReport } from './proxy.js';
+export { compileGatewayConfig, policyMember } from './config.js';
+export type { CompiledLimit, CompiledRoute, CompiledSwitch, GatewayConfig, GatewayConfigInput, LimitKey,
+  RateLimitInput, TokenInput, TokenRule } from './config.js';
+export { resolveClientIp, type ClientIp } from './client-ip.js';
+export { parseIp, ipPrefix, type ParsedIp } from './ip.js';
+export { CidrMap, parseCidr, type Cidr } from './cidr-map.js';
+export { compileRouteMatcher, type RouteMatcher, type RouteMatch } from './route-matcher.js';
+export * from './state/index.js';

@@ -1,0 +1,259 @@
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { Pool, type Dispatcher } from 'undici';
+import type { RequestEvent } from '../domain/request-event.js';
+import { systemClock, type Clock } from '../shared/clock.js';
+import { resolveClientIp } from './client-ip.js';
+import type { GatewayConfig } from './config.js';
+import { extractToken } from './extract-token.js';
+import { createGuards, runGuards, type Guard, type Verdict } from './guards/index.js';
+import { setRateLimitHeaders, stripResponseHeaders, upstreamHeaders } from './headers.js';
+import { JwtVerifier } from './jwt.js';
+import { RequestContext } from './request-context.js';
+import { fail, reject, toEvent, upstreamStatus } from './respond.js';
+import type { GatewayState } from './state/gateway-state.js';
+import { MemoryRateLimiter } from './state/memory-rate-limiter.js';
+import { MemoryState } from './state/memory-state.js';
+import type { RateLimiter } from './state/rate-limiter.js';
+
+export interface GatewayOptions {
+  /** Key for the token hashes in events and revocations (hashToken). */
+  tokenHashKey: string;
+  /** One call per request, synchronous; keep it cheap (the detector queues it). */
+  onEvent?: (event: RequestEvent) => void;
+  clock?: Clock;
+  state?: GatewayState;
+  limiter?: RateLimiter;
+  /** Bytes of request head node:http accepts before answering 431. Default 16 KiB. */
+  maxHeaderSize?: number;
+  /** Request headers accepted; more is answered 431. Default 100. */
+  maxHeaderCount?: number;
+  /** Keep-alive connections to the upstream. Default 128. */
+  upstreamConnections?: number;
+  /** How long close() waits for in-flight requests before cutting them. Default 10 s. */
+  drainTimeoutMs?: number;
+  /** RequestEvent.source. Default "gateway". */
+  source?: string;
+}
+
+export interface UpstreamErrorReport {
+  code: string;
+  status: 502 | 504;
+  message: string;
+  route: string | null;
+}
+
+export interface Gateway {
+  server: Server;
+  state: GatewayState;
+  /** Emits "upstream-error" (UpstreamErrorReport) and "client-error" ({ code }). */
+  events: EventEmitter;
+  listen(port: number, host?: string): Promise<AddressInfo>;
+  /** Stops accepting, lets in-flight requests finish (up to drainTimeoutMs), then closes the upstream pool. */
+  close(): Promise<void>;
+}
+
+const kContext = Symbol('rampart.context');
+type WithContext = ServerResponse & { [kContext]?: RequestContext };
+
+export function createGateway(config: GatewayConfig, options: GatewayOptions): Gateway {
+  const clock = options.clock ?? systemClock;
+  const state = options.state ?? new MemoryState({ clock });
+  const limiter = options.limiter ?? new MemoryRateLimiter();
+  const guards: Guard[] = createGuards({ config, state, limiter });
+  const verifier = new JwtVerifier();
+  const maxHeaderCount = options.maxHeaderCount ?? 100;
+  const source = options.source ?? 'gateway';
+  const onEvent = options.onEvent;
+  const events = new EventEmitter();
+  const timeoutMs = config.upstream.timeoutMs;
+  const pool = new Pool(config.upstream.origin, {
+    connections: options.upstreamConnections ?? 128,
+    connectTimeout: Math.min(timeoutMs, 10_000),
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    keepAliveTimeout: 4_000,
+  });
+  const server = createServer({ maxHeaderSize: options.maxHeaderSize ?? 16_384 }, handle);
+  // node:http drops headers past maxHeadersCount silently; keep one more so "too many" is visible and refused.
+  server.maxHeadersCount = maxHeaderCount + 1;
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const ctx = new RequestContext(req, res, clock.now().getTime(), performance.now());
+    (res as WithContext)[kContext] = ctx;
+    res.once('close', onResponseClose);
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    ctx.path = q === -1 ? url : url.slice(0, q);
+    ctx.query = q === -1 ? null : url.slice(q + 1);
+    const client = resolveClientIp(req.socket.remoteAddress, header(req.headers['x-forwarded-for']),
+      header(req.headers.forwarded), config.trustedProxies);
+    ctx.ip = client.ip;
+    ctx.ipPrefix = client.prefix;
+    ctx.spoofedForwardedFor = client.spoofedForwardedFor;
+    ctx.peerTrusted = client.peerTrusted;
+    if (req.rawHeaders.length > maxHeaderCount * 2) {
+      return fail(ctx, 431, 'too-many-headers', `At most ${maxHeaderCount} request headers are accepted.`,
+        'invalid', 'limit:header-count');
+    }
+    if (!ctx.path.startsWith('/') || (hasSuspiciousPath(ctx.path) && !isCleanPath(ctx.path))) {
+      return fail(ctx, 400, 'invalid-path', 'The request path is not valid.', 'invalid', 'limit:path');
+    }
+    const match = config.matcher.match(ctx.path);
+    if (match !== null) {
+      ctx.route = config.routes[match.index] ?? null;
+      ctx.params = match.params;
+    }
+    extractToken(ctx, config, options.tokenHashKey);
+    const pending = ctx.pendingJwt?.verify;
+    if (pending != null && ctx.token !== null && ctx.tokenHash !== null
+      && verifier.cached(ctx.tokenHash, ctx.time) === undefined) {
+      verifier.verify(ctx.token, ctx.tokenHash, pending, ctx.time).then(
+        (ok) => (ok ? guard(ctx) : fail(ctx, 401, 'invalid-token', 'The token is not valid.', 'invalid',
+          `token:${ctx.pendingJwt?.name ?? 'jwt'}`)),
+        (error: unknown) => internalError(ctx, error),
+      );
+      return;
+    }
+    guard(ctx);
+  }
+
+  function guard(ctx: RequestContext): void {
+    const verdict = runGuards(guards, ctx);
+    if (verdict instanceof Promise) verdict.then((v) => decide(ctx, v), (error: unknown) => internalError(ctx, error));
+    else decide(ctx, verdict);
+  }
+
+  function decide(ctx: RequestContext, verdict: Verdict): void {
+    if (verdict !== null) return reject(ctx, verdict);
+    if (ctx.res.destroyed) return;
+    const req = ctx.req;
+    const hasBody = req.headers['transfer-encoding'] !== undefined
+      || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+    try {
+      pool.stream(
+        {
+          path: config.upstream.basePath + (req.url ?? '/'),
+          method: (req.method ?? 'GET'),
+          headers: upstreamHeaders(ctx),
+          body: hasBody ? req : null,
+          opaque: ctx,
+          // A client that goes away before the upstream answers cancels the upstream request (see onResponseClose).
+          signal: ctx.res,
+        },
+        streamFactory,
+        streamDone,
+      );
+    } catch (error) {
+      internalError(ctx, error);
+    }
+  }
+
+  function streamFactory({ statusCode, headers, opaque: ctx }: Dispatcher.StreamFactoryData<RequestContext>): ServerResponse {
+    stripResponseHeaders(headers);
+    setRateLimitHeaders(ctx, ctx.res);
+    ctx.res.writeHead(statusCode, headers as Record<string, string | string[]>);
+    return ctx.res;
+  }
+
+  function streamDone(error: Error | null, data: { opaque: unknown }): void {
+    if (error === null) return;
+    const ctx = data.opaque as RequestContext;
+    const code = (error as { code?: string }).code ?? 'UNKNOWN';
+    if (ctx.res.headersSent || ctx.res.destroyed) {
+      ctx.message = `upstream ${code} after response start`;
+      ctx.res.destroy();
+      return;
+    }
+    const status = upstreamStatus(code);
+    ctx.message = `upstream ${code}`;
+    if (events.listenerCount('upstream-error') > 0) {
+      events.emit('upstream-error', { code, status, message: error.message, route: ctx.route?.name ?? null });
+    }
+    fail(ctx, status, status === 504 ? 'upstream-timeout' : 'upstream-unavailable',
+      status === 504 ? 'The service did not answer in time.' : 'The service is unavailable.', 'upstream-error',
+      `upstream:${code}`);
+  }
+
+  function internalError(ctx: RequestContext, error: unknown): void {
+    ctx.message = error instanceof Error ? error.message : 'internal error';
+    fail(ctx, 500, 'internal', 'The gateway failed to handle the request.', 'invalid', 'gateway:internal');
+  }
+
+  function onResponseClose(this: ServerResponse): void {
+    const ctx = (this as WithContext)[kContext];
+    if (ctx === undefined || ctx.done) return;
+    ctx.done = true;
+    // undici listens for "abort" on the signal it was given; a finished response needs no cancelling.
+    if (!this.writableFinished) this.emit('abort');
+    if (onEvent !== undefined) {
+      onEvent(toEvent(ctx, config.service, source, Math.round((performance.now() - ctx.started) * 1000) / 1000));
+    }
+  }
+
+  server.on('clientError', (error: Error & { code?: string }, socket: Socket) => {
+    if (events.listenerCount('client-error') > 0) events.emit('client-error', { code: error.code ?? 'UNKNOWN' });
+    if (!socket.writable) return socket.destroy();
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const body = JSON.stringify({ error: { code: status === 431 ? 'headers-too-large' : 'bad-request',
+      message: status === 431 ? 'The request headers are too large.' : 'The request is malformed.' } });
+    socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n`
+      + `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
+
+  let closing: Promise<void> | null = null;
+  return {
+    server,
+    state,
+    events,
+    listen(port, host) {
+      return new Promise((resolve, rejectListen) => {
+        server.once('error', rejectListen);
+        server.listen(port, host, () => {
+          server.off('error', rejectListen);
+          resolve(server.address() as AddressInfo);
+        });
+      });
+    },
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        const timer = setTimeout(() => server.closeAllConnections(), options.drainTimeoutMs ?? 10_000);
+        timer.unref();
+        server.close(() => {
+          clearTimeout(timer);
+          pool.close().then(resolve, resolve);
+        });
+        server.closeIdleConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** Cheap pre-check: only paths with a dot segment, an escape or a backslash get the full check. */
+function hasSuspiciousPath(path: string): boolean {
+  return path.includes('/.') || path.includes('%') || path.includes('\\');
+}
+
+/**
+ * Refuses dot segments and encoded slashes, which could make the route the gateway matched differ from the
+ * one the app serves (e.g. /api/v1/events/x/../../gallery/t/download slipping past the gallery switch).
+ */
+function isCleanPath(path: string): boolean {
+  if (path.includes('\\')) return false;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return false;
+  }
+  if (/%2f|%5c/i.test(path)) return false;
+  for (const segment of decoded.split('/')) if (segment === '.' || segment === '..') return false;
+  return true;
+}

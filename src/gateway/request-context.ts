@@ -1,0 +1,61 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Decision } from '../domain/request-event.js';
+import type { CompiledLimit, CompiledRoute, TokenRule } from './config.js';
+import type { ParsedIp } from './ip.js';
+import type { RateDecision } from './state/rate-limiter.js';
+
+export interface RateOutcome {
+  limit: CompiledLimit;
+  /** The limit in force (an override may change it). */
+  quota: number;
+  windowMs: number;
+  policy: string;
+  decision: RateDecision;
+}
+
+/**
+ * Everything one request carries through the guards and into its event. A class with every field set in the
+ * constructor keeps one hidden class for V8. The raw token lives here and nowhere else: events get the hash.
+ */
+export class RequestContext {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  /** Epoch ms from the gateway's clock: the event's time and every guard's "now". */
+  readonly time: number;
+  /** performance.now() at arrival, for the duration. */
+  readonly started: number;
+  readonly bytesInStart: number;
+  readonly bytesOutStart: number;
+  path = '';
+  query: string | null = null;
+  route: CompiledRoute | null = null;
+  params: string[] | null = null;
+  ip: ParsedIp | null = null;
+  ipPrefix: string | null = null;
+  spoofedForwardedFor = false;
+  peerTrusted = false;
+  token: string | null = null;
+  tokenHash: string | null = null;
+  tokenPreview: string | null = null;
+  /** The JWT rule whose signature still has to be checked before the guards run. */
+  pendingJwt: Extract<TokenRule, { kind: 'jwt' }> | null = null;
+  jti: string | null = null;
+  subject: string | null = null;
+  tenant: string | null = null;
+  /** JWT iat in epoch seconds; null for join tokens or a JWT without it. */
+  issuedAt: number | null = null;
+  decision: Decision = 'allowed';
+  rule: string | null = null;
+  message: string | null = null;
+  rate: RateOutcome[] | null = null;
+  done = false;
+
+  constructor(req: IncomingMessage, res: ServerResponse, time: number, started: number) {
+    this.req = req;
+    this.res = res;
+    this.time = time;
+    this.started = started;
+    this.bytesInStart = req.socket.bytesRead;
+    this.bytesOutStart = req.socket.bytesWritten;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Every route pattern compiled into one anchored regular expression, so a request costs one regex execution
+ * whatever the number of routes. `{param}` is one path segment, a trailing `*` is the rest of the path
+ * (including nothing). Routes are tried in declaration order.
+ */
+export interface RoutePattern {
+  name: string;
+  pattern: string;
+}
+
+export interface RouteMatch {
+  /** Index into the routes given to compileRouteMatcher. */
+  index: number;
+  /** Raw (still percent-encoded) parameter values, in pattern order. */
+  params: string[];
+}
+
+export interface RouteMatcher {
+  match(path: string): RouteMatch | null;
+  /** Parameter names per route, in pattern order. */
+  readonly paramNames: readonly (readonly string[])[];
+}
+
+const PARAM = /^\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+const LITERAL = /^[A-Za-z0-9\-._~!$&'()+,;=:@%]*$/;
+
+/** Throws an Error naming the route when a pattern is malformed; call once at start-up. */
+export function compileRouteMatcher(routes: readonly RoutePattern[]): RouteMatcher {
+  const alternatives: string[] = [];
+  const markers: number[] = [];
+  const paramNames: string[][] = [];
+  let group = 1;
+  for (const route of routes) {
+    const fail = (why: string): never => {
+      throw new Error(`route "${route.name}": pattern "${route.pattern}" ${why}`);
+    };
+    if (!route.pattern.startsWith('/')) fail('must start with "/"');
+    const segments = route.pattern.slice(1).split('/');
+    const names: string[] = [];
+    let source = '';
+    segments.forEach((segment, i) => {
+      if (segment === '*') {
+        if (i !== segments.length - 1) fail('may only end with "*"');
+        source += '(?:/.*)?';
+        return;
+      }
+      const param = PARAM.exec(segment);
+      if (param?.[1]) {
+        if (names.includes(param[1])) fail(`repeats the parameter {${param[1]}}`);
+        names.push(param[1]);
+        source += '/([^/]+)';
+        return;
+      }
+      if (!LITERAL.test(segment)) fail(`has an invalid segment "${segment}"`);
+      if (segment === '' && i !== segments.length - 1) fail('has an empty segment');
+      source += `/${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
+    });
+    markers.push(group);
+    group += 1 + names.length;
+    alternatives.push(`()${source}`);
+    paramNames.push(names);
+  }
+  const regex = alternatives.length === 0 ? null : new RegExp(`^(?:${alternatives.join('|')})$`);
+
+  return {
+    paramNames,
+    match(path: string): RouteMatch | null {
+      if (regex === null) return null;
+      const m = regex.exec(path);
+      if (m === null) return null;
+      for (let index = 0; index < markers.length; index++) {
+        const marker = markers[index] ?? 0;
+        if (m[marker] === undefined) continue;
+        const count = paramNames[index]?.length ?? 0;
+        const params: string[] = new Array<string>(count);
+        for (let k = 0; k < count; k++) params[k] = m[marker + 1 + k] ?? '';
+        return { index, params };
+      }
+      return null;
+    },
+  };
+}
