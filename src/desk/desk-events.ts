@@ -1,4 +1,5 @@
 import type { Incident } from '../domain/incident.js';
+import type { Mitigation } from '../domain/mitigation.js';
 import type { TimelineEntry } from '../domain/timeline.js';
 
 /**
@@ -7,7 +8,9 @@ import type { TimelineEntry } from '../domain/timeline.js';
  */
 export type DeskEvent =
   | { type: 'incident.opened'; incident: Incident }
-  | { type: 'incident.changed'; incident: Incident; entry: TimelineEntry };
+  | { type: 'incident.changed'; incident: Incident; entry: TimelineEntry }
+  | { type: 'mitigation.applied'; mitigation: Mitigation }
+  | { type: 'mitigation.lifted'; mitigation: Mitigation };
 
 export interface DeskEvents {
   emit(event: DeskEvent): void;

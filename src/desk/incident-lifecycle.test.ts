@@ -6,6 +6,9 @@ import { contractEngines, type EngineTarget } from '../store/testing/contract-en
 import type { DeskContext } from './context.js';
 import {
   acknowledge,
+  applyMitigation,
+  applyMitigationInput,
+  liftMitigation,
   addFollowUp,
   addNote,
   catalogOf,
@@ -178,5 +181,32 @@ describe.each(engines)('an incident through its whole life on $name', (engine) =
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const statusEntries = (await store.timeline.list(incident.id)).filter((e) => e.kind === 'status');
     expect(statusEntries).toHaveLength(1);
+  });
+
+  it('records mitigations with author, reason, incident and expiry, on the timeline, and lifts them', async () => {
+    const incident = await openIncident({ ctx: ctx('detector'), input: { service: 'guest-api', title: 'enumeration' } });
+    expect(applyMitigationInput.safeParse({ service: 'guest-api', kind: 'block', target: '203.0.113.0/33', reason: 'x' }).error?.issues[0]).toMatchObject({
+      path: ['target'],
+      message: 'prefix length "/33" must be 0–32',
+    });
+    expect(applyMitigationInput.safeParse({ service: 'guest-api', kind: 'block', target: '2001:db8::/48', reason: 'x' }).success).toBe(true);
+
+    const block = await applyMitigation({
+      ctx: ctx('detector'),
+      input: { service: 'guest-api', kind: 'block', target: '203.0.113.0/24', reason: 'token enumeration', forMs: 60 * MINUTE, incidentId: incident.id },
+    });
+    expect(block).toMatchObject({ author: 'detector', incidentId: incident.id, createdAt: clock.now().toISOString() });
+    expect(Date.parse(block.expiresAt ?? '') - clock.now().getTime()).toBe(60 * MINUTE);
+    expect((await store.mitigations.list({ service: 'guest-api', inForceAt: clock.now().toISOString() })).map((m) => m.id)).toContain(block.id);
+
+    clock.advance(10 * MINUTE);
+    await liftMitigation({ ctx: ctx('cli:bob'), input: { id: block.id, reason: 'threat subsided' } });
+    await expectRefused(liftMitigation({ ctx: ctx('cli:bob'), input: { id: block.id } }), 'RAMPART_CONFLICT');
+    expect((await store.mitigations.list({ service: 'guest-api', inForceAt: clock.now().toISOString() })).map((m) => m.id)).not.toContain(block.id);
+    const summaries = (await store.timeline.list(incident.id)).filter((e) => e.kind === 'mitigation').map((e) => [e.actor, e.summary]);
+    expect(summaries).toEqual([
+      ['detector', `block 203.0.113.0/24 until ${block.expiresAt ?? ''}: token enumeration`],
+      ['cli:bob', 'lifted block 203.0.113.0/24: threat subsided'],
+    ]);
   });
 });

@@ -12,3 +12,5 @@ export { updateChecklistStep, updateChecklistStepInput } from './update-checklis
 export { addFollowUp, addFollowUpInput } from './add-follow-up.js';
 export { ingestSignal, signalInput, type IngestResult, type SignalInput } from './ingest-signal.js';
 export { readIncident, listIncidents, type IncidentView } from './read-incident.js';
+export { applyMitigation, applyMitigationInput, type ApplyMitigationInput } from './apply-mitigation.js';
+export { liftMitigation, liftMitigationInput } from './lift-mitigation.js';

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import type { Mitigation } from '../domain/mitigation.js';
+import { RampartError } from '../shared/errors.js';
+import type { ActionArgs } from './context.js';
+import { recordChange } from './record-change.js';
+
+export const liftMitigationInput = z
+  .object({ id: z.string().min(1).max(60), reason: z.string().max(2000).optional() })
+  .strict();
+export type LiftMitigationInput = z.infer<typeof liftMitigationInput>;
+
+/** Ends a mitigation before it expires; on its incident's timeline when it has one. */
+export async function liftMitigation({ ctx, input }: ActionArgs<LiftMitigationInput>): Promise<Mitigation> {
+  const lifted = await ctx.store.transaction(async (tx) => {
+    const existing = await tx.mitigations.get(input.id);
+    if (!existing) throw new RampartError('RAMPART_NOT_FOUND', `mitigation ${input.id} not found`);
+    const now = ctx.clock.now().toISOString();
+    const done = await tx.mitigations.lift(existing.id, now, ctx.actor);
+    if (!done) throw new RampartError('RAMPART_CONFLICT', `mitigation ${input.id} was already lifted`);
+    const details = { mitigation: done.id, kind: done.kind, target: done.target, ...(input.reason ? { reason: input.reason } : {}) };
+    if (done.incidentId) {
+      await recordChange(tx, ctx, {
+        incidentId: done.incidentId,
+        kind: 'mitigation',
+        summary: `lifted ${done.kind} ${done.target}${input.reason ? `: ${input.reason}` : ''}`,
+        data: details,
+        action: 'mitigation.lift',
+      });
+    } else {
+      await tx.audit.append({ at: now, actor: ctx.actor, action: 'mitigation.lift', target: done.id, details });
+    }
+    return done;
+  });
+  ctx.events?.emit({ type: 'mitigation.lifted', mitigation: lifted });
+  return lifted;
+}
