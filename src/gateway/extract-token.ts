@@ -12,10 +12,14 @@ const MAX_TOKEN_LENGTH = 4096;
  */
 export function extractToken(ctx: RequestContext, config: GatewayConfig, hashKey: string): void {
   let token: string | null = null;
+  let rawSegment: string | null = null;
   const route = ctx.route;
   if (route !== null && route.pathTokens.length > 0 && ctx.params !== null) {
     const raw = ctx.params[route.pathTokens[0]?.paramIndex ?? 0];
-    if (raw !== undefined) token = decode(raw);
+    if (raw !== undefined) {
+      token = decode(raw);
+      rawSegment = raw;
+    }
   }
   let jwt: Extract<TokenRule, { kind: 'jwt' }> | null = null;
   for (let i = 0; token === null && i < config.tokens.length; i++) {
@@ -31,6 +35,8 @@ export function extractToken(ctx: RequestContext, config: GatewayConfig, hashKey
   ctx.token = token;
   ctx.tokenHash = hashToken(token, hashKey);
   ctx.tokenPreview = previewToken(token);
+  // The path goes into the event: it must show the preview, never the token itself.
+  if (rawSegment !== null) ctx.path = ctx.path.replace(`/${rawSegment}`, `/${ctx.tokenPreview}`);
   if (jwt === null) return;
   const claims = decodeJwtPayload(token);
   if (claims !== null) {
