@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { SignJWT } from 'jose';
 import { hashToken } from '../../shared/secrets.js';
 import { eventsArrive, startHarness, type Harness, type HarnessOptions } from '../testing/harness.js';
 import { mitigation } from '../testing/mitigation.js';
@@ -140,5 +141,136 @@ describe('token revocation', () => {
     expect((await g.send('/files/a.jpg?sig=q-secret-9')).status).toBe(200);
     expect((await g.send('/me', { headers: { 'x-api-key': 'h-secret-2' } })).status).toBe(401);
     expect((await g.send('/me', { headers: { 'x-api-key': 'h-secret-3' } })).status).toBe(200);
+  });
+});
+
+describe('JWT', () => {
+  const secret = 'a-very-long-hmac-secret-for-tests-only-0123456789';
+  const jwtGateway: HarnessOptions = {
+    env: { JWT_SECRET: secret },
+    gateway: { tokens: [{ name: 'session', in: 'jwt', claims: { tenant: 'tenant_id' },
+      verify: { algorithms: ['HS256'], secret_env: 'JWT_SECRET' } }] },
+  };
+  async function sign(g: Harness, claims: Record<string, unknown>, iatOffsetS = -60, key = secret): Promise<string> {
+    const iat = Math.floor(g.clock.now().getTime() / 1000) + iatOffsetS;
+    return new SignJWT({ ...claims }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(iat).setExpirationTime(iat + 3600)
+      .sign(new TextEncoder().encode(key));
+  }
+  const bearer = (t: string): { headers: Record<string, string> } => ({ headers: { authorization: `Bearer ${t}` } });
+
+  it('verifies the signature: a forged token is 401 invalid-token, a good one carries its claims', async () => {
+    const g = await start(jwtGateway);
+    const forged = await sign(g, { sub: 'u1' }, -60, 'another-secret-another-secret-another');
+    const bad = await g.send('/bookings/1', bearer(forged));
+    expect(bad.status).toBe(401);
+    expect(bad.json()).toMatchObject({ error: { code: 'invalid-token' } });
+    const good = await sign(g, { sub: 'u1', jti: 'j1', tenant_id: 'shop-9' });
+    expect((await g.send('/bookings/1', bearer(good))).status).toBe(200);
+    expect((await g.send('/bookings/1', bearer(good))).status).toBe(200);
+    const events = await eventsArrive(g, 3);
+    expect(events[0]).toMatchObject({ decision: 'invalid', status: 401 });
+    expect(events[1]).toMatchObject({ subject: 'u1', tenant: 'shop-9', decision: 'allowed' });
+    expect(g.seen).toHaveLength(2);
+  });
+
+  it('revokes by jti', async () => {
+    const g = await start(jwtGateway);
+    await g.state.apply(mitigation(g.clock, 'revoke-jti', 'j-stolen'));
+    expect((await g.send('/bookings', bearer(await sign(g, { sub: 'u1', jti: 'j-stolen' })))).status).toBe(401);
+    expect((await g.send('/bookings', bearer(await sign(g, { sub: 'u1', jti: 'j-fresh' })))).status).toBe(200);
+  });
+
+  it('revokes a subject\'s tokens issued before the epoch, not newer ones', async () => {
+    const g = await start(jwtGateway);
+    const old = await sign(g, { sub: 'u1' }, -60);
+    const otherUser = await sign(g, { sub: 'u2' }, -60);
+    await g.state.apply(mitigation(g.clock, 'revoke-subject', 'u1'));
+    g.clock.advance(5_000);
+    const fresh = await sign(g, { sub: 'u1' }, 0);
+    expect((await g.send('/bookings', bearer(old))).status).toBe(401);
+    expect((await g.send('/bookings', bearer(otherUser))).status).toBe(200);
+    expect((await g.send('/bookings', bearer(fresh))).status).toBe(200);
+    expect((await eventsArrive(g, 1))[0]).toMatchObject({ decision: 'revoked', rule: 'revoke-subject' });
+  });
+
+  it('revokes every session issued before a global epoch', async () => {
+    const g = await start(jwtGateway);
+    const a = await sign(g, { sub: 'u1' }, -60);
+    const b = await sign(g, { sub: 'u2' }, -10);
+    await g.state.apply(mitigation(g.clock, 'revoke-all', '*'));
+    g.clock.advance(2_000);
+    expect((await g.send('/bookings', bearer(a))).status).toBe(401);
+    expect((await g.send('/bookings', bearer(b))).status).toBe(401);
+    expect((await g.send('/bookings', bearer(await sign(g, { sub: 'u1' }, 0)))).status).toBe(200);
+    expect((await g.send('/bookings')).status).toBe(200);
+  });
+});
+
+describe('rate limits', () => {
+  const perIp: HarnessOptions = {
+    gateway: {
+      exempt_routes: ['health'],
+      rate_limits: [{ name: 'per-ip', key: 'ip', limit: 3, window: '60s', headers: ['ietf', 'x-ratelimit'] }],
+    },
+  };
+
+  it('sends RateLimit headers, then 429 with Retry-After, then allows again as time passes', async () => {
+    const g = await start(perIp);
+    const remaining: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await g.send('/api/v1/events/t/photos');
+      expect(r.status).toBe(200);
+      expect(r.headers['ratelimit-policy']).toBe('"per-ip";q=3;w=60');
+      remaining.push(String(r.headers.ratelimit));
+      expect(r.headers['x-ratelimit-limit']).toBe('3');
+    }
+    expect(remaining).toEqual(['"per-ip";r=2;t=20', '"per-ip";r=1;t=40', '"per-ip";r=0;t=60']);
+    const limited = await g.send('/api/v1/events/t/photos');
+    expect(limited.status).toBe(429);
+    expect(limited.json()).toMatchObject({ error: { code: 'rate-limited' } });
+    expect(limited.headers['retry-after']).toBe('20');
+    expect(limited.headers['x-ratelimit-remaining']).toBe('0');
+    expect((await g.send('/health')).status).toBe(200);
+    g.clock.advance(20_000);
+    expect((await g.send('/api/v1/events/t/photos')).status).toBe(200);
+    expect((await eventsArrive(g, 4))[3]).toMatchObject({ decision: 'rate-limited', rule: 'rate-limit:per-ip', status: 429 });
+    expect(g.seen).toHaveLength(5);
+  });
+
+  it('lets burst requests through on top of the limit', async () => {
+    const g = await start({ gateway: { rate_limits: [{ name: 'b', key: 'global', limit: 2, window: '10s', burst: 2 }] } });
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await g.send('/x')).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429]);
+  });
+
+  it('keys limits by token, route and prefix independently', async () => {
+    const g = await start({ gateway: {
+      tokens: [{ name: 'join', in: 'path', routes: ['events'] }],
+      rate_limits: [
+        { name: 'per-token', key: 'token', routes: ['events'], limit: 1, window: '60s' },
+        { name: 'per-prefix', key: 'ip_prefix', routes: ['gallery'], limit: 2, window: '60s' },
+      ],
+    } });
+    expect((await g.send('/api/v1/events/aaaa1111/x')).status).toBe(200);
+    expect((await g.send('/api/v1/events/aaaa1111/x')).status).toBe(429);
+    expect((await g.send('/api/v1/events/bbbb2222/x')).status).toBe(200);
+    expect((await g.send('/api/v1/gallery/t/x')).status).toBe(200);
+    expect((await g.send('/api/v1/gallery/u/x')).status).toBe(200);
+    expect((await g.send('/api/v1/gallery/v/x')).status).toBe(429);
+    expect((await g.send('/unrouted')).status).toBe(200);
+  });
+
+  it('applies a temporary override until it expires', async () => {
+    const g = await start(perIp);
+    const expiresAt = new Date(g.clock.now().getTime() + 60_000).toISOString();
+    await g.state.apply(mitigation(g.clock, 'limit-override', 'per-ip', { expiresAt, data: { limit: 1 } }));
+    const first = await g.send('/x');
+    expect(first.headers['ratelimit-policy']).toBe('"per-ip";q=1;w=60');
+    expect((await g.send('/x')).status).toBe(429);
+    g.clock.advance(61_000);
+    const after = await g.send('/x');
+    expect(after.status).toBe(200);
+    expect(after.headers['ratelimit-policy']).toBe('"per-ip";q=3;w=60');
   });
 });
