@@ -13,7 +13,11 @@ import { emptyScope } from '../../src/domain/scope.js';
 import type { TimelineKind } from '../../src/domain/timeline.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/ports.js';
-import { postgresEngine, sqliteEngine, type ContractEngine } from '../../src/store/testing/contract-engines.js';
+import {
+  postgresEngine,
+  sqliteEngine,
+  type ContractEngine,
+} from '../../src/store/testing/contract-engines.js';
 
 interface Row {
   engine: string;
@@ -39,7 +43,8 @@ const { values } = parseArgs({
 
 function positive(name: string, raw: string, max: number): number {
   const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 1 || n > max) throw new Error(`--${name} must be an integer from 1 to ${max}`);
+  if (!Number.isSafeInteger(n) || n < 1 || n > max)
+    throw new Error(`--${name} must be an integer from 1 to ${max}`);
   return n;
 }
 
@@ -55,10 +60,15 @@ const config = {
   maxSeconds: positive('max-seconds', values['max-seconds'], 3600),
 };
 const engines: ContractEngine[] =
-  values.engine === 'sqlite' ? [sqliteEngine]
-  : values.engine === 'postgres' ? [postgresEngine('rampart_bench')]
-  : values.engine === 'both' ? [sqliteEngine, postgresEngine('rampart_bench')]
-  : (() => { throw new Error('--engine must be sqlite, postgres or both'); })();
+  values.engine === 'sqlite'
+    ? [sqliteEngine]
+    : values.engine === 'postgres'
+      ? [postgresEngine('rampart_bench')]
+      : values.engine === 'both'
+        ? [sqliteEngine, postgresEngine('rampart_bench')]
+        : (() => {
+            throw new Error('--engine must be sqlite, postgres or both');
+          })();
 
 const KINDS: TimelineKind[] = ['signal', 'note', 'evidence', 'checklist', 'notification'];
 
@@ -86,7 +96,13 @@ async function timed(
     }
   };
   await Promise.all(Array.from({ length: workers }, worker));
-  return { engine, operation, count: latencies.length, seconds: (performance.now() - start) / 1000, latencies };
+  return {
+    engine,
+    operation,
+    count: latencies.length,
+    seconds: (performance.now() - start) / 1000,
+    latencies,
+  };
 }
 
 async function benchEngine(engine: ContractEngine): Promise<Row[]> {
@@ -104,36 +120,57 @@ async function benchEngine(engine: ContractEngine): Promise<Row[]> {
       console.error(`  ${row.engine} ${row.operation}: ${row.count} in ${row.seconds.toFixed(1)} s`);
     };
 
-    log(await timed(engine.name, 'create incident', config.incidents, async (i) => {
-      const incident = await s.incidents.create({
-        title: `bench incident ${i}`, service: `svc-${i % 10}`, severity: 'SEV-2', severityRank: 2,
-        status: 'triggered', fingerprint: `fp-${i}`, type: 'brute-force', commander: null, scope: emptyScope(),
-        createdAt: iso(i),
-      });
-      ids.push(incident.id);
-    }));
+    log(
+      await timed(engine.name, 'create incident', config.incidents, async (i) => {
+        const incident = await s.incidents.create({
+          title: `bench incident ${i}`,
+          service: `svc-${i % 10}`,
+          severity: 'SEV-2',
+          severityRank: 2,
+          status: 'triggered',
+          fingerprint: `fp-${i}`,
+          type: 'brute-force',
+          commander: null,
+          scope: emptyScope(),
+          createdAt: iso(i),
+        });
+        ids.push(incident.id);
+      }),
+    );
     const idOf = (i: number): string => ids[i % ids.length] ?? '';
     const entry = (i: number): Parameters<Store['timeline']['append']>[0] => ({
-      incidentId: idOf(i), at: iso(i), actor: 'detector', kind: KINDS[i % KINDS.length] ?? 'note',
+      incidentId: idOf(i),
+      at: iso(i),
+      actor: 'detector',
+      kind: KINDS[i % KINDS.length] ?? 'note',
       summary: `rate:ip 203.0.113.${i % 250} exceeded 120/min (${i})`,
       data: { rule: 'per-ip', value: 120 + (i % 50), window: '1m', ip: `203.0.113.${i % 250}` },
     });
 
-    log(await timed(engine.name, 'append (1 per tx)', config.entries, async (i) => {
-      await s.transaction(async (tx) => {
-        const e = await tx.timeline.append(entry(i));
-        await tx.incidents.update(e.incidentId, { updatedAt: e.at });
-      });
-    }));
-
-    const offset = config.entries;
-    log(await timed(engine.name, `append (1 per tx, ${config.concurrency} at once)`, config.concurrentEntries,
-      async (i) => {
+    log(
+      await timed(engine.name, 'append (1 per tx)', config.entries, async (i) => {
         await s.transaction(async (tx) => {
-          const e = await tx.timeline.append(entry(offset + i));
+          const e = await tx.timeline.append(entry(i));
           await tx.incidents.update(e.incidentId, { updatedAt: e.at });
         });
-      }, config.concurrency));
+      }),
+    );
+
+    const offset = config.entries;
+    log(
+      await timed(
+        engine.name,
+        `append (1 per tx, ${config.concurrency} at once)`,
+        config.concurrentEntries,
+        async (i) => {
+          await s.transaction(async (tx) => {
+            const e = await tx.timeline.append(entry(offset + i));
+            await tx.incidents.update(e.incidentId, { updatedAt: e.at });
+          });
+        },
+        config.concurrency,
+      ),
+    );
 
     const batches = Math.ceil(config.batchedEntries / config.batch);
     const batched = await timed(engine.name, `append (${config.batch} per tx)`, batches, async (b) => {
@@ -146,14 +183,19 @@ async function benchEngine(engine: ContractEngine): Promise<Row[]> {
     // Reported per entry so it compares with the row above; latencies stay per transaction.
     log({ ...batched, count: batched.count * config.batch });
 
-    log(await timed(engine.name, `list ${config.incidents} incidents`, 50, async () => {
-      await s.incidents.list({ limit: config.incidents });
-    }));
-    log(await timed(engine.name, 'show (get + full timeline)', config.samples, async (i) => {
-      const id = idOf((i * 7919) % ids.length);
-      const [incident, timeline] = await Promise.all([s.incidents.get(id), s.timeline.list(id)]);
-      if (incident === undefined || timeline.length === 0) throw new Error(`incident ${id} came back empty`);
-    }));
+    log(
+      await timed(engine.name, `list ${config.incidents} incidents`, 50, async () => {
+        await s.incidents.list({ limit: config.incidents });
+      }),
+    );
+    log(
+      await timed(engine.name, 'show (get + full timeline)', config.samples, async (i) => {
+        const id = idOf((i * 7919) % ids.length);
+        const [incident, timeline] = await Promise.all([s.incidents.get(id), s.timeline.list(id)]);
+        if (incident === undefined || timeline.length === 0)
+          throw new Error(`incident ${id} came back empty`);
+      }),
+    );
     return rows;
   } finally {
     await store?.close();
@@ -169,11 +211,19 @@ function printTable(rows: Row[]): void {
   const header = ['engine', 'operation', 'count', 'total s', 'ops/s', 'p50 ms', 'p99 ms'];
   const lines = rows.map((r) => {
     const sorted = [...r.latencies].sort((a, b) => a - b);
-    return [r.engine, r.operation, String(r.count), r.seconds.toFixed(2), (r.count / r.seconds).toFixed(0),
-      percentile(sorted, 50).toFixed(2), percentile(sorted, 99).toFixed(2)];
+    return [
+      r.engine,
+      r.operation,
+      String(r.count),
+      r.seconds.toFixed(2),
+      (r.count / r.seconds).toFixed(0),
+      percentile(sorted, 50).toFixed(2),
+      percentile(sorted, 99).toFixed(2),
+    ];
   });
   const widths = header.map((h, c) => Math.max(h.length, ...lines.map((l) => (l[c] ?? '').length)));
-  const fmt = (cells: string[]): string => `| ${cells.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(' | ')} |`;
+  const fmt = (cells: string[]): string =>
+    `| ${cells.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(' | ')} |`;
   console.log(fmt(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const line of lines) console.log(fmt(line));

@@ -45,7 +45,9 @@ describe('openStore', () => {
   });
 
   it('reports an unreachable PostgreSQL as a config error without the password', async () => {
-    const error = await openStore('postgres://app:s3cret-pw@127.0.0.1:1/rampart', { cwd }).catch((e: unknown) => e);
+    const error = await openStore('postgres://app:s3cret-pw@127.0.0.1:1/rampart', { cwd }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ code: 'RAMPART_CONFIG' });
     expect((error as Error).message).toContain('127.0.0.1:1');
     expect((error as Error).message).not.toContain('s3cret-pw');

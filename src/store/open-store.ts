@@ -36,9 +36,11 @@ function sqlitePath(rest: string, cwd: string): string {
   // Accept the URL-ish spellings too: sqlite:///abs/file.db and sqlite://relative/file.db.
   const path = rest.startsWith('//') ? rest.slice(2) : rest;
   if (path === '') {
-    throw new RampartError('RAMPART_CONFIG', 'DATABASE_URL sqlite: needs a file path, e.g. sqlite:.rampart/rampart.db', [
-      { path: 'DATABASE_URL', message: 'missing file path' },
-    ]);
+    throw new RampartError(
+      'RAMPART_CONFIG',
+      'DATABASE_URL sqlite: needs a file path, e.g. sqlite:.rampart/rampart.db',
+      [{ path: 'DATABASE_URL', message: 'missing file path' }],
+    );
   }
   return isAbsolute(path) ? path : resolve(cwd, path);
 }

@@ -74,7 +74,12 @@ export class KyselyChecklistRepo implements ChecklistRepo {
   async setStatus(
     incidentId: string,
     stepId: string,
-    change: { status: ChecklistStatus; completedAt: string | null; completedBy: string | null; note: string | null },
+    change: {
+      status: ChecklistStatus;
+      completedAt: string | null;
+      completedBy: string | null;
+      note: string | null;
+    },
   ): Promise<ChecklistItem | undefined> {
     const seq = parseIncidentRef(incidentId);
     if (seq === undefined) return undefined;

@@ -110,7 +110,11 @@ export class KyselyIncidentRepo implements IncidentRepo {
     return row && toIncident(row);
   }
 
-  async update(id: string, patch: IncidentPatch, expectedStatus?: IncidentStatus): Promise<Incident | undefined> {
+  async update(
+    id: string,
+    patch: IncidentPatch,
+    expectedStatus?: IncidentStatus,
+  ): Promise<Incident | undefined> {
     const seq = parseIncidentRef(id);
     if (seq === undefined) return undefined;
     let query = this.db.updateTable('incidents').set(toPatchRow(patch)).where('seq', '=', seq);

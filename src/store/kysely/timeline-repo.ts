@@ -2,7 +2,14 @@ import type { Kysely, Selectable } from 'kysely';
 import { parseIncidentRef } from '../../domain/incident.js';
 import type { NewTimelineEntry, TimelineEntry } from '../../domain/timeline.js';
 import type { TimelineRepo } from '../ports.js';
-import { MAX_LIST_LIMIT, fromJsonText, incidentRef, listLimit, requireIncidentSeq, toJsonText } from './json-text.js';
+import {
+  MAX_LIST_LIMIT,
+  fromJsonText,
+  incidentRef,
+  listLimit,
+  requireIncidentSeq,
+  toJsonText,
+} from './json-text.js';
 import type { Database, TimelineTable } from './schema.js';
 
 function toEntry(row: Selectable<TimelineTable>): TimelineEntry {
@@ -37,7 +44,10 @@ export class KyselyTimelineRepo implements TimelineRepo {
   }
 
   /** Oldest first, in append order; page with `afterId` = the last id seen. Without a limit, up to 10,000. */
-  async list(incidentId: string, options: { limit?: number; afterId?: number } = {}): Promise<TimelineEntry[]> {
+  async list(
+    incidentId: string,
+    options: { limit?: number; afterId?: number } = {},
+  ): Promise<TimelineEntry[]> {
     const seq = parseIncidentRef(incidentId);
     if (seq === undefined) return [];
     let query = this.db.selectFrom('timeline').selectAll().where('incident_seq', '=', seq);

@@ -30,23 +30,35 @@ export function initialMigration(types: ColumnTypes): Migration {
         .on('incidents')
         .columns(['service', 'fingerprint', 'status'])
         .execute();
-      await db.schema.createIndex('incidents_created').on('incidents').columns(['created_at', 'seq']).execute();
+      await db.schema
+        .createIndex('incidents_created')
+        .on('incidents')
+        .columns(['created_at', 'seq'])
+        .execute();
 
       await db.schema
         .createTable('timeline')
         .addColumn('id', autoId, autoIdModifier)
-        .addColumn('incident_seq', 'integer', (c) => c.notNull().references('incidents.seq').onDelete('cascade'))
+        .addColumn('incident_seq', 'integer', (c) =>
+          c.notNull().references('incidents.seq').onDelete('cascade'),
+        )
         .addColumn('at', time, (c) => c.notNull())
         .addColumn('actor', 'text', (c) => c.notNull())
         .addColumn('kind', 'text', (c) => c.notNull())
         .addColumn('summary', 'text', (c) => c.notNull())
         .addColumn('data', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('timeline_incident_id').on('timeline').columns(['incident_seq', 'id']).execute();
+      await db.schema
+        .createIndex('timeline_incident_id')
+        .on('timeline')
+        .columns(['incident_seq', 'id'])
+        .execute();
 
       await db.schema
         .createTable('checklist')
-        .addColumn('incident_seq', 'integer', (c) => c.notNull().references('incidents.seq').onDelete('cascade'))
+        .addColumn('incident_seq', 'integer', (c) =>
+          c.notNull().references('incidents.seq').onDelete('cascade'),
+        )
         .addColumn('step_id', 'text', (c) => c.notNull())
         .addColumn('phase', 'text', (c) => c.notNull())
         .addColumn('title', 'text', (c) => c.notNull())

@@ -34,7 +34,10 @@ export async function openPostgres(url: string, options: OpenPostgresOptions = {
   } catch (error) {
     await db.destroy();
     const reason = error instanceof Error ? error.message : 'unknown error';
-    throw new RampartError('RAMPART_CONFIG', `cannot open the PostgreSQL database ${redactUrl(url)}: ${reason}`);
+    throw new RampartError(
+      'RAMPART_CONFIG',
+      `cannot open the PostgreSQL database ${redactUrl(url)}: ${reason}`,
+    );
   }
   try {
     await migrateToLatest(db, 'postgres');

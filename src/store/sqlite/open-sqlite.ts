@@ -32,7 +32,10 @@ export async function openSqlite(path: string): Promise<KyselyStore> {
     database.exec('pragma foreign_keys = ON');
   } catch (error) {
     database.close();
-    throw new RampartError('RAMPART_CONFIG', `cannot prepare the SQLite database ${path}: ${messageOf(error)}`);
+    throw new RampartError(
+      'RAMPART_CONFIG',
+      `cannot prepare the SQLite database ${path}: ${messageOf(error)}`,
+    );
   }
   const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database }) });
   try {

@@ -81,6 +81,8 @@ export async function postgresReachable(): Promise<boolean> {
  */
 export async function contractEngines(): Promise<ContractEngine[]> {
   if (process.env.CI === 'true' || (await postgresReachable())) return [sqliteEngine, postgresEngine()];
-  console.warn(`PostgreSQL at ${TEST_POSTGRES_URL} is unreachable and CI is not set: store contract runs on SQLite only`);
+  console.warn(
+    `PostgreSQL at ${TEST_POSTGRES_URL} is unreachable and CI is not set: store contract runs on SQLite only`,
+  );
   return [sqliteEngine];
 }

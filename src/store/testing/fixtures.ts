@@ -3,6 +3,11 @@ import type { Mitigation } from '../../domain/mitigation.js';
 import { emptyScope } from '../../domain/scope.js';
 import type { NewIncident } from '../ports.js';
 
+export const T0 = '2026-01-05T10:00:00.000Z';
+
+/** T0 plus some minutes, as the ISO text the store keeps. */
+export const at = (minutes: number): string => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
+
 let counter = 0;
 
 /** A name no other test in the run uses, so tests sharing one store never see each other's rows. */

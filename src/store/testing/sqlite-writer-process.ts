@@ -6,7 +6,8 @@ import { emptyScope } from '../../domain/scope.js';
 import { openStore } from '../open-store.js';
 
 const [file, entries] = process.argv.slice(2);
-if (file === undefined || entries === undefined) throw new Error('usage: sqlite-writer-process <file> <entries>');
+if (file === undefined || entries === undefined)
+  throw new Error('usage: sqlite-writer-process <file> <entries>');
 
 const store = await openStore(`sqlite:${file}`, { cwd: process.cwd() });
 try {
@@ -25,7 +26,14 @@ try {
   for (let i = 0; i < Number(entries); i++) {
     await store.transaction(async (tx) => {
       const at = new Date().toISOString();
-      await tx.timeline.append({ incidentId: incident.id, at, actor: 'cli', kind: 'note', summary: `n${i}`, data: {} });
+      await tx.timeline.append({
+        incidentId: incident.id,
+        at,
+        actor: 'cli',
+        kind: 'note',
+        summary: `n${i}`,
+        data: {},
+      });
       await tx.incidents.update(incident.id, { updatedAt: at });
     });
   }
