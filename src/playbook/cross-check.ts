@@ -40,7 +40,7 @@ export function crossCheck(raw: unknown): CrossIssue[] {
   const ref = (kind: string, set: Set<string>, value: unknown, path: Path, caseless = false): void => {
     if (typeof value !== 'string') return;
     const hit = caseless ? [...set].some((n) => n.toLowerCase() === value.toLowerCase()) : set.has(value);
-    if (!hit) issues.push({ path, expected: `a ${kind} defined in this playbook (${known(set)})`, got: `"${value}"` });
+    if (!hit) issues.push({ path, expected: `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} defined in this playbook (${known(set)})`, got: `"${value}"` });
   };
   const refs = (kind: string, set: Set<string>, value: unknown, path: Path): void => {
     if (typeof value === 'string') ref(kind, set, value, path);

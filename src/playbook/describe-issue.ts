@@ -76,6 +76,27 @@ function expectedOf(issue: z.core.$ZodIssue): string {
   }
 }
 
+/**
+ * A union error ("a number or a list") is unhelpful when the input clearly picked a branch — a list with one
+ * bad item. When exactly one branch got past its type check, its own issues are the real ones.
+ */
+export function expandUnions(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union' || ('options' in issue && Array.isArray(issue.options))) return [issue];
+  const typed = issue.errors.filter((branch) => !isTypeMismatch(branch));
+  const [only] = typed;
+  if (typed.length !== 1 || !only || only.length === 0) return [issue];
+  return only.flatMap((inner) => expandUnions({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue));
+}
+
+/** The branch failed on the input's type itself (not on something inside it). */
+function isTypeMismatch(branch: readonly z.core.$ZodIssue[]): boolean {
+  return branch.some(
+    (i) =>
+      i.path.length === 0 &&
+      (i.code === 'invalid_type' || (i.code === 'invalid_union' && i.errors.every((b) => isTypeMismatch(b)))),
+  );
+}
+
 export function describeIssue(issue: z.core.$ZodIssue, root: unknown, schema: z.ZodType): ExpectedGot & { path: PropertyKey[] } {
   if (issue.code === 'unrecognized_keys') {
     // Reported once per key by the caller; this is the description of the first.

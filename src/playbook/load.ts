@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { crossCheck } from './cross-check.js';
-import { describeIssue, describeValue, unknownKey } from './describe-issue.js';
+import { describeIssue, describeValue, expandUnions, unknownKey } from './describe-issue.js';
 import { formatPath, locate } from './locate.js';
 import { playbookSchema, type Playbook } from './schema.js';
 
@@ -65,7 +65,7 @@ export function parsePlaybook(text: string, file: string): PlaybookLoadResult {
 
   const parsed = playbookSchema.safeParse(raw);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
+    for (const issue of parsed.error.issues.flatMap(expandUnions)) {
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) {
           const { expected, got } = unknownKey(key, issue.path, raw, playbookSchema);

@@ -73,7 +73,7 @@ export const filterSchema = z.strictObject({
   level: oneOrMany(z.string()).optional(),
   decision: oneOrMany(z.enum(DECISIONS)).optional(),
   fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-});
+}).meta({ id: 'PlaybookFilter', description: 'Which events a rule looks at; every given condition must hold.' });
 
 export const GROUP_KEYS = ['ip', 'ip_prefix', 'token', 'tenant', 'event', 'route', 'host', 'subject'] as const;
 

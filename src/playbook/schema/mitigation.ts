@@ -76,7 +76,7 @@ export const mitigationSchema = z.discriminatedUnion('action', [
   maintenanceSchema,
   manualSchema,
   notifySchema,
-]);
+]).meta({ id: 'PlaybookMitigation', description: 'An action against an incident; automatic ones run when a rule fires.' });
 
 export const MITIGATION_ACTIONS = [
   'block',

@@ -11,13 +11,15 @@ import { parseDuration } from '../../shared/duration.js';
 export const idSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'a lowercase id of a-z, 0-9 and "-"' })
-  .max(64, { message: 'an id of at most 64 characters' });
+  .max(64, { message: 'an id of at most 64 characters' })
+  .meta({ id: 'PlaybookId', description: 'A lowercase id (a-z, 0-9, "-") naming something other sections refer to.' });
 
 /** A name that may carry case and dots (severity levels such as "SEV-1" or "P0", step ids). */
 export const labelSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { message: 'a name of letters, digits, "-", "_" or "."' })
-  .max(64, { message: 'a name of at most 64 characters' });
+  .max(64, { message: 'a name of at most 64 characters' })
+  .meta({ id: 'PlaybookLabel' });
 
 export const textSchema = z.string().min(1, { message: 'a non-empty text' });
 
@@ -35,7 +37,7 @@ export const durationSchema = z
     }
     return ms;
   })
-  .meta({ description: 'A duration: 90s, 15m, 1h, 48h, 2d or compound 1h30m (parsed to milliseconds).' });
+  .meta({ id: 'PlaybookDuration', description: 'A duration: 90s, 15m, 1h, 48h, 2d or compound 1h30m (parsed to milliseconds).' });
 
 /** Environment variable names: secrets never sit in a playbook, only the name of where to find them. */
 export const envNameSchema = z
@@ -140,7 +142,7 @@ const statusItemSchema = z.union([z.number(), z.string()]).transform((value, ctx
 export const statusMatcherSchema = z
   .union([statusItemSchema, z.array(statusItemSchema).min(1)])
   .transform((value): StatusRange[] => (Array.isArray(value) ? value : [value]))
-  .meta({ description: 'HTTP status: 404, "5xx", ">=500", "400-499", or a list of these.' });
+  .meta({ id: 'PlaybookStatus', description: 'HTTP status: 404, "5xx", ">=500", "400-499", or a list of these.' });
 
 /** A string or a list of strings, always a list once parsed. */
 export function oneOrMany<T extends z.ZodType>(item: T) {

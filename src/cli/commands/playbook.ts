@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import {
+  explainPlaybook,
+  formatPlaybookError,
+  loadPlaybook,
+  playbookJsonSchemaText,
+} from '../../playbook/index.js';
+import type { CliIo } from '../io.js';
+
+/** `rampart playbook validate|explain|schema`: work on playbook files without starting anything. */
+export function registerPlaybookCommands(program: Command, io: CliIo, now: () => Date = () => new Date()): void {
+  const playbook = program.command('playbook').description('check, explain and describe playbook files');
+
+  playbook
+    .command('validate')
+    .description('check playbook files; prints every error as file:line path: expected …, got …')
+    .argument('<files...>', 'playbook YAML files')
+    .action(async (files: string[]) => {
+      let bad = 0;
+      for (const file of files) {
+        const result = await loadPlaybook(file);
+        if (result.ok) io.out(`ok  ${file} (${result.playbook.service.name})`);
+        else {
+          bad++;
+          for (const error of result.errors) io.err(formatPlaybookError(error));
+        }
+      }
+      if (bad > 0) {
+        io.err(`${bad} of ${files.length} playbook file(s) invalid`);
+        io.setExitCode(1);
+      }
+    });
+
+  playbook
+    .command('explain')
+    .description('say in plain words what Rampart will do for the service in this playbook')
+    .argument('<file>', 'playbook YAML file')
+    .action(async (file: string) => {
+      const result = await loadPlaybook(file);
+      if (!result.ok) {
+        for (const error of result.errors) io.err(formatPlaybookError(error));
+        io.setExitCode(1);
+        return;
+      }
+      for (const line of explainPlaybook(result.playbook, now()).split('\n')) io.out(line);
+    });
+
+  playbook
+    .command('schema')
+    .description('print the playbook JSON Schema (for editors: yaml-language-server $schema)')
+    .action(() => {
+      io.out(playbookJsonSchemaText().trimEnd());
+    });
+}

@@ -1,0 +1,98 @@
+import { formatDuration } from '../shared/duration.js';
+import type { FilterSpec, MitigationSpec, TriggerSpec } from './schema.js';
+import type { StatusRange } from './schema/primitives.js';
+
+/** Plain-language fragments shared by `explainPlaybook` and anyone who shows a rule or mitigation. */
+
+/** formatDuration, but keeps sub-second precision for latencies such as 1500ms. */
+export const dur = (ms: number): string => (ms < 60_000 && ms % 1000 !== 0 ? `${ms / 1000}s` : formatDuration(ms));
+
+export function describeStatus(ranges: readonly StatusRange[]): string {
+  return ranges
+    .map(({ from, to }) => {
+      if (from === to) return String(from);
+      if (from % 100 === 0 && to === from + 99) return `${from / 100}xx`;
+      if (to === 599) return `>=${from}`;
+      if (from === 100) return `<=${to}`;
+      return `${from}-${to}`;
+    })
+    .join(', ');
+}
+
+export function describeFilter(filter: FilterSpec | undefined): string {
+  if (!filter) return 'every event';
+  const parts: string[] = [];
+  if (filter.status) parts.push(`status ${describeStatus(filter.status)}`);
+  if (filter.method) parts.push(`method ${filter.method.join('/')}`);
+  if (filter.route) parts.push(`on ${filter.route.join(', ')}`);
+  if (filter.path) parts.push(`path ${filter.path}`);
+  if (filter.message) parts.push(`message containing "${filter.message}"`);
+  if (filter.message_regex) parts.push(`message matching /${filter.message_regex}/`);
+  if (filter.level) parts.push(`level ${filter.level.join('/')}`);
+  if (filter.decision) parts.push(`gateway decision ${filter.decision.join('/')}`);
+  if (filter.fields)
+    parts.push(
+      Object.entries(filter.fields)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(', '),
+    );
+  return parts.length > 0 ? parts.join(', ') : 'every event';
+}
+
+export function describeTrigger(t: TriggerSpec, groupBy: readonly string[]): string {
+  const per = groupBy.length > 0 ? ` per ${groupBy.join('+')}` : '';
+  switch (t.type) {
+    case 'threshold':
+      return `${t.count} or more events${per} within ${dur(t.window)}`;
+    case 'leaky_bucket':
+      return `a bucket of ${t.capacity}${per} leaking ${t.leak_per_second}/s overflows${t.blackhole ? ` (then held ${dur(t.blackhole)})` : ''}`;
+    case 'distinct':
+      return `${t.count} or more distinct ${t.field}${per} within ${dur(t.window)}`;
+    case 'ratio':
+      return `more than ${Math.round(t.share * 100)}% of requests${per} are errors (${describeFilter(t.errors)}) within ${dur(t.window)}, once ${t.min_requests}+ requests`;
+    case 'baseline':
+      return `the count${per} over ${dur(t.window)} exceeds ${t.factor}x its baseline learnt over ${dur(t.learn)} (at least ${t.min_count})`;
+    case 'latency':
+      return `p${t.percentile} latency${per} above ${dur(t.above)} over ${dur(t.window)}, once ${t.min_requests}+ requests`;
+    case 'absence':
+      return `no matching event for ${dur(t.for)}`;
+  }
+}
+
+export function describeMitigation(m: MitigationSpec): string {
+  const span = m.for !== undefined ? ` for ${dur(m.for)}` : '';
+  let text: string;
+  switch (m.action) {
+    case 'block':
+      text = m.target === 'cidrs' ? `block ${(m.cidrs ?? []).join(', ')}` : `block the ${m.target === 'ip' ? 'client IP' : 'client IP prefix (/24, /64)'}`;
+      break;
+    case 'throttle':
+      text = `tighten limit ${m.limit} to ${m.to}`;
+      break;
+    case 'revoke-token':
+      text = `revoke the ${m.token ?? 'offending'} token`;
+      break;
+    case 'revoke-jti':
+      text = `revoke the JWT (jti)${m.token ? ` of ${m.token}` : ''}`;
+      break;
+    case 'revoke-subject':
+      text = `revoke every ${m.token ?? 'session'} of the subject issued before now`;
+      break;
+    case 'revoke-all':
+      text = `revoke every ${m.token ?? 'session'} issued before now (no secret rotation)`;
+      break;
+    case 'switch-off':
+      text = `switch off ${m.switch}`;
+      break;
+    case 'maintenance':
+      text = `fail closed (503 + banner)${m.routes ? ` on ${m.routes.join(', ')}` : ''}`;
+      break;
+    case 'manual':
+      text = `by hand: ${m.text}${m.command ? ` (\`${m.command}\`)` : ''}`;
+      break;
+    case 'notify':
+      text = `notify ${m.audience}${m.template ? ` with ${m.template}` : ''}`;
+      break;
+  }
+  return `${text}${span}`;
+}

@@ -1,0 +1,49 @@
+export {
+  playbookSchema,
+  type Playbook,
+  type PlaybookInput,
+  type ServiceSpec,
+  type RouteSpec,
+  type GatewaySpec,
+  type TokenKindSpec,
+  type RateLimitSpec,
+  type SwitchSpec,
+  type SeveritySpec,
+  type SeverityLevelSpec,
+  type DetectionSpec,
+  type SourceSpec,
+  type RuleSpec,
+  type TriggerSpec,
+  type FilterSpec,
+  type MitigationSpec,
+  type IncidentTypeSpec,
+  type ChecklistSpec,
+  type CommsSpec,
+  type AudienceSpec,
+  type ChannelSpec,
+  type TemplateSpec,
+  type MonitorSpec,
+  type VerificationStepSpec,
+  type PostmortemSpec,
+  type RoutineSpec,
+  type ReviewSpec,
+} from './schema.js';
+export { isCidr, parseStatusMatcher, type StatusRange } from './schema/primitives.js';
+export { routeParams } from './schema/service.js';
+export { parseLeakRate, LOG_FORMATS, GROUP_KEYS, DECISIONS } from './schema/detection.js';
+export { RATE_LIMIT_KEYS } from './schema/gateway.js';
+export { MITIGATION_ACTIONS } from './schema/mitigation.js';
+export { NOTIFY_EVENTS, WEEKDAYS } from './schema/comms.js';
+export { AUTOMATIC_STEPS } from './schema/operations.js';
+export {
+  loadPlaybook,
+  loadPlaybookDir,
+  parsePlaybook,
+  formatPlaybookError,
+  type PlaybookError,
+  type PlaybookLoadResult,
+} from './load.js';
+export { explainPlaybook, reviewStatus } from './explain.js';
+export { describeFilter, describeMitigation, describeStatus, describeTrigger } from './describe.js';
+export { playbookJsonSchema, playbookJsonSchemaText } from './json-schema.js';
+export { severityScale, checklistPlan, postmortemDueMs, ruleSeverity, DEFAULT_POSTMORTEM_DUE_MS } from './plan.js';
