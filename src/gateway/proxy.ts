@@ -76,6 +76,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     bodyTimeout: timeoutMs,
     keepAliveTimeout: 4_000,
   });
+  let closing: Promise<void> | null = null;
   const server = createServer({ maxHeaderSize: options.maxHeaderSize ?? 16_384 }, handle);
   // node:http drops headers past maxHeadersCount silently; keep one more so "too many" is visible and refused.
   server.maxHeadersCount = maxHeaderCount + 1;
@@ -154,6 +155,8 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   function streamFactory({ statusCode, headers, opaque: ctx }: Dispatcher.StreamFactoryData<RequestContext>): ServerResponse {
     stripResponseHeaders(headers);
     setRateLimitHeaders(ctx, ctx.res);
+    // While draining, tell keep-alive clients this connection ends with this response.
+    if (closing !== null) ctx.res.shouldKeepAlive = false;
     ctx.res.writeHead(statusCode, headers as Record<string, string | string[]>);
     return ctx.res;
   }
@@ -188,6 +191,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     ctx.done = true;
     // undici listens for "abort" on the signal it was given; a finished response needs no cancelling.
     if (!this.writableFinished) this.emit('abort');
+    if (closing !== null) setImmediate(closeIdle);
     if (onEvent !== undefined) {
       onEvent(toEvent(ctx, config.service, source, Math.round((performance.now() - ctx.started) * 1000) / 1000));
     }
@@ -203,7 +207,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
       + `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
 
-  let closing: Promise<void> | null = null;
+  const closeIdle = (): void => server.closeIdleConnections();
   return {
     server,
     state,

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Decision } from '../domain/request-event.js';
 import type { CompiledLimit, CompiledRoute, TokenRule } from './config.js';
 import type { ParsedIp } from './ip.js';
@@ -20,6 +21,8 @@ export interface RateOutcome {
 export class RequestContext {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
+  /** Kept here because req.socket is detached once the response is done. */
+  readonly socket: Socket;
   /** Epoch ms from the gateway's clock: the event's time and every guard's "now". */
   readonly time: number;
   /** performance.now() at arrival, for the duration. */
@@ -55,6 +58,7 @@ export class RequestContext {
     this.res = res;
     this.time = time;
     this.started = started;
+    this.socket = req.socket;
     this.bytesInStart = req.socket.bytesRead;
     this.bytesOutStart = req.socket.bytesWritten;
   }

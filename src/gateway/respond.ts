@@ -40,7 +40,7 @@ export function upstreamStatus(code: string | undefined): 502 | 504 {
 /** The one event per request; built when the response closes. Never carries the raw token. */
 export function toEvent(ctx: RequestContext, service: string, source: string, durationMs: number): RequestEvent {
   const req = ctx.req;
-  const socket = req.socket;
+  const socket = ctx.socket;
   const ua = req.headers['user-agent'];
   return {
     time: ctx.time,

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import type { RequestEvent } from '../../domain/request-event.js';
@@ -136,4 +136,18 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
 export async function eventsArrive(h: Harness, n: number): Promise<RequestEvent[]> {
   for (let i = 0; i < 200 && h.events.length < n; i++) await new Promise((r) => setImmediate(r));
   return h.events;
+}
+
+/** Sends bytes exactly as given (clients normalise paths and own Connection) and returns the raw response. */
+export function sendRaw(h: Harness, head: string): Promise<string> {
+  const url = new URL(h.base);
+  return new Promise((resolve, rejectRaw) => {
+    const socket = connect({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) });
+    let text = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (d: string) => (text += d));
+    socket.on('end', () => resolve(text));
+    socket.on('error', rejectRaw);
+    socket.write(head);
+  });
 }
