@@ -1,4 +1,4 @@
-import { watch } from 'node:fs';
+import { statSync, watch } from 'node:fs';
 import type { FSWatcher } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
@@ -7,7 +7,7 @@ import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './line-splitter.js';
 import type { SkipReason } from './line-splitter.js';
 
 export interface TailOptions {
-  /** 'end' skips what the file holds at start-up; a file that appears later is always read from its start. */
+  /** 'end' skips what the file holds when tailFile is called; a file that appears later is read from its start. */
   from: 'end' | 'start';
   /** May return a promise: the tailer waits for it before the next line (back-pressure). */
   onLine: (line: string) => void | Promise<void>;
@@ -57,6 +57,8 @@ export function tailFile(path: string, options: TailOptions): Tail {
   let handle: FileHandle | null = null;
   let ino = -1;
   let offset = 0;
+  // 'end' means the end as of this call, not as of the first asynchronous open.
+  const initial = options.from === 'end' ? safeStat(path) : null;
   let firstOpen = true;
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
@@ -77,7 +79,9 @@ export function tailFile(path: string, options: TailOptions): Tail {
       const line = lines.shift() as string;
       counts.lines++;
       try {
-        await options.onLine(line);
+        // Only a handler that returned a promise costs a wait.
+        const pending = options.onLine(line);
+        if (pending) await pending;
       } catch (error) {
         report(error);
       }
@@ -113,7 +117,7 @@ export function tailFile(path: string, options: TailOptions): Tail {
     const info = await file.stat();
     handle = file;
     ino = info.ino;
-    offset = firstOpen && options.from === 'end' ? info.size : 0;
+    offset = firstOpen && initial !== null && initial.ino === info.ino ? Math.min(initial.size, info.size) : 0;
     firstOpen = false;
     splitter.reset();
     return file;
@@ -202,4 +206,13 @@ export function tailFile(path: string, options: TailOptions): Tail {
     },
     stats: () => ({ ...counts }),
   };
+}
+
+function safeStat(path: string): { ino: number; size: number } | null {
+  try {
+    const info = statSync(path, { throwIfNoEntry: false });
+    return info ? { ino: info.ino, size: info.size } : null;
+  } catch {
+    return null;
+  }
 }

@@ -33,7 +33,15 @@ export function cleanIp(raw: string | null | undefined): string | null {
 /** /24 for IPv4 ("1.2.3.0/24"), /64 for IPv6 ("2001:db8:0:1::/64"); null for anything else. */
 export function ipPrefix(ip: string | null): string | null {
   if (ip === null) return null;
-  const version = isIP(ip);
+  return prefixOf(ip, isIP(ip));
+}
+
+/** For an address cleanIp already accepted: its version is known from its shape. */
+export function prefixOfClean(ip: string): string | null {
+  return prefixOf(ip, ip.includes(':') ? 6 : 4);
+}
+
+function prefixOf(ip: string, version: number): string | null {
   if (version === 4) return `${ip.slice(0, ip.lastIndexOf('.'))}.0/24`;
   if (version === 6) {
     const groups = expandIpv6(ip);

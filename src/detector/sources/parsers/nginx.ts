@@ -4,6 +4,7 @@ import type { FieldValue } from './normalize.js';
 import type { LineParser, ParseContext, ParseResult } from './types.js';
 
 const SECONDS = /^\d+(?:\.\d+)?$/;
+const TIMES = /^"?(\d+(?:\.\d+)?)"?(?: "?(-|\d+(?:\.\d+)?)"?)?$/;
 
 /**
  * nginx `combined` (and `main`/common): the fields after the user agent may be `$request_time` and then
@@ -19,7 +20,13 @@ export function nginxParser(maxLineLength?: number): LineParser {
       if (typeof match === 'string') return fail(match);
       let durationMs: number | null = null;
       const extra: Record<string, FieldValue> = {};
-      if (match.rest !== null) {
+      const simple = match.rest === null ? null : TIMES.exec(match.rest);
+      if (simple) {
+        // The common case, "0.012 0.010", without splitting.
+        durationMs = Math.round(Number(simple[1]) * 1_000_000) / 1000;
+        const upstreamTime = simple[2];
+        if (upstreamTime !== undefined && upstreamTime !== '-') extra.upstreamResponseTime = upstreamTime;
+      } else if (match.rest !== null) {
         const words = match.rest.split(' ', 8).map((word) => word.replace(/^"|"$/g, ''));
         const pairs = words.filter((word) => word.includes('='));
         if (pairs.length > 0) {

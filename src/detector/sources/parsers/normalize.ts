@@ -1,6 +1,6 @@
 import type { Decision, RequestEvent } from '../../../domain/request-event.js';
 import { hashToken, previewToken } from '../../../shared/secrets.js';
-import { cleanIp, ipPrefix } from '../ip-prefix.js';
+import { cleanIp, prefixOfClean } from '../ip-prefix.js';
 import type { ParseContext, ParseResult } from './types.js';
 
 export const DEFAULT_MAX_LINE_LENGTH = 64 * 1024;
@@ -123,7 +123,7 @@ export function buildEvent(raw: RawRecord, ctx: ParseContext): ParseResult {
     durationMs: raw.durationMs ?? null,
     bytes: raw.bytes ?? null,
     ip,
-    ipPrefix: ipPrefix(ip),
+    ipPrefix: ip === null ? null : prefixOfClean(ip),
     tokenHash,
     tokenPreview,
     subject: raw.subject ?? null,
