@@ -40,7 +40,12 @@ export function crossCheck(raw: unknown): CrossIssue[] {
   const ref = (kind: string, set: Set<string>, value: unknown, path: Path, caseless = false): void => {
     if (typeof value !== 'string') return;
     const hit = caseless ? [...set].some((n) => n.toLowerCase() === value.toLowerCase()) : set.has(value);
-    if (!hit) issues.push({ path, expected: `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} defined in this playbook (${known(set)})`, got: `"${value}"` });
+    if (!hit)
+      issues.push({
+        path,
+        expected: `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} defined in this playbook (${known(set)})`,
+        got: `"${value}"`,
+      });
   };
   const refs = (kind: string, set: Set<string>, value: unknown, path: Path): void => {
     if (typeof value === 'string') ref(kind, set, value, path);
@@ -53,7 +58,12 @@ export function crossCheck(raw: unknown): CrossIssue[] {
       if (typeof name !== 'string') continue;
       const first = seen.get(name.toLowerCase());
       if (first === undefined) seen.set(name.toLowerCase(), i);
-      else issues.push({ path: [...path, i, key], expected: `a unique ${key} (already used at [${first}])`, got: `"${name}"` });
+      else
+        issues.push({
+          path: [...path, i, key],
+          expected: `a unique ${key} (already used at [${first}])`,
+          got: `"${name}"`,
+        });
     }
   };
 
@@ -104,7 +114,11 @@ export function crossCheck(raw: unknown): CrossIssue[] {
     for (const [j, route] of list(t.routes).entries()) {
       const pattern = typeof route === 'string' ? routePatterns.get(route) : undefined;
       if (pattern !== undefined && !routeParams(pattern).includes(param))
-        issues.push({ path: [...base, 'routes', j], expected: `a route whose pattern has a {${param}} segment`, got: `"${pattern}"` });
+        issues.push({
+          path: [...base, 'routes', j],
+          expected: `a route whose pattern has a {${param}} segment`,
+          got: `"${pattern}"`,
+        });
     }
   }
   for (const [l, i] of items(at(gateway, 'rate_limits'))) {
@@ -112,11 +126,20 @@ export function crossCheck(raw: unknown): CrossIssue[] {
     refs('route', routes, l.routes, [...base, 'routes']);
     ref('token kind', tokens, l.token, [...base, 'token']);
     if (l.key === 'token' && tokens.size === 0)
-      issues.push({ path: [...base, 'key'], expected: 'gateway.tokens to define where tokens are read', got: 'key token with no token kinds' });
+      issues.push({
+        path: [...base, 'key'],
+        expected: 'gateway.tokens to define where tokens are read',
+        got: 'key token with no token kinds',
+      });
     if ((l.key === 'subject' || l.key === 'tenant') && !hasJwt)
-      issues.push({ path: [...base, 'key'], expected: 'a jwt token kind in gateway.tokens', got: `key ${String(l.key)} with no jwt token kind` });
+      issues.push({
+        path: [...base, 'key'],
+        expected: 'a jwt token kind in gateway.tokens',
+        got: `key ${String(l.key)} with no jwt token kind`,
+      });
   }
-  for (const [s, i] of items(at(gateway, 'switches'))) refs('route', routes, s.routes, ['gateway', 'switches', i, 'routes']);
+  for (const [s, i] of items(at(gateway, 'switches')))
+    refs('route', routes, s.routes, ['gateway', 'switches', i, 'routes']);
 
   // Mitigations are named in rules and incident types alike.
   const mitigation = (m: unknown, base: Path): void => {
@@ -128,12 +151,14 @@ export function crossCheck(raw: unknown): CrossIssue[] {
       ref('audience', audiences, m.audience, [...base, 'audience']);
       ref('template', templates, m.template, [...base, 'template']);
     }
-    if (typeof m.action === 'string' && m.action.startsWith('revoke-')) ref('token kind', tokens, m.token, [...base, 'token']);
+    if (typeof m.action === 'string' && m.action.startsWith('revoke-'))
+      ref('token kind', tokens, m.token, [...base, 'token']);
   };
 
   const sourceNames = new Set<string>();
   for (const [s] of items(at(detection, 'sources')))
-    for (const key of ['kind', 'name', 'path', 'format']) if (typeof s[key] === 'string') sourceNames.add(s[key]);
+    for (const key of ['kind', 'name', 'path', 'format'])
+      if (typeof s[key] === 'string') sourceNames.add(s[key]);
   if (at(detection, 'sources') === undefined) sourceNames.add('gateway');
 
   for (const [r, i] of items(at(detection, 'rules'))) {
@@ -142,7 +167,12 @@ export function crossCheck(raw: unknown): CrossIssue[] {
     sev(r.severity, [...base, 'severity']);
     ref('detection source (kind, name, path or format)', sourceNames, r.source, [...base, 'source']);
     refs('route', routes, at(r.filter, 'route'), [...base, 'filter', 'route']);
-    refs('route', routes, at(at(at(r, 'trigger'), 'errors'), 'route'), [...base, 'trigger', 'errors', 'route']);
+    refs('route', routes, at(at(at(r, 'trigger'), 'errors'), 'route'), [
+      ...base,
+      'trigger',
+      'errors',
+      'route',
+    ]);
     mitigation(r.mitigation, [...base, 'mitigation']);
   }
 
@@ -157,7 +187,11 @@ export function crossCheck(raw: unknown): CrossIssue[] {
       if (typeof step.id !== 'string') continue;
       const first = stepIds.get(step.id);
       if (first !== undefined)
-        issues.push({ path: ['checklist', 'phases', i, 'steps', j, 'id'], expected: `a unique step id (already used in ${first})`, got: `"${step.id}"` });
+        issues.push({
+          path: ['checklist', 'phases', i, 'steps', j, 'id'],
+          expected: `a unique step id (already used in ${first})`,
+          got: `"${step.id}"`,
+        });
       else stepIds.set(step.id, `phase ${String(phase.name)}`);
     }
 
@@ -166,21 +200,31 @@ export function crossCheck(raw: unknown): CrossIssue[] {
     for (const [j, s] of list(at(a.when, 'severities')).entries()) sev(s, [...base, 'when', 'severities', j]);
     refs('incident type', types, at(a.when, 'incident_types'), [...base, 'when', 'incident_types']);
     ref('template', templates, a.template, [...base, 'template']);
-    for (const [c, j] of items(a.channels)) ref('template', templates, c.template, [...base, 'channels', j, 'template']);
+    for (const [c, j] of items(a.channels))
+      ref('template', templates, c.template, [...base, 'channels', j, 'template']);
     if (a.timing === 'business_hours' && at(comms, 'business_hours') === undefined)
-      issues.push({ path: [...base, 'timing'], expected: 'comms.business_hours to be defined', got: 'business_hours timing without hours' });
+      issues.push({
+        path: [...base, 'timing'],
+        expected: 'comms.business_hours to be defined',
+        got: 'business_hours timing without hours',
+      });
   }
 
   for (const [s, i] of items(at(at(raw, 'verification'), 'steps'))) {
     refs('monitor', monitors, s.monitors, ['verification', 'steps', i, 'monitors']);
     refs('route', routes, s.routes, ['verification', 'steps', i, 'routes']);
   }
-  for (const [r, i] of items(at(raw, 'routines'))) ref('monitor', monitors, at(r.run, 'monitor'), ['routines', i, 'run', 'monitor']);
+  for (const [r, i] of items(at(raw, 'routines')))
+    ref('monitor', monitors, at(r.run, 'monitor'), ['routines', i, 'run', 'monitor']);
 
   const review = at(raw, 'review');
   const last = at(review, 'last_reviewed');
   const next = at(review, 'next_review_due');
   if (typeof last === 'string' && typeof next === 'string' && next < last)
-    issues.push({ path: ['review', 'next_review_due'], expected: `a date after last_reviewed (${last})`, got: next });
+    issues.push({
+      path: ['review', 'next_review_due'],
+      expected: `a date after last_reviewed (${last})`,
+      got: next,
+    });
   return issues;
 }

@@ -20,7 +20,8 @@ const TYPE_WORDS: Record<string, string> = {
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null (empty)';
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return `a list of ${value.length}`;
   if (typeof value === 'object') return 'a mapping';
@@ -37,9 +38,11 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /** Zod's own messages start like this; ours are written as what was expected. */
-const isDefaultMessage = (message: string): boolean => /^(Invalid|Too (small|big)|Unrecognized|Expected)/.test(message);
+const isDefaultMessage = (message: string): boolean =>
+  /^(Invalid|Too (small|big)|Unrecognized|Expected)/.test(message);
 
 function expectedOf(issue: z.core.$ZodIssue): string {
+  if (!isDefaultMessage(issue.message) && issue.code !== 'invalid_union') return issue.message;
   switch (issue.code) {
     case 'invalid_type':
       return TYPE_WORDS[issue.expected] ?? issue.expected;
@@ -85,7 +88,7 @@ export function expandUnions(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
   const typed = issue.errors.filter((branch) => !isTypeMismatch(branch));
   const [only] = typed;
   if (typed.length !== 1 || !only || only.length === 0) return [issue];
-  return only.flatMap((inner) => expandUnions({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue));
+  return only.flatMap((inner) => expandUnions({ ...inner, path: [...issue.path, ...inner.path] }));
 }
 
 /** The branch failed on the input's type itself (not on something inside it). */
@@ -97,7 +100,11 @@ function isTypeMismatch(branch: readonly z.core.$ZodIssue[]): boolean {
   );
 }
 
-export function describeIssue(issue: z.core.$ZodIssue, root: unknown, schema: z.ZodType): ExpectedGot & { path: PropertyKey[] } {
+export function describeIssue(
+  issue: z.core.$ZodIssue,
+  root: unknown,
+  schema: z.ZodType,
+): ExpectedGot & { path: PropertyKey[] } {
   if (issue.code === 'unrecognized_keys') {
     // Reported once per key by the caller; this is the description of the first.
     const key = issue.keys[0] ?? '';
@@ -110,10 +117,20 @@ export function describeIssue(issue: z.core.$ZodIssue, root: unknown, schema: z.
   };
 }
 
-export function unknownKey(key: string, parent: readonly PropertyKey[], root: unknown, schema: z.ZodType): ExpectedGot {
+export function unknownKey(
+  key: string,
+  parent: readonly PropertyKey[],
+  root: unknown,
+  schema: z.ZodType,
+): ExpectedGot {
   const keys = knownKeys(schema, parent, root);
   const near = keys.find((k) => closeEnough(k, key));
-  const hint = near !== undefined ? `did you mean "${near}"?` : keys.length > 0 ? `one of ${keys.join(', ')}` : 'no extra keys';
+  const hint =
+    near !== undefined
+      ? `did you mean "${near}"?`
+      : keys.length > 0
+        ? `one of ${keys.join(', ')}`
+        : 'no extra keys';
   return { expected: `a known key (${hint})`, got: `unknown key "${key}"` };
 }
 

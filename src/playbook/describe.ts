@@ -5,7 +5,8 @@ import type { StatusRange } from './schema/primitives.js';
 /** Plain-language fragments shared by `explainPlaybook` and anyone who shows a rule or mitigation. */
 
 /** formatDuration, but keeps sub-second precision for latencies such as 1500ms. */
-export const dur = (ms: number): string => (ms < 60_000 && ms % 1000 !== 0 ? `${ms / 1000}s` : formatDuration(ms));
+export const dur = (ms: number): string =>
+  ms < 60_000 && ms % 1000 !== 0 ? `${ms / 1000}s` : formatDuration(ms);
 
 export function describeStatus(ranges: readonly StatusRange[]): string {
   return ranges
@@ -64,7 +65,10 @@ export function describeMitigation(m: MitigationSpec): string {
   let text: string;
   switch (m.action) {
     case 'block':
-      text = m.target === 'cidrs' ? `block ${(m.cidrs ?? []).join(', ')}` : `block the ${m.target === 'ip' ? 'client IP' : 'client IP prefix (/24, /64)'}`;
+      text =
+        m.target === 'cidrs'
+          ? `block ${(m.cidrs ?? []).join(', ')}`
+          : `block the ${m.target === 'ip' ? 'client IP' : 'client IP prefix (/24, /64)'}`;
       break;
     case 'throttle':
       text = `tighten limit ${m.limit} to ${m.to}`;

@@ -22,7 +22,9 @@ export function explainPlaybook(p: Playbook, now: Date = new Date()): string {
   line();
   line(`Severity scale (default ${p.severity.default}):`);
   for (const level of [...p.severity.scale].sort((a, b) => a.rank - b.rank))
-    line(`  ${level.name}${level.title ? ` ${level.title}` : ''} (rank ${level.rank}): ${level.summary ?? level.criteria.join('; ')}`);
+    line(
+      `  ${level.name}${level.title ? ` ${level.title}` : ''} (rank ${level.rank}): ${level.summary ?? level.criteria.join('; ')}`,
+    );
   if (p.incident_types.length > 0) {
     line('Incident types and their mitigations:');
     for (const t of p.incident_types) {
@@ -36,7 +38,8 @@ export function explainPlaybook(p: Playbook, now: Date = new Date()): string {
   p.checklist.phases.forEach((phase, i) => {
     elapsed += phase.time_box;
     line(`  ${i + 1}. ${phase.name}: ${dur(phase.time_box)} (due ${dur(elapsed)} after start)`);
-    for (const step of phase.steps) line(`     - ${step.title}${step.automatic ? ` [runs by itself: ${step.automatic}]` : ''}`);
+    for (const step of phase.steps)
+      line(`     - ${step.title}${step.automatic ? ` [runs by itself: ${step.automatic}]` : ''}`);
   });
   line();
   explainComms(p, line);
@@ -70,7 +73,10 @@ function explainGateway(p: Playbook, line: Line): void {
   const g: GatewaySpec | undefined = p.gateway;
   line('Routes:');
   for (const r of p.service.routes) {
-    const notes = [r.critical ? 'critical' : '', g?.exempt_routes.includes(r.name) ? 'exempt from limits and maintenance' : '']
+    const notes = [
+      r.critical ? 'critical' : '',
+      g?.exempt_routes.includes(r.name) ? 'exempt from limits and maintenance' : '',
+    ]
       .filter(Boolean)
       .join(', ');
     line(`  ${r.name.padEnd(16)} ${r.pattern}${notes ? `  (${notes})` : ''}`);
@@ -79,37 +85,60 @@ function explainGateway(p: Playbook, line: Line): void {
     line('Gateway: none — Rampart only watches logs and alerts for this service.');
     return;
   }
-  line(`Gateway: listens on ${g.listen ? `${g.listen.host}:${g.listen.port}` : '(set at start-up)'}; trusts forwarded client IPs only from ${g.trusted_proxies.join(', ') || 'nobody'}`);
-  for (const t of g.tokens) line(`  Token ${t.name}: read from ${tokenWhere(t)}; stored only as a keyed hash + preview`);
+  line(
+    `Gateway: listens on ${g.listen ? `${g.listen.host}:${g.listen.port}` : '(set at start-up)'}; trusts forwarded client IPs only from ${g.trusted_proxies.join(', ') || 'nobody'}`,
+  );
+  for (const t of g.tokens)
+    line(`  Token ${t.name}: read from ${tokenWhere(t)}; stored only as a keyed hash + preview`);
   for (const l of g.rate_limits)
-    line(`  Limit ${l.name}: ${l.limit} requests per ${dur(l.window)} per ${l.key}${l.routes ? ` on ${l.routes.join(', ')}` : ' on every non-exempt route'}${l.burst ? ` (+${l.burst} burst)` : ''}; headers ${l.headers.join(', ')}; 429 + Retry-After when exceeded`);
-  for (const sw of g.switches) line(`  Switch ${sw.name}: can turn off ${sw.routes.join(', ')}${sw.description ? ` — ${sw.description}` : ''}`);
-  if (g.maintenance) line(`  Maintenance: 503 "${g.maintenance.banner}", Retry-After ${dur(g.maintenance.retry_after)}`);
+    line(
+      `  Limit ${l.name}: ${l.limit} requests per ${dur(l.window)} per ${l.key}${l.routes ? ` on ${l.routes.join(', ')}` : ' on every non-exempt route'}${l.burst ? ` (+${l.burst} burst)` : ''}; headers ${l.headers.join(', ')}; 429 + Retry-After when exceeded`,
+    );
+  for (const sw of g.switches)
+    line(
+      `  Switch ${sw.name}: can turn off ${sw.routes.join(', ')}${sw.description ? ` — ${sw.description}` : ''}`,
+    );
+  if (g.maintenance)
+    line(`  Maintenance: 503 "${g.maintenance.banner}", Retry-After ${dur(g.maintenance.retry_after)}`);
 }
 
 function explainDetection(p: Playbook, line: Line): void {
   const d = p.detection;
-  const sources = d.sources.map((src) => (src.kind === 'log' ? `${src.format} log ${src.path}` : src.kind)).join(', ');
+  const sources = d.sources
+    .map((src) => (src.kind === 'log' ? `${src.format} log ${src.path}` : src.kind))
+    .join(', ');
   line(`Detection from ${sources}; evidence snapshot keeps ${dur(d.evidence_window)}.`);
   for (const c of d.manual_checks) line(`  Manual check "${c.name}": ${c.command}`);
   for (const r of d.rules) {
-    const severity = r.severity ?? p.incident_types.find((t) => t.name === r.incident_type)?.severity ?? p.severity.default;
+    const severity =
+      r.severity ?? p.incident_types.find((t) => t.name === r.incident_type)?.severity ?? p.severity.default;
     const head = `  Rule ${r.name} [${severity}${r.incident_type ? `, ${r.incident_type}` : ''}]${r.shadow ? ' (shadow: records only)' : ''}`;
-    line(`${head}: fires when ${describeTrigger(r.trigger, r.group_by)}, among ${describeFilter(r.filter)}${r.source ? ` from ${r.source}` : ''}.`);
-    if (r.mitigation) line(`    then ${r.mitigation.automatic && !r.shadow ? 'automatically' : 'suggests'}: ${describeMitigation(r.mitigation)}`);
+    line(
+      `${head}: fires when ${describeTrigger(r.trigger, r.group_by)}, among ${describeFilter(r.filter)}${r.source ? ` from ${r.source}` : ''}.`,
+    );
+    if (r.mitigation)
+      line(
+        `    then ${r.mitigation.automatic && !r.shadow ? 'automatically' : 'suggests'}: ${describeMitigation(r.mitigation)}`,
+      );
     line(`    recovered after ${dur(r.quiet_period)} without firing.`);
   }
   const cap = d.blast_radius_cap;
   if (cap) {
-    const what = [cap.requests ? `${cap.requests} requests` : '', cap.tenants ? `${cap.tenants} tenants` : ''].filter(Boolean).join(' or ');
-    line(`  Automatic mitigations that would hit more than ${what} within ${dur(cap.window)} are held for a person.`);
+    const what = [cap.requests ? `${cap.requests} requests` : '', cap.tenants ? `${cap.tenants} tenants` : '']
+      .filter(Boolean)
+      .join(' or ');
+    line(
+      `  Automatic mitigations that would hit more than ${what} within ${dur(cap.window)} are held for a person.`,
+    );
   }
 }
 
 function explainComms(p: Playbook, line: Line): void {
   const c = p.comms;
   const hours = c.business_hours;
-  line(`Who is told${hours ? ` (business hours ${hours.days.join(',')} ${hours.start}-${hours.end} ${hours.timezone})` : ''}:`);
+  line(
+    `Who is told${hours ? ` (business hours ${hours.days.join(',')} ${hours.start}-${hours.end} ${hours.timezone})` : ''}:`,
+  );
   if (c.audiences.length === 0) line('  nobody: no audiences defined.');
   for (const a of c.audiences) {
     const channels = a.channels
@@ -123,7 +152,9 @@ function explainComms(p: Playbook, line: Line): void {
     const sev = a.when.severities ? a.when.severities.join('/') : 'any severity';
     const types = a.when.incident_types ? `, types ${a.when.incident_types.join('/')}` : '';
     const timing = a.timing === 'immediate' ? 'immediately' : 'during business hours';
-    line(`  ${a.name}: ${channels} — ${sev}${types}, on ${a.when.events.join(', ')}, ${timing}${a.cadence ? `, update every ${dur(a.cadence)}` : ''}${a.requires_approval ? ', after a person approves' : ''}`);
+    line(
+      `  ${a.name}: ${channels} — ${sev}${types}, on ${a.when.events.join(', ')}, ${timing}${a.cadence ? `, update every ${dur(a.cadence)}` : ''}${a.requires_approval ? ', after a person approves' : ''}`,
+    );
   }
 }
 
@@ -138,35 +169,50 @@ function explainAfter(p: Playbook, now: Date, line: Line): void {
       e.headers ? `header values ${Object.keys(e.headers).join(', ')}` : '',
       e.body_contains !== undefined ? `body contains "${e.body_contains}"` : '',
     ].filter(Boolean);
-    line(`  ${m.name}: ${m.request.method} ${m.request.url}${m.repeat > 1 ? ` x${m.repeat}` : ''} every ${dur(m.interval)}, expects ${expects.join(', ') || 'any answer'}`);
+    line(
+      `  ${m.name}: ${m.request.method} ${m.request.url}${m.repeat > 1 ? ` x${m.repeat}` : ''} every ${dur(m.interval)}, expects ${expects.join(', ') || 'any answer'}`,
+    );
   }
   if (p.verification) {
     line('Before "resolved", verification:');
     p.verification.steps.forEach((v, i) => {
       const what =
-        v.check === 'monitors' ? `monitors ${v.monitors.join(', ')} pass`
-        : v.check === 'error_rate_baseline' ? `error rate at baseline for ${dur(v.for)}`
-        : v.check === 'mitigations_lifted' ? 'temporary mitigations lifted'
-        : `a person confirms: ${v.text}`;
+        v.check === 'monitors'
+          ? `monitors ${v.monitors.join(', ')} pass`
+          : v.check === 'error_rate_baseline'
+            ? `error rate at baseline for ${dur(v.for)}`
+            : v.check === 'mitigations_lifted'
+              ? 'temporary mitigations lifted'
+              : `a person confirms: ${v.text}`;
       line(`  ${i + 1}. ${v.name}: ${what}`);
     });
   }
   if (p.postmortem)
-    line(`Post-mortem due ${dur(p.postmortem.due)} after resolution; sections ${p.postmortem.sections.join(', ')}.`);
+    line(
+      `Post-mortem due ${dur(p.postmortem.due)} after resolution; sections ${p.postmortem.sections.join(', ')}.`,
+    );
   if (p.routines.length > 0) line('Routines:');
   for (const r of p.routines)
-    line(`  ${r.every}: ${r.title}${r.owner ? ` (${r.owner})` : ''}${r.run?.monitor ? ` — runs monitor ${r.run.monitor}` : r.run?.drill ? ` — runs drill ${r.run.drill}` : ''}`);
+    line(
+      `  ${r.every}: ${r.title}${r.owner ? ` (${r.owner})` : ''}${r.run?.monitor ? ` — runs monitor ${r.run.monitor}` : r.run?.drill ? ` — runs drill ${r.run.drill}` : ''}`,
+    );
   line(reviewStatus(p, now));
 }
 
 export function reviewStatus(p: Playbook, now: Date): string {
   const r = p.review;
   if (!r) return 'Review: no review dates set.';
-  const parts = [r.cadence ? `reviewed ${r.cadence}` : '', r.last_reviewed ? `last reviewed ${r.last_reviewed}` : ''].filter(Boolean);
+  const parts = [
+    r.cadence ? `reviewed ${r.cadence}` : '',
+    r.last_reviewed ? `last reviewed ${r.last_reviewed}` : '',
+  ].filter(Boolean);
   let status = '';
   if (r.next_review_due) {
     const days = Math.floor((now.getTime() - Date.parse(`${r.next_review_due}T00:00:00Z`)) / 86_400_000);
-    status = days > 0 ? `next review was due ${r.next_review_due} — OVERDUE by ${days} day(s)` : `next review due ${r.next_review_due}`;
+    status =
+      days > 0
+        ? `next review was due ${r.next_review_due} — OVERDUE by ${days} day(s)`
+        : `next review due ${r.next_review_due}`;
   }
   return `Review: ${[...parts, status].filter(Boolean).join('; ')}.`;
 }

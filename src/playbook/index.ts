@@ -46,4 +46,10 @@ export {
 export { explainPlaybook, reviewStatus } from './explain.js';
 export { describeFilter, describeMitigation, describeStatus, describeTrigger } from './describe.js';
 export { playbookJsonSchema, playbookJsonSchemaText } from './json-schema.js';
-export { severityScale, checklistPlan, postmortemDueMs, ruleSeverity, DEFAULT_POSTMORTEM_DUE_MS } from './plan.js';
+export {
+  severityScale,
+  checklistPlan,
+  postmortemDueMs,
+  ruleSeverity,
+  DEFAULT_POSTMORTEM_DUE_MS,
+} from './plan.js';

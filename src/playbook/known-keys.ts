@@ -11,7 +11,7 @@ interface LooseDef {
   valueType?: z.ZodType;
 }
 
-const defOf = (schema: z.ZodType): LooseDef => schema._zod.def as unknown as LooseDef;
+const defOf = (schema: z.ZodType): LooseDef => schema._zod.def;
 
 /** Peels optional/default/pipe wrappers and picks the union member that fits the data. */
 function unwrap(schema: z.ZodType, data: unknown): z.ZodType | undefined {
@@ -28,7 +28,11 @@ function unwrap(schema: z.ZodType, data: unknown): z.ZodType | undefined {
   return undefined;
 }
 
-function pickOption(options: z.ZodType[], discriminator: string | undefined, data: unknown): z.ZodType | undefined {
+function pickOption(
+  options: z.ZodType[],
+  discriminator: string | undefined,
+  data: unknown,
+): z.ZodType | undefined {
   if (discriminator !== undefined && typeof data === 'object' && data !== null) {
     const wanted = (data as Record<string, unknown>)[discriminator];
     return options.find((option) => {
@@ -60,7 +64,10 @@ export function knownKeys(root: z.ZodType, path: readonly PropertyKey[], data: u
     else if (def.type === 'array' && def.element) schema = def.element;
     else if (def.type === 'record' && def.valueType) schema = def.valueType;
     else return [];
-    value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[segment] : undefined;
+    value =
+      typeof value === 'object' && value !== null
+        ? (value as Record<PropertyKey, unknown>)[segment]
+        : undefined;
   }
   const target = schema ? unwrap(schema, value) : undefined;
   const shape = target ? defOf(target).shape : undefined;

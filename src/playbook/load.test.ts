@@ -61,7 +61,9 @@ describe('the shipped playbooks', () => {
       { from: 404, to: 404 },
     ]);
     expect(p.detection.rules.find((r) => r.name === 'token-leak')?.mitigation?.action).toBe('revoke-token');
-    expect(p.detection.rules.find((r) => r.name === 'rate-limit-triggers')?.filter?.message).toBe('token_rate_limited');
+    expect(p.detection.rules.find((r) => r.name === 'rate-limit-triggers')?.filter?.message).toBe(
+      'token_rate_limited',
+    );
     expect(p.postmortem?.due).toBe(48 * 3_600_000);
     expect(p.review?.cadence).toBe('quarterly');
   });
@@ -74,13 +76,24 @@ describe('the shipped playbooks', () => {
     expect(p.gateway?.listen?.port).toBe(8090);
     expect(p.severity.scale.map((l) => l.name)).toEqual(['P0', 'P1', 'P2', 'P3']);
     expect(p.checklist.phases.map((ph) => ph.time_box)).toEqual([15 * 60_000, 30 * 60_000]);
-    expect(p.gateway?.rate_limits[0]).toMatchObject({ name: 'per-ip', limit: 100, window: 60_000, headers: ['ietf', 'x-ratelimit'] });
-    const types = Object.fromEntries(p.incident_types.map((t) => [t.name, t.mitigations.map((m) => m.action)]));
+    expect(p.gateway?.rate_limits[0]).toMatchObject({
+      name: 'per-ip',
+      limit: 100,
+      window: 60_000,
+      headers: ['ietf', 'x-ratelimit'],
+    });
+    const types = Object.fromEntries(
+      p.incident_types.map((t) => [t.name, t.mitigations.map((m) => m.action)]),
+    );
     expect(types['database-compromise']).toContain('maintenance');
     expect(types['authentication-bypass']).toContain('revoke-all');
     expect(types['rate-limiting-bypass']).toContain('throttle');
     expect(new Set(p.routines.map((r) => r.every))).toEqual(new Set(['daily', 'weekly', 'monthly']));
-    expect(p.review).toEqual({ cadence: 'quarterly', last_reviewed: '2024-06-19', next_review_due: '2024-09-19' });
+    expect(p.review).toEqual({
+      cadence: 'quarterly',
+      last_reviewed: '2024-06-19',
+      next_review_due: '2024-09-19',
+    });
   });
 });
 
@@ -213,6 +226,9 @@ describe('loading from disk', () => {
   it('reports a missing file as an error, not an exception', async () => {
     const result = await loadPlaybook('/nonexistent/rampart.yaml');
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(formatPlaybookError(result.errors[0]!)).toBe('/nonexistent/rampart.yaml:0 (file): expected a readable playbook file, got ENOENT');
+    if (!result.ok)
+      expect(formatPlaybookError(result.errors[0]!)).toBe(
+        '/nonexistent/rampart.yaml:0 (file): expected a readable playbook file, got ENOENT',
+      );
   });
 });

@@ -19,15 +19,21 @@ export interface PlaybookError {
 }
 
 export type PlaybookLoadResult =
-  | { ok: true; playbook: Playbook; file: string }
-  | { ok: false; errors: PlaybookError[]; file: string };
+  { ok: true; playbook: Playbook; file: string } | { ok: false; errors: PlaybookError[]; file: string };
 
 /** `file:line path: expected …, got …` — one line, the form editors and CI logs link to. */
 export function formatPlaybookError(e: PlaybookError): string {
   return `${e.file}:${e.line} ${e.path || '(root)'}: expected ${e.expected}, got ${e.got}`;
 }
 
-function makeError(file: string, line: number, column: number, path: string, expected: string, got: string): PlaybookError {
+function makeError(
+  file: string,
+  line: number,
+  column: number,
+  path: string,
+  expected: string,
+  got: string,
+): PlaybookError {
   const error = { file, line, column, path, expected, got, message: '' };
   error.message = formatPlaybookError(error);
   return error;
@@ -50,7 +56,11 @@ export function parsePlaybook(text: string, file: string): PlaybookLoadResult {
   try {
     raw = doc.toJS({ maxAliasCount: 1000 });
   } catch (err) {
-    return { ok: false, file, errors: [makeError(file, 1, 1, '(yaml)', 'a document without alias bombs', String(err))] };
+    return {
+      ok: false,
+      file,
+      errors: [makeError(file, 1, 1, '(yaml)', 'a document without alias bombs', String(err))],
+    };
   }
 
   const errors: PlaybookError[] = [];
@@ -59,7 +69,11 @@ export function parsePlaybook(text: string, file: string): PlaybookLoadResult {
     const key = `${formatPath(path)}|${expected}`;
     if (seen.has(key)) return;
     seen.add(key);
-    const pos = locate(doc, lines, path.filter((p): p is string | number => typeof p !== 'symbol'));
+    const pos = locate(
+      doc,
+      lines,
+      path.filter((p): p is string | number => typeof p !== 'symbol'),
+    );
     errors.push(makeError(file, pos.line, pos.column, formatPath(path), expected, got));
   };
 
@@ -117,7 +131,16 @@ export async function loadPlaybookDir(dir: string): Promise<PlaybookLoadResult[]
         results.push({
           ok: false,
           file,
-          errors: [makeError(file, line.line, line.column, 'service.name', `a service name not used by another playbook (${first} has it)`, describeValue(service))],
+          errors: [
+            makeError(
+              file,
+              line.line,
+              line.column,
+              'service.name',
+              `a service name not used by another playbook (${first} has it)`,
+              describeValue(service),
+            ),
+          ],
         });
         continue;
       }

@@ -40,7 +40,8 @@ export const playbookSchema = z
   })
   .meta({
     title: 'Rampart playbook',
-    description: 'One protected service: gateway, detection, severity, checklist, comms, monitors, verification.',
+    description:
+      'One protected service: gateway, detection, severity, checklist, comms, monitors, verification.',
   });
 
 export type Playbook = z.output<typeof playbookSchema>;

@@ -4,7 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { playbookJsonSchemaText } from './json-schema.js';
 
 /** Regenerates schema/playbook.schema.json: `node --import tsx src/playbook/write-json-schema.ts`. */
-export const SCHEMA_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '../../schema/playbook.schema.json');
+export const SCHEMA_FILE = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../schema/playbook.schema.json',
+);
 
 await mkdir(dirname(SCHEMA_FILE), { recursive: true });
 await writeFile(SCHEMA_FILE, playbookJsonSchemaText());

@@ -8,7 +8,11 @@ import {
 import type { CliIo } from '../io.js';
 
 /** `rampart playbook validate|explain|schema`: work on playbook files without starting anything. */
-export function registerPlaybookCommands(program: Command, io: CliIo, now: () => Date = () => new Date()): void {
+export function registerPlaybookCommands(
+  program: Command,
+  io: CliIo,
+  now: () => Date = () => new Date(),
+): void {
   const playbook = program.command('playbook').description('check, explain and describe playbook files');
 
   playbook

@@ -1,0 +1,73 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CliIo } from '../io.js';
+import { registerPlaybookCommands } from './playbook.js';
+
+const PLAYBOOKS = resolve(import.meta.dirname, '../../../playbooks');
+
+async function run(...args: string[]): Promise<{ out: string[]; err: string[]; code: number }> {
+  const captured = { out: [] as string[], err: [] as string[], code: 0 };
+  const io: CliIo = {
+    out: (line) => captured.out.push(line),
+    err: (line) => captured.err.push(line),
+    setExitCode: (code) => {
+      captured.code = code;
+    },
+  };
+  const program = new Command('rampart').exitOverride();
+  registerPlaybookCommands(program, io, () => new Date('2025-01-01T00:00:00Z'));
+  await program.parseAsync(['node', 'rampart', ...args]);
+  return captured;
+}
+
+describe('rampart playbook', () => {
+  let dir = '';
+  afterEach(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('validate prints ok per good file and exits 0', async () => {
+    const a = join(PLAYBOOKS, 'fotospiel-public-api.yaml');
+    const b = join(PLAYBOOKS, '6fb-booking.yaml');
+    const result = await run('playbook', 'validate', a, b);
+    expect(result).toEqual({ out: [`ok  ${a} (guest-api)`, `ok  ${b} (booking-api)`], err: [], code: 0 });
+  });
+
+  it('validate prints every error line of a bad file and exits 1', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rampart-cli-'));
+    const bad = join(dir, 'bad.yaml');
+    await writeFile(bad, 'rampart: 2\nservice: { name: x }\n');
+    const good = join(PLAYBOOKS, '6fb-booking.yaml');
+    const result = await run('playbook', 'validate', bad, good);
+    expect(result.code).toBe(1);
+    expect(result.out).toEqual([`ok  ${good} (booking-api)`]);
+    expect(result.err).toEqual([
+      `${bad}:1 rampart: expected format version 1 (rampart: 1), got 2`,
+      `${bad}:1 severity: expected a mapping, got nothing`,
+      `${bad}:1 checklist: expected a mapping, got nothing`,
+      `${bad}:2 service.title: expected a string, got nothing`,
+      `${bad}:2 service.upstream: expected a mapping, got nothing`,
+      `${bad}:2 service.routes: expected a list, got nothing`,
+      '1 of 2 playbook file(s) invalid',
+    ]);
+  });
+
+  it('explain describes the service in plain words', async () => {
+    const result = await run('playbook', 'explain', join(PLAYBOOKS, '6fb-booking.yaml'));
+    expect(result.code).toBe(0);
+    expect(result.out[0]).toBe('booking-api — 6FB Booking API');
+    expect(result.out).toContain(
+      'Review: reviewed quarterly; last reviewed 2024-06-19; next review was due 2024-09-19 — OVERDUE by 104 day(s).',
+    );
+  });
+
+  it('schema prints the JSON Schema', async () => {
+    const result = await run('playbook', 'schema');
+    const schema = JSON.parse(result.out.join('\n')) as { $schema: string; required: string[] };
+    expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(schema.required).toContain('service');
+  });
+});
