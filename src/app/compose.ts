@@ -39,7 +39,7 @@ export async function startApp(options: {
     if (event.type === 'incident.opened') {
       metrics.incidentsOpened.inc({ service: event.incident.service, severity: event.incident.severity });
       logger.info({ incident: event.incident.id, severity: event.incident.severity }, 'incident opened');
-    } else {
+    } else if (event.type === 'incident.changed') {
       metrics.timelineEntries.inc({ kind: event.entry.kind });
     }
   });
