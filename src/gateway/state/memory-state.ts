@@ -81,7 +81,12 @@ export class MemoryState implements GatewayState {
   }
 
   apply(mitigation: Mitigation): Promise<void> {
-    const entry = validate(mitigation);
+    let entry: Entry;
+    try {
+      entry = validate(mitigation);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.byId.has(mitigation.id)) this.unindex(this.byId.get(mitigation.id) as Entry);
     else if (this.byId.size >= this.max) {
       this.sweep(this.clock.now().getTime());

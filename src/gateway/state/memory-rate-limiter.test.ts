@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryRateLimiter } from './memory-rate-limiter.js';
+
+const policy = { limit: 10, windowMs: 60_000, burst: 0 };
+
+describe('MemoryRateLimiter (GCRA)', () => {
+  it('allows the limit at once, then one request per window/limit', () => {
+    const l = new MemoryRateLimiter();
+    const t0 = 1_000_000;
+    const results = Array.from({ length: 11 }, () => l.consume('per-ip', 'a', policy, t0));
+    expect(results.filter((r) => r.allowed)).toHaveLength(10);
+    expect(results[9]).toMatchObject({ remaining: 0, resetMs: 60_000 });
+    expect(results[10]).toMatchObject({ allowed: false, retryAfterMs: 6_000 });
+    expect(l.consume('per-ip', 'a', policy, t0 + 5_999).allowed).toBe(false);
+    expect(l.consume('per-ip', 'a', policy, t0 + 6_000)).toMatchObject({ allowed: true, remaining: 0 });
+    expect(l.consume('per-ip', 'b', policy, t0)).toMatchObject({ allowed: true, remaining: 9 });
+    expect(l.consume('other', 'a', policy, t0).allowed).toBe(true);
+  });
+
+  it('has no window edge: a full quota spent at the end of a minute is not renewed at its start', () => {
+    const l = new MemoryRateLimiter();
+    for (let i = 0; i < 10; i++) l.consume('x', 'k', policy, 59_000);
+    expect(l.consume('x', 'k', policy, 61_000).allowed).toBe(false);
+  });
+
+  it('stays within its bound under a flood of distinct keys, forgetting the oldest', () => {
+    const l = new MemoryRateLimiter({ maxKeysPerLimit: 1000 });
+    for (let i = 0; i < 1000; i++) l.consume('x', 'hot', { limit: 1, windowMs: 60_000, burst: 0 }, 0);
+    expect(l.consume('x', 'hot', { limit: 1, windowMs: 60_000, burst: 0 }, 0).allowed).toBe(false);
+    for (let i = 0; i < 100_000; i++) l.consume('x', `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, policy, 0);
+    expect(l.size('x')).toBe(1000);
+  });
+
+  it('costs a bounded, measured number of bytes per key', () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    const keys = 200_000;
+    const l = new MemoryRateLimiter({ maxKeysPerLimit: keys });
+    gc?.();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < keys; i++) l.consume('x', `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, policy, i);
+    gc?.();
+    const perKey = (process.memoryUsage().heapUsed - before) / keys;
+    console.info(`memory rate limiter: ${perKey.toFixed(0)} bytes per IPv4 key (${keys} keys)`);
+    expect(l.size('x')).toBe(keys);
+    expect(perKey).toBeLessThan(400);
+  });
+});
