@@ -85,7 +85,7 @@ export class MemoryState implements GatewayState {
     try {
       entry = validate(mitigation);
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     if (this.byId.has(mitigation.id)) this.unindex(this.byId.get(mitigation.id) as Entry);
     else if (this.byId.size >= this.max) {
