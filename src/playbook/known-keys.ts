@@ -60,7 +60,13 @@ export function knownKeys(root: z.ZodType, path: readonly PropertyKey[], data: u
     schema = schema ? unwrap(schema, value) : undefined;
     if (!schema) return [];
     const def = defOf(schema);
-    if (def.type === 'object' && def.shape && typeof segment === 'string') schema = def.shape[segment];
+    if (
+      def.type === 'object' &&
+      def.shape &&
+      typeof segment === 'string' &&
+      Object.hasOwn(def.shape, segment)
+    )
+      schema = def.shape[segment];
     else if (def.type === 'array' && def.element) schema = def.element;
     else if (def.type === 'record' && def.valueType) schema = def.valueType;
     else return [];
