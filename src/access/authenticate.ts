@@ -24,6 +24,9 @@ export async function authenticate(store: Store, authorization: string | undefin
 
 export function authorize(key: ApiKey, need: Role): void {
   if (!roleAllows(key.role, need)) {
-    throw new RampartError('RAMPART_FORBIDDEN', `this needs the ${need} role; key "${key.name}" is ${key.role}`);
+    throw new RampartError(
+      'RAMPART_FORBIDDEN',
+      `this needs the ${need} role; key "${key.name}" is ${key.role}`,
+    );
   }
 }

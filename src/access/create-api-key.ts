@@ -10,7 +10,12 @@ export const KEY_PREFIX = 'rk_';
 
 export const createApiKeyInput = z
   .object({
-    name: z.string().trim().min(1).max(100).regex(/^[\w.@:-]+$/, 'letters, digits and . _ - @ : only'),
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .regex(/^[\w.@:-]+$/, 'letters, digits and . _ - @ : only'),
     role: z.enum(ROLES),
   })
   .strict();
@@ -55,12 +60,21 @@ export async function createApiKey(
   return { key: created, secret };
 }
 
-export async function revokeApiKey(deps: { store: Store; clock: Clock; actor: Actor }, id: string): Promise<ApiKey | undefined> {
+export async function revokeApiKey(
+  deps: { store: Store; clock: Clock; actor: Actor },
+  id: string,
+): Promise<ApiKey | undefined> {
   const now = deps.clock.now().toISOString();
   return deps.store.transaction(async (tx) => {
     const revoked = await tx.apiKeys.revoke(id, now);
     if (revoked) {
-      await tx.audit.append({ at: now, actor: deps.actor, action: 'key.revoke', target: id, details: { name: revoked.name } });
+      await tx.audit.append({
+        at: now,
+        actor: deps.actor,
+        action: 'key.revoke',
+        target: id,
+        details: { name: revoked.name },
+      });
     }
     return revoked;
   });

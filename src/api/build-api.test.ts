@@ -24,7 +24,9 @@ describe.each(engines)('the HTTP API on $name', (engine) => {
     target = await engine.create();
     store = await openStore(target.url, { cwd: target.cwd });
     for (const role of ['viewer', 'responder', 'admin'] as const) {
-      keys[role] = (await createApiKey({ store, clock, actor: 'test' }, { name: `${role}-key`, role })).secret;
+      keys[role] = (
+        await createApiKey({ store, clock, actor: 'test' }, { name: `${role}-key`, role })
+      ).secret;
     }
     app = buildApi({
       store,
@@ -49,9 +51,15 @@ describe.each(engines)('the HTTP API on $name', (engine) => {
       method,
       headers: {
         ...(options.key ? { authorization: `Bearer ${options.key}` } : {}),
-        ...(options.body !== undefined || options.raw !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(options.body !== undefined || options.raw !== undefined
+          ? { 'content-type': 'application/json' }
+          : {}),
       },
-      ...(options.raw !== undefined ? { body: options.raw } : options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      ...(options.raw !== undefined
+        ? { body: options.raw }
+        : options.body !== undefined
+          ? { body: JSON.stringify(options.body) }
+          : {}),
     });
 
   const writes = async () => ({
@@ -74,24 +82,40 @@ describe.each(engines)('the HTTP API on $name', (engine) => {
     expect(viewer.status).toBe(403);
     expect(await viewer.json()).toMatchObject({ error: { code: 'RAMPART_FORBIDDEN' } });
 
-    const malformed = await call('POST', '/v1/incidents', { body: { service: 'guest-api', title: 42 }, key: keys.responder });
+    const malformed = await call('POST', '/v1/incidents', {
+      body: { service: 'guest-api', title: 42 },
+      key: keys.responder,
+    });
     expect(malformed.status).toBe(400);
-    const problem = (await malformed.json()) as { error: { code: string; message: string; details: { path: string }[] } };
+    const problem = (await malformed.json()) as {
+      error: { code: string; message: string; details: { path: string }[] };
+    };
     expect(problem.error.code).toBe('RAMPART_VALIDATION');
     expect(problem.error.details.map((d) => d.path)).toContain('body.title');
 
-    const unknownField = await call('POST', '/v1/incidents', { body: { ...body, sevrity: 'x' }, key: keys.responder });
+    const unknownField = await call('POST', '/v1/incidents', {
+      body: { ...body, sevrity: 'x' },
+      key: keys.responder,
+    });
     expect(unknownField.status).toBe(400);
 
     const brokenJson = await call('POST', '/v1/incidents', { raw: '{"service": ', key: keys.responder });
     expect(brokenJson.status).toBe(400);
     expect(await brokenJson.json()).toMatchObject({ error: { code: 'RAMPART_VALIDATION' } });
 
-    const unknownSeverity = await call('POST', '/v1/incidents', { body: { ...body, severity: 'P0' }, key: keys.responder });
+    const unknownSeverity = await call('POST', '/v1/incidents', {
+      body: { ...body, severity: 'P0' },
+      key: keys.responder,
+    });
     expect(unknownSeverity.status).toBe(422);
-    expect(await unknownSeverity.json()).toMatchObject({ error: { code: 'RAMPART_UNKNOWN_SEVERITY', details: [{ path: 'severity' }] } });
+    expect(await unknownSeverity.json()).toMatchObject({
+      error: { code: 'RAMPART_UNKNOWN_SEVERITY', details: [{ path: 'severity' }] },
+    });
 
-    const viewerKeyCreation = await call('POST', '/v1/keys', { body: { name: 'x', role: 'admin' }, key: keys.responder });
+    const viewerKeyCreation = await call('POST', '/v1/keys', {
+      body: { name: 'x', role: 'admin' },
+      key: keys.responder,
+    });
     expect(viewerKeyCreation.status).toBe(403);
 
     expect(await writes()).toEqual(before);
@@ -105,18 +129,38 @@ describe.each(engines)('the HTTP API on $name', (engine) => {
     expect(created.status).toBe(201);
     const incident = (await created.json()) as { id: string };
 
-    expect((await call('POST', `/v1/incidents/${incident.id}/ack`, { key: keys.responder, body: {} })).status).toBe(200);
-    expect((await call('POST', `/v1/incidents/${incident.id}/notes`, { key: keys.responder, body: { text: 'looking' } })).status).toBe(201);
-    const noReason = await call('POST', `/v1/incidents/${incident.id}/severity`, { key: keys.responder, body: { severity: 'SEV-1' } });
+    expect(
+      (await call('POST', `/v1/incidents/${incident.id}/ack`, { key: keys.responder, body: {} })).status,
+    ).toBe(200);
+    expect(
+      (
+        await call('POST', `/v1/incidents/${incident.id}/notes`, {
+          key: keys.responder,
+          body: { text: 'looking' },
+        })
+      ).status,
+    ).toBe(201);
+    const noReason = await call('POST', `/v1/incidents/${incident.id}/severity`, {
+      key: keys.responder,
+      body: { severity: 'SEV-1' },
+    });
     expect(noReason.status).toBe(400);
-    expect(((await noReason.json()) as { error: { message: string } }).error.message).toContain('body.reason');
+    expect(((await noReason.json()) as { error: { message: string } }).error.message).toContain(
+      'body.reason',
+    );
     const early = await call('POST', `/v1/incidents/${incident.id}/close`, { key: keys.responder, body: {} });
     expect(early.status).toBe(409);
     expect(await early.json()).toMatchObject({ error: { code: 'RAMPART_INVALID_TRANSITION' } });
-    expect((await call('POST', `/v1/incidents/${incident.id}/resolve`, { key: keys.responder })).status).toBe(200);
+    expect((await call('POST', `/v1/incidents/${incident.id}/resolve`, { key: keys.responder })).status).toBe(
+      200,
+    );
 
     const shown = await call('GET', `/v1/incidents/${incident.id}`, { key: keys.viewer });
-    const view = (await shown.json()) as { incident: { status: string }; timeline: { kind: string; actor: string }[]; postmortem: { dueAt: string } };
+    const view = (await shown.json()) as {
+      incident: { status: string };
+      timeline: { kind: string; actor: string }[];
+      postmortem: { dueAt: string };
+    };
     expect(view.incident.status).toBe('resolved');
     expect(view.timeline.map((e) => e.kind)).toEqual(['created', 'status', 'note', 'status', 'postmortem']);
     expect(new Set(view.timeline.map((e) => e.actor))).toEqual(new Set(['api:responder-key']));
@@ -124,13 +168,22 @@ describe.each(engines)('the HTTP API on $name', (engine) => {
 
     const audit = await call('GET', `/v1/audit?target=${incident.id}`, { key: keys.admin });
     const rows = ((await audit.json()) as { audit: { action: string; actor: string }[] }).audit;
-    expect(rows.map((r) => r.action).reverse()).toEqual(['incident.open', 'incident.acknowledge', 'incident.note', 'incident.resolve', 'postmortem.open']);
+    expect(rows.map((r) => r.action).reverse()).toEqual([
+      'incident.open',
+      'incident.acknowledge',
+      'incident.note',
+      'incident.resolve',
+      'postmortem.open',
+    ]);
     expect((await call('GET', '/v1/audit', { key: keys.responder })).status).toBe(403);
     expect((await call('GET', '/v1/incidents/INC-999999', { key: keys.viewer })).status).toBe(404);
   });
 
   it('creates keys for admins only, shows the secret once, and a revoked key stops working', async () => {
-    const created = await call('POST', '/v1/keys', { key: keys.admin, body: { name: 'ci-bot', role: 'responder' } });
+    const created = await call('POST', '/v1/keys', {
+      key: keys.admin,
+      body: { name: 'ci-bot', role: 'responder' },
+    });
     expect(created.status).toBe(201);
     const { key, secret } = (await created.json()) as { key: { id: string; hash?: string }; secret: string };
     expect(secret).toMatch(/^rk_/);
@@ -146,9 +199,14 @@ describe.each(engines)('the HTTP API on $name', (engine) => {
     expect(await (await call('GET', '/healthz')).json()).toMatchObject({ status: 'ok', store: engine.name });
     const metrics = await (await call('GET', '/metrics')).text();
     expect(metrics).toContain('rampart_api_requests_total');
-    const doc = (await (await call('GET', '/openapi.json')).json()) as { openapi: string; paths: Record<string, Record<string, { security?: unknown; requestBody?: unknown }>> };
+    const doc = (await (await call('GET', '/openapi.json')).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { security?: unknown; requestBody?: unknown }>>;
+    };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/incidents', '/v1/incidents/{id}/severity', '/v1/keys', '/healthz']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/incidents', '/v1/incidents/{id}/severity', '/v1/keys', '/healthz']),
+    );
     expect(doc.paths['/v1/incidents']?.post?.security).toEqual([{ apiKey: [] }]);
     expect(doc.paths['/v1/incidents/{id}/severity']?.post?.requestBody).toMatchObject({
       content: { 'application/json': { schema: { required: ['severity', 'reason'] } } },

@@ -37,10 +37,20 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
 
   app.addHook('onResponse', async (request, reply) => {
     const routeUrl = request.routeOptions.url ?? 'unmatched';
-    deps.metrics.apiRequests.inc({ method: request.method, route: routeUrl, status: String(reply.statusCode) });
+    deps.metrics.apiRequests.inc({
+      method: request.method,
+      route: routeUrl,
+      status: String(reply.statusCode),
+    });
     deps.metrics.apiDuration.observe({ method: request.method, route: routeUrl }, reply.elapsedTime / 1000);
     request.log.info(
-      { method: request.method, route: routeUrl, status: reply.statusCode, ms: Math.round(reply.elapsedTime), actor: request.apiKey?.name },
+      {
+        method: request.method,
+        route: routeUrl,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        actor: request.apiKey?.name,
+      },
       'api request',
     );
   });
@@ -53,7 +63,10 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     ...keyRoutes(deps),
     ...auditRoutes(deps),
   ];
-  const all: AnyRoute[] = [...routes, ...systemRoutes(deps, () => (openapi ??= buildOpenApi(all, deps.version)))];
+  const all: AnyRoute[] = [
+    ...routes,
+    ...systemRoutes(deps, () => (openapi ??= buildOpenApi(all, deps.version))),
+  ];
   for (const spec of all) registerRoute(app, spec);
   return app;
 }

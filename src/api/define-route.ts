@@ -42,9 +42,9 @@ declare module 'fastify' {
 
 export type AnyRoute = RouteSpec<unknown, unknown, unknown>;
 
-/** Lets a route list its spec without losing its generic types. */
+/** Type-checks a handler against its own schemas, then erases the types so routes can share one list. */
 export function route<P, Q, B>(spec: RouteSpec<P, Q, B>): AnyRoute {
-  return spec as AnyRoute;
+  return spec;
 }
 
 function validate<T>(schema: ZodType<T> | undefined, value: unknown, where: string): T {
@@ -56,7 +56,11 @@ function validate<T>(schema: ZodType<T> | undefined, value: unknown, where: stri
     message: issue.message,
   }));
   const first = details[0];
-  throw new RampartError('RAMPART_VALIDATION', first ? `${first.path}: ${first.message}` : `invalid ${where}`, details);
+  throw new RampartError(
+    'RAMPART_VALIDATION',
+    first ? `${first.path}: ${first.message}` : `invalid ${where}`,
+    details,
+  );
 }
 
 export function registerRoute(app: FastifyInstance, spec: AnyRoute): void {

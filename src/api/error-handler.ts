@@ -9,7 +9,8 @@ export interface ErrorBody {
 function fromFastify(error: FastifyError): { status: number; body: ErrorBody } | undefined {
   const status = error.statusCode ?? 500;
   if (status < 400 || status >= 500) return undefined;
-  if (status === 401) return { status, body: { error: { code: 'RAMPART_UNAUTHENTICATED', message: error.message } } };
+  if (status === 401)
+    return { status, body: { error: { code: 'RAMPART_UNAUTHENTICATED', message: error.message } } };
   return { status, body: { error: { code: 'RAMPART_VALIDATION', message: error.message } } };
 }
 
@@ -33,7 +34,12 @@ export function installErrorHandler(app: FastifyInstance): void {
     return reply.code(ERROR_CATALOG.RAMPART_INTERNAL.status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
-    const body: ErrorBody = { error: { code: 'RAMPART_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}` } };
+    const body: ErrorBody = {
+      error: {
+        code: 'RAMPART_NOT_FOUND',
+        message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}`,
+      },
+    };
     return reply.code(404).send(body);
   });
 }

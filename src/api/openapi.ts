@@ -41,7 +41,9 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Reco
       responses: {
         [String(spec.status ?? 200)]: { description: 'Success', content: { 'application/json': {} } },
         ...(spec.body ? { 400: { $ref: '#/components/responses/Error' } } : {}),
-        ...(spec.role ? { 401: { $ref: '#/components/responses/Error' }, 403: { $ref: '#/components/responses/Error' } } : {}),
+        ...(spec.role
+          ? { 401: { $ref: '#/components/responses/Error' }, 403: { $ref: '#/components/responses/Error' } }
+          : {}),
       },
     };
     if (spec.role) {
@@ -49,7 +51,10 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Reco
       operation['x-rampart-role'] = spec.role;
     }
     if (spec.body) {
-      operation.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(spec.body) } } };
+      operation.requestBody = {
+        required: true,
+        content: { 'application/json': { schema: schemaOf(spec.body) } },
+      };
     }
     (paths[path] ??= {})[spec.method.toLowerCase()] = operation;
   }
@@ -63,7 +68,9 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Reco
         'roles are viewer < responder < admin. Every mutating call is written to the audit log.',
     },
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A Rampart API key (rk_…)' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'A Rampart API key (rk_…)' },
+      },
       responses: {
         Error: {
           description: 'An error from the catalog',

@@ -10,7 +10,10 @@ import type { Store } from '../store/ports.js';
  */
 export async function bootstrapAdminKey(store: Store, clock: Clock, file: string): Promise<boolean> {
   if ((await store.apiKeys.list()).some((k) => k.revokedAt === null)) return false;
-  const { secret } = await createApiKey({ store, clock, actor: 'system:bootstrap' }, { name: 'bootstrap-admin', role: 'admin' });
+  const { secret } = await createApiKey(
+    { store, clock, actor: 'system:bootstrap' },
+    { name: 'bootstrap-admin', role: 'admin' },
+  );
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, `${secret}\n`, { mode: 0o600 });
   await chmod(file, 0o600);

@@ -47,7 +47,15 @@ export async function startApp(options: {
   const adminKeyFile = join(options.cwd, '.rampart', 'admin.key');
   const created = await bootstrapAdminKey(desk.store, desk.clock, adminKeyFile);
 
-  const api = buildApi({ store: desk.store, clock: desk.clock, services: desk.services, logger, metrics, events, version: VERSION });
+  const api = buildApi({
+    store: desk.store,
+    clock: desk.clock,
+    services: desk.services,
+    logger,
+    metrics,
+    events,
+    version: VERSION,
+  });
   const host = options.host ?? options.config.RAMPART_HOST;
   await api.listen({ port: options.port ?? options.config.RAMPART_PORT, host });
   const address = api.server.address();

@@ -6,7 +6,11 @@ describe('readConfig', () => {
   it('uses embedded defaults when nothing is set, and treats empty variables as unset', () => {
     const config = readConfig({ DATABASE_URL: '' });
     expect(config.DATABASE_URL).toBeUndefined();
-    expect(config).toMatchObject({ RAMPART_PORT: 7300, RAMPART_HOST: '127.0.0.1', RAMPART_PLAYBOOKS: 'playbooks' });
+    expect(config).toMatchObject({
+      RAMPART_PORT: 7300,
+      RAMPART_HOST: '127.0.0.1',
+      RAMPART_PLAYBOOKS: 'playbooks',
+    });
   });
 
   it('names every bad variable at once', () => {

@@ -31,7 +31,12 @@ export async function loadServices(dir: string): Promise<Playbook[]> {
 }
 
 /** The store plus the loaded playbooks: what the CLI's incident commands and `rampart up` both stand on. */
-export async function openDesk(options: { config: Config; cwd: string; playbooks?: string; clock?: Clock }): Promise<DeskHandle> {
+export async function openDesk(options: {
+  config: Config;
+  cwd: string;
+  playbooks?: string;
+  clock?: Clock;
+}): Promise<DeskHandle> {
   const playbookDir = resolve(options.cwd, options.playbooks ?? options.config.RAMPART_PLAYBOOKS);
   const playbooks = await loadServices(playbookDir);
   const store = await openStore(options.config.DATABASE_URL, { cwd: options.cwd });

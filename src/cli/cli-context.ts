@@ -30,7 +30,8 @@ export function cliActor(env: NodeJS.ProcessEnv): string {
 export function reportError(io: CliIo, error: unknown): void {
   if (isRampartError(error)) {
     io.err(`error: ${error.message}`);
-    for (const detail of error.details) if (!error.message.includes(detail.message)) io.err(`  ${detail.path ?? ''}: ${detail.message}`);
+    for (const detail of error.details)
+      if (!error.message.includes(detail.message)) io.err(`  ${detail.path ?? ''}: ${detail.message}`);
   } else {
     io.err(`error: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -46,9 +47,19 @@ export async function withDesk(
   let desk: DeskHandle | undefined;
   try {
     const config = readConfig(cli.env);
-    const playbooks = (command.optsWithGlobals() as { playbooks?: string }).playbooks;
-    desk = await openDesk({ config, cwd: cli.cwd, ...(playbooks ? { playbooks } : {}), ...(cli.clock ? { clock: cli.clock } : {}) });
-    const ctx: DeskContext = { store: desk.store, clock: desk.clock, services: desk.services, actor: cliActor(cli.env) };
+    const playbooks = command.optsWithGlobals<{ playbooks?: string }>().playbooks;
+    desk = await openDesk({
+      config,
+      cwd: cli.cwd,
+      ...(playbooks ? { playbooks } : {}),
+      ...(cli.clock ? { clock: cli.clock } : {}),
+    });
+    const ctx: DeskContext = {
+      store: desk.store,
+      clock: desk.clock,
+      services: desk.services,
+      actor: cliActor(cli.env),
+    };
     await work(desk, ctx, config);
   } catch (error) {
     reportError(cli.io, error);

@@ -9,7 +9,15 @@ export function formatIncidentList(incidents: readonly Incident[]): string {
   if (incidents.length === 0) return 'no incidents';
   return formatTable(
     ['ID', 'SEVERITY', 'STATUS', 'SERVICE', 'OPENED', 'COMMANDER', 'TITLE'],
-    incidents.map((i) => [i.id, i.severity, i.status, i.service, time(i.createdAt), i.commander ?? '-', i.title]),
+    incidents.map((i) => [
+      i.id,
+      i.severity,
+      i.status,
+      i.service,
+      time(i.createdAt),
+      i.commander ?? '-',
+      i.title,
+    ]),
   );
 }
 
@@ -51,16 +59,32 @@ export function formatIncidentView(view: IncidentView, now: Date): string {
     lines.push(
       formatTable(
         ['ID', 'KIND', 'TARGET', 'SINCE', 'UNTIL', 'REASON'],
-        view.mitigations.map((m) => [m.id, m.kind, m.target, time(m.createdAt), m.liftedAt ? `lifted ${time(m.liftedAt)}` : time(m.expiresAt), m.reason]),
+        view.mitigations.map((m) => [
+          m.id,
+          m.kind,
+          m.target,
+          time(m.createdAt),
+          m.liftedAt ? `lifted ${time(m.liftedAt)}` : time(m.expiresAt),
+          m.reason,
+        ]),
       ),
     );
   }
   if (view.postmortem) {
     const pm = view.postmortem;
-    lines.push('', `POST-MORTEM  ${pm.status}, due ${time(pm.dueAt)}${pm.status === 'open' && Date.parse(pm.dueAt) < now.getTime() ? ' (OVERDUE)' : ''}`);
-    for (const f of pm.followUps) lines.push(`  [${f.done ? 'x' : ' '}] ${f.title}${f.owner ? ` (${f.owner})` : ''}`);
+    lines.push(
+      '',
+      `POST-MORTEM  ${pm.status}, due ${time(pm.dueAt)}${pm.status === 'open' && Date.parse(pm.dueAt) < now.getTime() ? ' (OVERDUE)' : ''}`,
+    );
+    for (const f of pm.followUps)
+      lines.push(`  [${f.done ? 'x' : ' '}] ${f.title}${f.owner ? ` (${f.owner})` : ''}`);
   }
   lines.push('', 'TIMELINE');
-  lines.push(formatTable(['AT', 'ACTOR', 'KIND', 'WHAT'], view.timeline.map((e) => [time(e.at), e.actor, e.kind, e.summary])));
+  lines.push(
+    formatTable(
+      ['AT', 'ACTOR', 'KIND', 'WHAT'],
+      view.timeline.map((e) => [time(e.at), e.actor, e.kind, e.summary]),
+    ),
+  );
   return lines.join('\n');
 }

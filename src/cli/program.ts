@@ -8,7 +8,10 @@ import { registerPlaybookCommands } from './commands/playbook.js';
 import { registerUpCommand } from './commands/up.js';
 
 /** The whole `rampart` command tree; main.ts runs it against the real process, tests against captured output. */
-export function buildProgram(cli: CliEnv, hooks: { onStarted?: (stop: () => Promise<void>) => void } = {}): Command {
+export function buildProgram(
+  cli: CliEnv,
+  hooks: { onStarted?: (stop: () => Promise<void>) => void } = {},
+): Command {
   const program = new Command('rampart')
     .description('Executable incident-response playbooks for public HTTP APIs')
     .version(VERSION)

@@ -4,7 +4,11 @@ import type { ActionArgs } from './context.js';
 import { transition } from './transition.js';
 
 export const acknowledgeInput = z
-  .object({ id: z.string().min(1), commander: z.string().min(1).max(100).optional(), note: z.string().max(2000).optional() })
+  .object({
+    id: z.string().min(1),
+    commander: z.string().min(1).max(100).optional(),
+    note: z.string().max(2000).optional(),
+  })
   .strict();
 export type AcknowledgeInput = z.infer<typeof acknowledgeInput>;
 

@@ -7,7 +7,11 @@ import { recordChange } from './record-change.js';
 import { requireIncident } from './require-incident.js';
 
 export const addFollowUpInput = z
-  .object({ id: z.string().min(1), title: z.string().trim().min(1).max(500), owner: z.string().min(1).max(100).optional() })
+  .object({
+    id: z.string().min(1),
+    title: z.string().trim().min(1).max(500),
+    owner: z.string().min(1).max(100).optional(),
+  })
   .strict();
 export type AddFollowUpInput = z.infer<typeof addFollowUpInput>;
 
@@ -17,10 +21,21 @@ export async function addFollowUp({ ctx, input }: ActionArgs<AddFollowUpInput>):
     const incident = await requireIncident(tx, input.id);
     const postmortem = await tx.postmortems.get(incident.id);
     if (!postmortem) {
-      throw new RampartError('RAMPART_INVALID_TRANSITION', `${incident.id} has no post-mortem yet; resolve it first`);
+      throw new RampartError(
+        'RAMPART_INVALID_TRANSITION',
+        `${incident.id} has no post-mortem yet; resolve it first`,
+      );
     }
-    const followUp = { id: randomUUID().slice(0, 8), title: input.title, owner: input.owner ?? null, done: false };
-    const updated = await tx.postmortems.update({ ...postmortem, followUps: [...postmortem.followUps, followUp] });
+    const followUp = {
+      id: randomUUID().slice(0, 8),
+      title: input.title,
+      owner: input.owner ?? null,
+      done: false,
+    };
+    const updated = await tx.postmortems.update({
+      ...postmortem,
+      followUps: [...postmortem.followUps, followUp],
+    });
     await recordChange(tx, ctx, {
       incidentId: incident.id,
       kind: 'postmortem',

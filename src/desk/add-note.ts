@@ -4,7 +4,9 @@ import type { ActionArgs } from './context.js';
 import { recordChange } from './record-change.js';
 import { requireIncident } from './require-incident.js';
 
-export const addNoteInput = z.object({ id: z.string().min(1), text: z.string().trim().min(1).max(10_000) }).strict();
+export const addNoteInput = z
+  .object({ id: z.string().min(1), text: z.string().trim().min(1).max(10_000) })
+  .strict();
 export type AddNoteInput = z.infer<typeof addNoteInput>;
 
 export async function addNote({ ctx, input }: ActionArgs<AddNoteInput>): Promise<TimelineEntry> {

@@ -14,7 +14,12 @@ export const applyMitigationInput = z
     target: z.string().min(1).max(200),
     reason: z.string().trim().min(1, 'say why').max(2000),
     /** Lifetime in milliseconds; omitted means until lifted. */
-    forMs: z.number().int().positive().max(366 * 86_400_000).optional(),
+    forMs: z
+      .number()
+      .int()
+      .positive()
+      .max(366 * 86_400_000)
+      .optional(),
     incidentId: z.string().min(1).max(40).optional(),
     /** Kind-specific values: the banner for maintenance, the new limit for a limit override, a token preview. */
     data: z.record(z.string(), z.union([z.string().max(2000), z.number(), z.boolean()])).optional(),
@@ -36,9 +41,11 @@ export async function applyMitigation({ ctx, input }: ActionArgs<ApplyMitigation
   const mitigation = await ctx.store.transaction(async (tx) => {
     const incident = input.incidentId ? await requireIncident(tx, input.incidentId) : undefined;
     if (incident && incident.service !== policy.name) {
-      throw new RampartError('RAMPART_VALIDATION', `${incident.id} belongs to ${incident.service}, not ${policy.name}`, [
-        { path: 'incidentId', message: 'incident of another service' },
-      ]);
+      throw new RampartError(
+        'RAMPART_VALIDATION',
+        `${incident.id} belongs to ${incident.service}, not ${policy.name}`,
+        [{ path: 'incidentId', message: 'incident of another service' }],
+      );
     }
     const created = await tx.mitigations.create({
       id: `mit-${randomUUID().slice(0, 8)}`,
@@ -54,7 +61,13 @@ export async function applyMitigation({ ctx, input }: ActionArgs<ApplyMitigation
       liftedBy: null,
       data: input.data ?? {},
     });
-    const details = { mitigation: created.id, kind: created.kind, target: created.target, expiresAt: created.expiresAt, reason: created.reason };
+    const details = {
+      mitigation: created.id,
+      kind: created.kind,
+      target: created.target,
+      expiresAt: created.expiresAt,
+      reason: created.reason,
+    };
     if (incident) {
       await recordChange(tx, ctx, {
         incidentId: incident.id,
@@ -64,7 +77,13 @@ export async function applyMitigation({ ctx, input }: ActionArgs<ApplyMitigation
         action: 'mitigation.apply',
       });
     } else {
-      await tx.audit.append({ at: created.createdAt, actor: ctx.actor, action: 'mitigation.apply', target: created.id, details });
+      await tx.audit.append({
+        at: created.createdAt,
+        actor: ctx.actor,
+        action: 'mitigation.apply',
+        target: created.id,
+        details,
+      });
     }
     return created;
   });

@@ -31,7 +31,8 @@ export async function changeSeverity({ ctx, input }: ActionArgs<ChangeSeverityIn
       { severity: level.name, severityRank: level.rank, updatedAt: ctx.clock.now().toISOString() },
       incident.status,
     );
-    if (!updated) throw new RampartError('RAMPART_CONFLICT', `${incident.id} changed while you were acting on it`);
+    if (!updated)
+      throw new RampartError('RAMPART_CONFLICT', `${incident.id} changed while you were acting on it`);
     const direction = level.rank < incident.severityRank ? 'raised' : 'lowered';
     const entry = await recordChange(tx, ctx, {
       incidentId: incident.id,

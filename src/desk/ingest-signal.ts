@@ -39,7 +39,10 @@ export interface IngestResult {
 function describe(input: SignalInput): string {
   const parts = [`signal ${input.rule}`];
   if (input.groupKey) parts.push(`for ${input.groupKey}`);
-  if (input.value !== undefined) parts.push(`value ${input.value}${input.threshold !== undefined ? ` (threshold ${input.threshold})` : ''}`);
+  if (input.value !== undefined)
+    parts.push(
+      `value ${input.value}${input.threshold !== undefined ? ` (threshold ${input.threshold})` : ''}`,
+    );
   return parts.join(' ');
 }
 
@@ -84,13 +87,25 @@ export async function ingestSignal({ ctx, input }: ActionArgs<SignalInput>): Pro
 
     const entries: TimelineEntry[] = [];
     entries.push(
-      await recordChange(tx, ctx, { incidentId: open.id, kind: 'signal', summary: describe(input), data: signalData, action: 'signal.join' }),
+      await recordChange(tx, ctx, {
+        incidentId: open.id,
+        kind: 'signal',
+        summary: describe(input),
+        data: signalData,
+        action: 'signal.join',
+      }),
     );
     const { scope, added } = mergeScope(open.scope, input.scope ?? {});
     const raise = signalLevel.rank < open.severityRank;
     if (Object.keys(added).length > 0) {
       entries.push(
-        await recordChange(tx, ctx, { incidentId: open.id, kind: 'scope', summary: 'scope widened', data: { added }, action: 'incident.scope' }),
+        await recordChange(tx, ctx, {
+          incidentId: open.id,
+          kind: 'scope',
+          summary: 'scope widened',
+          data: { added },
+          action: 'incident.scope',
+        }),
       );
     }
     if (raise) {
@@ -113,7 +128,8 @@ export async function ingestSignal({ ctx, input }: ActionArgs<SignalInput>): Pro
   });
 
   if (result.joined) {
-    for (const entry of result.entries) ctx.events?.emit({ type: 'incident.changed', incident: result.incident, entry });
+    for (const entry of result.entries)
+      ctx.events?.emit({ type: 'incident.changed', incident: result.incident, entry });
   } else {
     ctx.events?.emit({ type: 'incident.opened', incident: result.incident });
   }

@@ -17,7 +17,12 @@ export async function liftMitigation({ ctx, input }: ActionArgs<LiftMitigationIn
     const now = ctx.clock.now().toISOString();
     const done = await tx.mitigations.lift(existing.id, now, ctx.actor);
     if (!done) throw new RampartError('RAMPART_CONFLICT', `mitigation ${input.id} was already lifted`);
-    const details = { mitigation: done.id, kind: done.kind, target: done.target, ...(input.reason ? { reason: input.reason } : {}) };
+    const details = {
+      mitigation: done.id,
+      kind: done.kind,
+      target: done.target,
+      ...(input.reason ? { reason: input.reason } : {}),
+    };
     if (done.incidentId) {
       await recordChange(tx, ctx, {
         incidentId: done.incidentId,
@@ -27,7 +32,13 @@ export async function liftMitigation({ ctx, input }: ActionArgs<LiftMitigationIn
         action: 'mitigation.lift',
       });
     } else {
-      await tx.audit.append({ at: now, actor: ctx.actor, action: 'mitigation.lift', target: done.id, details });
+      await tx.audit.append({
+        at: now,
+        actor: ctx.actor,
+        action: 'mitigation.lift',
+        target: done.id,
+        details,
+      });
     }
     return done;
   });

@@ -32,7 +32,11 @@ export const openIncidentInput = z
 export type OpenIncidentInput = z.infer<typeof openIncidentInput>;
 
 /** Opens an incident inside an existing transaction (also used when a signal opens one). */
-export async function openIncidentIn(tx: StoreRepos, ctx: DeskContext, input: OpenIncidentInput): Promise<Incident> {
+export async function openIncidentIn(
+  tx: StoreRepos,
+  ctx: DeskContext,
+  input: OpenIncidentInput,
+): Promise<Incident> {
   const policy = requireService(ctx, input.service);
   const severity = resolveSeverity(policy, input.severity, input.type);
   const now = ctx.clock.now();
@@ -52,7 +56,12 @@ export async function openIncidentIn(tx: StoreRepos, ctx: DeskContext, input: Op
     incidentId: incident.id,
     kind: 'created',
     summary: `${severity.name} opened: ${incident.title}`,
-    data: { service: incident.service, severity: severity.name, type: incident.type, fingerprint: incident.fingerprint },
+    data: {
+      service: incident.service,
+      severity: severity.name,
+      type: incident.type,
+      fingerprint: incident.fingerprint,
+    },
     action: 'incident.open',
   });
   const checklist = planChecklist(incident.id, now, policy.checklist);

@@ -15,7 +15,11 @@ export interface IncidentView {
 }
 
 /** Everything about one incident, for `incident show` and the API. */
-export async function readIncident(store: Store, id: string, options: { timelineLimit?: number } = {}): Promise<IncidentView> {
+export async function readIncident(
+  store: Store,
+  id: string,
+  options: { timelineLimit?: number } = {},
+): Promise<IncidentView> {
   const incident = await requireIncident(store, id);
   const [checklist, mitigations, postmortem, timeline] = await Promise.all([
     store.checklist.list(incident.id),

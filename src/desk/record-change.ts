@@ -23,6 +23,12 @@ export async function recordChange(tx: StoreRepos, ctx: DeskContext, change: Cha
     summary: change.summary,
     data,
   });
-  await tx.audit.append({ at, actor: ctx.actor, action: change.action, target: change.incidentId, details: data });
+  await tx.audit.append({
+    at,
+    actor: ctx.actor,
+    action: change.action,
+    target: change.incidentId,
+    details: data,
+  });
   return entry;
 }

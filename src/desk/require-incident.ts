@@ -17,9 +17,11 @@ export function requireService(ctx: DeskContext, name: string): ServicePolicy {
       .list()
       .map((p) => p.name)
       .join(', ');
-    throw new RampartError('RAMPART_UNKNOWN_SERVICE', `no playbook for service "${name}" (loaded: ${known || 'none'})`, [
-      { path: 'service', message: `expected one of: ${known || '(no playbooks loaded)'}` },
-    ]);
+    throw new RampartError(
+      'RAMPART_UNKNOWN_SERVICE',
+      `no playbook for service "${name}" (loaded: ${known || 'none'})`,
+      [{ path: 'service', message: `expected one of: ${known || '(no playbooks loaded)'}` }],
+    );
   }
   return policy;
 }

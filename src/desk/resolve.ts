@@ -6,7 +6,9 @@ import { recordChange } from './record-change.js';
 import { requireService } from './require-incident.js';
 import { transition } from './transition.js';
 
-export const resolveInput = z.object({ id: z.string().min(1), note: z.string().max(2000).optional() }).strict();
+export const resolveInput = z
+  .object({ id: z.string().min(1), note: z.string().max(2000).optional() })
+  .strict();
 export type ResolveInput = z.infer<typeof resolveInput>;
 
 /** Resolves the incident and, in the same transaction, opens its post-mortem with the playbook's due date. */

@@ -42,7 +42,10 @@ export async function transition(ctx: DeskContext, input: TransitionInput): Prom
     if (input.to === 'acknowledged' && current.status === 'resolved') patch.resolvedAt = null;
     const updated = await tx.incidents.update(current.id, patch, current.status);
     if (!updated) {
-      throw new RampartError('RAMPART_CONFLICT', `${current.id} changed while you were acting on it; reload and retry`);
+      throw new RampartError(
+        'RAMPART_CONFLICT',
+        `${current.id} changed while you were acting on it; reload and retry`,
+      );
     }
     const summary = `${current.status} → ${input.to}${input.note ? `: ${input.note}` : ''}`;
     const entry = await recordChange(tx, ctx, {

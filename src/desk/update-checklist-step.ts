@@ -16,11 +16,18 @@ export const updateChecklistStepInput = z
 export type UpdateChecklistStepInput = z.infer<typeof updateChecklistStepInput>;
 
 /** Ticks (or re-opens) one checklist step; whether it beat its time box goes on the timeline. */
-export async function updateChecklistStep({ ctx, input }: ActionArgs<UpdateChecklistStepInput>): Promise<ChecklistItem> {
+export async function updateChecklistStep({
+  ctx,
+  input,
+}: ActionArgs<UpdateChecklistStepInput>): Promise<ChecklistItem> {
   const result = await ctx.store.transaction(async (tx) => {
     const incident = await requireIncident(tx, input.id);
     const item = await tx.checklist.get(incident.id, input.step);
-    if (!item) throw new RampartError('RAMPART_NOT_FOUND', `checklist step "${input.step}" not found on ${incident.id}`);
+    if (!item)
+      throw new RampartError(
+        'RAMPART_NOT_FOUND',
+        `checklist step "${input.step}" not found on ${incident.id}`,
+      );
     const now = ctx.clock.now();
     const finished = input.status !== 'pending';
     const updated = await tx.checklist.setStatus(incident.id, item.stepId, {

@@ -22,13 +22,20 @@ export function checkMitigationTarget(kind: MitigationKind, target: string): str
     case 'revoke-all':
       return target === '*' ? undefined : 'revoke-all applies to "*"';
     case 'maintenance':
-      return target === '*' || /^[a-z0-9][a-z0-9-]*$/.test(target) ? undefined : 'maintenance applies to "*" or a route name';
+      return target === '*' || /^[a-z0-9][a-z0-9-]*$/.test(target)
+        ? undefined
+        : 'maintenance applies to "*" or a route name';
     case 'switch-off':
     case 'limit-override':
-      return /^[a-z0-9][a-z0-9-]*$/i.test(target) ? undefined : `"${target}" is not a ${kind === 'switch-off' ? 'switch' : 'rate limit'} name`;
+      return /^[a-z0-9][a-z0-9-]*$/i.test(target)
+        ? undefined
+        : `"${target}" is not a ${kind === 'switch-off' ? 'switch' : 'rate limit'} name`;
     case 'revoke-token':
     case 'revoke-jti':
     case 'revoke-subject':
-      return /[\s\u0000-\u001f]/.test(target) ? 'target must not contain spaces or control characters' : undefined;
+      // Spaces and control characters never belong in a hash, a jti or a subject, and would corrupt a log line.
+      return [...target].some((c) => c <= ' ')
+        ? 'target must not contain spaces or control characters'
+        : undefined;
   }
 }

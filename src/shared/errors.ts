@@ -46,4 +46,5 @@ export function isRampartError(error: unknown): error is RampartError {
   return error instanceof RampartError;
 }
 
-export const notFound = (what: string): RampartError => new RampartError('RAMPART_NOT_FOUND', `${what} not found`);
+export const notFound = (what: string): RampartError =>
+  new RampartError('RAMPART_NOT_FOUND', `${what} not found`);

@@ -7,8 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const CLI = resolve('dist/cli/main.js');
 
 /** Starts the built CLI the way `npm start` does and waits (bounded) for it to print its API URL. */
-function startUp(cwd: string): Promise<{ url: string; stop(): Promise<number | null>; output: () => string }> {
-  const child = spawn(process.execPath, [CLI, 'up', '--port', '0'], { cwd, env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+function startUp(
+  cwd: string,
+): Promise<{ url: string; stop(): Promise<number | null>; output: () => string }> {
+  const child = spawn(process.execPath, [CLI, 'up', '--port', '0'], {
+    cwd,
+    env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -49,7 +55,10 @@ describe('rampart up (the process npm start runs)', () => {
   it('serves the API on embedded defaults, writes a private admin key, and stops cleanly on Ctrl-C', async () => {
     const app = await startUp(cwd);
     try {
-      expect(await (await fetch(`${app.url}/healthz`)).json()).toMatchObject({ status: 'ok', store: 'sqlite' });
+      expect(await (await fetch(`${app.url}/healthz`)).json()).toMatchObject({
+        status: 'ok',
+        store: 'sqlite',
+      });
       expect(existsSync(join(cwd, '.rampart', 'rampart.db'))).toBe(true);
       const keyFile = join(cwd, '.rampart', 'admin.key');
       expect(statSync(keyFile).mode & 0o777).toBe(0o600);

@@ -8,7 +8,10 @@ export interface CliRun {
 }
 
 /** Runs `rampart …` in-process with captured output, as a person at a terminal would see it. */
-export async function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; clock?: Clock }): Promise<CliRun> {
+export async function runCli(
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; clock?: Clock },
+): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
   let code = 0;

@@ -88,7 +88,10 @@ export function incidentRoutes(deps: ApiDeps): AnyRoute[] {
       summary: 'The append-only timeline, oldest first',
       params: idParams,
       query: z
-        .object({ after: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() })
+        .object({
+          after: z.coerce.number().int().min(0).optional(),
+          limit: z.coerce.number().int().min(1).max(1000).optional(),
+        })
         .strict(),
       handler: async ({ params, query }) => {
         const view = await readIncident(deps.store, params.id, { timelineLimit: 1 });
@@ -108,7 +111,8 @@ export function incidentRoutes(deps: ApiDeps): AnyRoute[] {
       summary: 'Acknowledge; the caller becomes commander unless one is named',
       params: idParams,
       body: acknowledgeInput.omit({ id: true }),
-      handler: ({ params, body, actor }) => acknowledge({ ctx: ctx(actor), input: { ...body, id: params.id } }),
+      handler: ({ params, body, actor }) =>
+        acknowledge({ ctx: ctx(actor), input: { ...body, id: params.id } }),
     }),
     route({
       method: 'POST',
@@ -129,7 +133,8 @@ export function incidentRoutes(deps: ApiDeps): AnyRoute[] {
       summary: 'Change severity (a reason is required)',
       params: idParams,
       body: changeSeverityInput.omit({ id: true }),
-      handler: ({ params, body, actor }) => changeSeverity({ ctx: ctx(actor), input: { ...body, id: params.id } }),
+      handler: ({ params, body, actor }) =>
+        changeSeverity({ ctx: ctx(actor), input: { ...body, id: params.id } }),
     }),
     route({
       method: 'POST',
@@ -139,7 +144,8 @@ export function incidentRoutes(deps: ApiDeps): AnyRoute[] {
       summary: 'Mark mitigated',
       params: idParams,
       body: markMitigatedInput.omit({ id: true }),
-      handler: ({ params, body, actor }) => markMitigated({ ctx: ctx(actor), input: { ...body, id: params.id } }),
+      handler: ({ params, body, actor }) =>
+        markMitigated({ ctx: ctx(actor), input: { ...body, id: params.id } }),
     }),
     route({
       method: 'POST',
@@ -149,7 +155,8 @@ export function incidentRoutes(deps: ApiDeps): AnyRoute[] {
       summary: 'Resolve; opens the post-mortem with its due date',
       params: idParams,
       body: resolveInput.omit({ id: true }),
-      handler: ({ params, body, actor }) => resolveIncident({ ctx: ctx(actor), input: { ...body, id: params.id } }),
+      handler: ({ params, body, actor }) =>
+        resolveIncident({ ctx: ctx(actor), input: { ...body, id: params.id } }),
     }),
     route({
       method: 'POST',
@@ -159,7 +166,8 @@ export function incidentRoutes(deps: ApiDeps): AnyRoute[] {
       summary: 'Close a resolved incident',
       params: idParams,
       body: closeInput.omit({ id: true }),
-      handler: ({ params, body, actor }) => closeIncident({ ctx: ctx(actor), input: { ...body, id: params.id } }),
+      handler: ({ params, body, actor }) =>
+        closeIncident({ ctx: ctx(actor), input: { ...body, id: params.id } }),
     }),
     route({
       method: 'POST',
@@ -181,7 +189,8 @@ export function incidentRoutes(deps: ApiDeps): AnyRoute[] {
       params: idParams,
       body: addFollowUpInput.omit({ id: true }),
       status: 201,
-      handler: ({ params, body, actor }) => addFollowUp({ ctx: ctx(actor), input: { ...body, id: params.id } }),
+      handler: ({ params, body, actor }) =>
+        addFollowUp({ ctx: ctx(actor), input: { ...body, id: params.id } }),
     }),
   ];
 }

@@ -16,7 +16,11 @@ export function serviceRoutes(deps: ApiDeps): AnyRoute[] {
             title: s.title,
             severities: s.scale,
             defaultSeverity: s.defaultSeverity,
-            checklistPhases: s.checklist.map((p) => ({ name: p.name, timeBoxMs: p.timeBoxMs, steps: p.steps.length })),
+            checklistPhases: s.checklist.map((p) => ({
+              name: p.name,
+              timeBoxMs: p.timeBoxMs,
+              steps: p.steps.length,
+            })),
           })),
         }),
     }),

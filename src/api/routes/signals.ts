@@ -13,7 +13,13 @@ export function signalRoutes(deps: ApiDeps): AnyRoute[] {
       body: signalInput,
       handler: async ({ body, actor, reply }) => {
         const result = await ingestSignal({
-          ctx: { store: deps.store, clock: deps.clock, services: deps.services, actor, ...(deps.events ? { events: deps.events } : {}) },
+          ctx: {
+            store: deps.store,
+            clock: deps.clock,
+            services: deps.services,
+            actor,
+            ...(deps.events ? { events: deps.events } : {}),
+          },
           input: body,
         });
         reply.code(result.joined ? 200 : 201);

@@ -12,7 +12,12 @@ export function registerAuditCommand(program: Command, cli: CliEnv): void {
       withDesk(cli, command, async (desk) => {
         const entries = await desk.store.audit.list({ limit: Math.max(1, Number(opts.limit) || 50) });
         if (opts.json) return cli.io.out(JSON.stringify(entries, null, 2));
-        cli.io.out(formatTable(['AT', 'ACTOR', 'ACTION', 'TARGET'], entries.map((e) => [e.at, e.actor, e.action, e.target])));
+        cli.io.out(
+          formatTable(
+            ['AT', 'ACTOR', 'ACTION', 'TARGET'],
+            entries.map((e) => [e.at, e.actor, e.action, e.target]),
+          ),
+        );
       }),
     );
 }

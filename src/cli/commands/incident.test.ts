@@ -15,7 +15,17 @@ describe('rampart incident …', () => {
   afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
   it('opens, notes, refuses an early close, resolves and closes, with tables for people and JSON for scripts', async () => {
-    const opened = await run('incident', 'open', '--service', 'guest-api', '--severity', 'SEV-2', '--title', 'Token brute force', '--json');
+    const opened = await run(
+      'incident',
+      'open',
+      '--service',
+      'guest-api',
+      '--severity',
+      'SEV-2',
+      '--title',
+      'Token brute force',
+      '--json',
+    );
     expect(opened.err).toBe('');
     const incident = JSON.parse(opened.out) as { id: string; severity: string; status: string };
     expect(incident).toMatchObject({ severity: 'SEV-2', status: 'triggered' });
@@ -31,7 +41,9 @@ describe('rampart incident …', () => {
     expect(noReason.code).not.toBe(0);
     expect(noReason.err).toContain('--reason');
 
-    expect((await run('incident', 'severity', incident.id, 'SEV-1', '--reason', 'wrong gallery served')).code).toBe(0);
+    expect(
+      (await run('incident', 'severity', incident.id, 'SEV-1', '--reason', 'wrong gallery served')).code,
+    ).toBe(0);
     expect((await run('incident', 'resolve', incident.id)).code).toBe(0);
     expect((await run('incident', 'close', incident.id)).code).toBe(0);
 
@@ -50,7 +62,16 @@ describe('rampart incident …', () => {
     const unknownService = await run('incident', 'open', '--service', 'nope', '--title', 'x');
     expect(unknownService.code).toBe(1);
     expect(unknownService.err).toMatch(/no playbook for service "nope" \(loaded: .*guest-api/);
-    const wrongScale = await run('incident', 'open', '--service', 'booking-api', '--severity', 'SEV-1', '--title', 'x');
+    const wrongScale = await run(
+      'incident',
+      'open',
+      '--service',
+      'booking-api',
+      '--severity',
+      'SEV-1',
+      '--title',
+      'x',
+    );
     expect(wrongScale.code).toBe(1);
     expect(wrongScale.err).toContain('severity "SEV-1" is not on booking-api\'s scale (P0, P1, P2, P3)');
   });

@@ -32,8 +32,15 @@ import { formatIncidentLine, formatIncidentList, formatIncidentView } from '../f
 function parseArgs<T>(schema: ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const details = parsed.error.issues.map((issue) => ({ path: `--${issue.path.join('.')}`, message: issue.message }));
-  throw new RampartError('RAMPART_VALIDATION', details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
+  const details = parsed.error.issues.map((issue) => ({
+    path: `--${issue.path.join('.')}`,
+    message: issue.message,
+  }));
+  throw new RampartError(
+    'RAMPART_VALIDATION',
+    details.map((d) => `${d.path}: ${d.message}`).join('; '),
+    details,
+  );
 }
 
 const defined = <T extends Record<string, unknown>>(value: T): T =>
@@ -57,21 +64,32 @@ export function registerIncidentCommands(program: Command, cli: CliEnv): void {
     .option('--open', 'only incidents not yet resolved')
     .option('--limit <n>', 'at most this many', '50')
     .option('--json', 'machine-readable output')
-    .action(async (opts: { service?: string; status?: string; open?: boolean; limit: string } & JsonOption, command: Command) =>
-      withDesk(cli, command, async (desk) => {
-        if (opts.status !== undefined && !isIncidentStatus(opts.status)) {
-          throw new RampartError('RAMPART_VALIDATION', `--status: expected triggered, acknowledged, mitigated, resolved or closed, got "${opts.status}"`);
-        }
-        const limit = Number(opts.limit);
-        if (!Number.isInteger(limit) || limit < 1) throw new RampartError('RAMPART_VALIDATION', `--limit: expected a positive integer, got "${opts.limit}"`);
-        const incidents = await listIncidents(desk.store, {
-          ...(opts.service ? { service: opts.service } : {}),
-          ...(opts.status && isIncidentStatus(opts.status) ? { status: [opts.status] } : {}),
-          ...(opts.open ? { openOnly: true } : {}),
-          limit,
-        });
-        io.out(opts.json ? JSON.stringify(incidents, null, 2) : formatIncidentList(incidents));
-      }),
+    .action(
+      async (
+        opts: { service?: string; status?: string; open?: boolean; limit: string } & JsonOption,
+        command: Command,
+      ) =>
+        withDesk(cli, command, async (desk) => {
+          if (opts.status !== undefined && !isIncidentStatus(opts.status)) {
+            throw new RampartError(
+              'RAMPART_VALIDATION',
+              `--status: expected triggered, acknowledged, mitigated, resolved or closed, got "${opts.status}"`,
+            );
+          }
+          const limit = Number(opts.limit);
+          if (!Number.isInteger(limit) || limit < 1)
+            throw new RampartError(
+              'RAMPART_VALIDATION',
+              `--limit: expected a positive integer, got "${opts.limit}"`,
+            );
+          const incidents = await listIncidents(desk.store, {
+            ...(opts.service ? { service: opts.service } : {}),
+            ...(opts.status && isIncidentStatus(opts.status) ? { status: [opts.status] } : {}),
+            ...(opts.open ? { openOnly: true } : {}),
+            limit,
+          });
+          io.out(opts.json ? JSON.stringify(incidents, null, 2) : formatIncidentList(incidents));
+        }),
     );
 
   incident
@@ -162,12 +180,21 @@ export function registerIncidentCommands(program: Command, cli: CliEnv): void {
     .description('set a checklist step done, skipped, failed or pending')
     .option('--note <text>', 'a note for the timeline')
     .option('--json', 'machine-readable output')
-    .action(async (id: string, step: string, status: string, opts: { note?: string } & JsonOption, command: Command) =>
-      withDesk(cli, command, async (_desk, ctx) => {
-        const input = parseArgs(updateChecklistStepInput, defined({ id, step, status, note: opts.note }));
-        const item = await updateChecklistStep({ ctx, input });
-        io.out(opts.json ? JSON.stringify(item, null, 2) : `${item.incidentId}  ${item.stepId}: ${item.status}`);
-      }),
+    .action(
+      async (
+        id: string,
+        step: string,
+        status: string,
+        opts: { note?: string } & JsonOption,
+        command: Command,
+      ) =>
+        withDesk(cli, command, async (_desk, ctx) => {
+          const input = parseArgs(updateChecklistStepInput, defined({ id, step, status, note: opts.note }));
+          const item = await updateChecklistStep({ ctx, input });
+          io.out(
+            opts.json ? JSON.stringify(item, null, 2) : `${item.incidentId}  ${item.stepId}: ${item.status}`,
+          );
+        }),
     );
 
   incident
@@ -177,8 +204,13 @@ export function registerIncidentCommands(program: Command, cli: CliEnv): void {
     .option('--json', 'machine-readable output')
     .action(async (id: string, title: string, opts: { owner?: string } & JsonOption, command: Command) =>
       withDesk(cli, command, async (_desk, ctx) => {
-        const pm = await addFollowUp({ ctx, input: parseArgs(addFollowUpInput, defined({ id, title, owner: opts.owner })) });
-        io.out(opts.json ? JSON.stringify(pm, null, 2) : `${pm.incidentId}  ${pm.followUps.length} follow-up(s)`);
+        const pm = await addFollowUp({
+          ctx,
+          input: parseArgs(addFollowUpInput, defined({ id, title, owner: opts.owner })),
+        });
+        io.out(
+          opts.json ? JSON.stringify(pm, null, 2) : `${pm.incidentId}  ${pm.followUps.length} follow-up(s)`,
+        );
       }),
     );
 }

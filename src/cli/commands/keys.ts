@@ -6,7 +6,9 @@ import { formatTable } from '../table.js';
 
 export function registerKeyCommands(program: Command, cli: CliEnv): void {
   const { io } = cli;
-  const keys = program.command('keys').description('API keys (roles: viewer, responder, admin), stored hashed');
+  const keys = program
+    .command('keys')
+    .description('API keys (roles: viewer, responder, admin), stored hashed');
 
   keys
     .command('create')
@@ -19,9 +21,15 @@ export function registerKeyCommands(program: Command, cli: CliEnv): void {
         const parsed = createApiKeyInput.safeParse({ name: opts.name, role: opts.role });
         if (!parsed.success) {
           const issue = parsed.error.issues[0];
-          throw new RampartError('RAMPART_VALIDATION', `--${issue?.path.join('.') ?? 'name'}: ${issue?.message ?? 'invalid'}`);
+          throw new RampartError(
+            'RAMPART_VALIDATION',
+            `--${issue?.path.join('.') ?? 'name'}: ${issue?.message ?? 'invalid'}`,
+          );
         }
-        const { key, secret } = await createApiKey({ store: desk.store, clock: desk.clock, actor: cliActor(cli.env) }, parsed.data);
+        const { key, secret } = await createApiKey(
+          { store: desk.store, clock: desk.clock, actor: cliActor(cli.env) },
+          parsed.data,
+        );
         if (opts.json) {
           io.out(JSON.stringify({ id: key.id, name: key.name, role: key.role, secret }, null, 2));
         } else {
@@ -54,7 +62,10 @@ export function registerKeyCommands(program: Command, cli: CliEnv): void {
     .description('revoke a key at once')
     .action(async (id: string, _opts: unknown, command: Command) =>
       withDesk(cli, command, async (desk) => {
-        const revoked = await revokeApiKey({ store: desk.store, clock: desk.clock, actor: cliActor(cli.env) }, id);
+        const revoked = await revokeApiKey(
+          { store: desk.store, clock: desk.clock, actor: cliActor(cli.env) },
+          id,
+        );
         if (!revoked) throw new RampartError('RAMPART_NOT_FOUND', `active API key ${id} not found`);
         io.out(`revoked key "${revoked.name}" (${revoked.id})`);
       }),

@@ -3,7 +3,11 @@ import { readConfig } from '../../app/config.js';
 import { startApp } from '../../app/compose.js';
 import { reportError, type CliEnv } from '../cli-context.js';
 
-export function registerUpCommand(program: Command, cli: CliEnv, onStarted?: (stop: () => Promise<void>) => void): void {
+export function registerUpCommand(
+  program: Command,
+  cli: CliEnv,
+  onStarted?: (stop: () => Promise<void>) => void,
+): void {
   program
     .command('up')
     .description('run everything in one process on embedded defaults (SQLite file, in-memory state)')
@@ -12,7 +16,7 @@ export function registerUpCommand(program: Command, cli: CliEnv, onStarted?: (st
     .action(async (opts: { port?: string; host?: string }, command: Command) => {
       try {
         const config = readConfig(cli.env);
-        const playbooks = (command.optsWithGlobals() as { playbooks?: string }).playbooks;
+        const playbooks = command.optsWithGlobals<{ playbooks?: string }>().playbooks;
         const app = await startApp({
           config,
           cwd: cli.cwd,
@@ -22,15 +26,20 @@ export function registerUpCommand(program: Command, cli: CliEnv, onStarted?: (st
         });
         const { io } = cli;
         io.out(`Rampart is up (store: ${app.desk.store.engine}, playbooks: ${app.desk.playbookDir})`);
-        for (const p of app.desk.playbooks) io.out(`  protecting ${p.service.name}: ${p.service.title ?? ''} → ${p.service.upstream.url}`);
-        io.out(`  API       ${app.apiUrl}   (OpenAPI: ${app.apiUrl}/openapi.json, metrics: ${app.apiUrl}/metrics)`);
+        for (const p of app.desk.playbooks)
+          io.out(`  protecting ${p.service.name}: ${p.service.title ?? ''} → ${p.service.upstream.url}`);
+        io.out(
+          `  API       ${app.apiUrl}   (OpenAPI: ${app.apiUrl}/openapi.json, metrics: ${app.apiUrl}/metrics)`,
+        );
         if (app.adminKeyFile) io.out(`  admin key written to ${app.adminKeyFile} (readable only by you)`);
         io.out('Try next, in a second terminal:');
-        io.out('  npx rampart incident open --service guest-api --severity SEV-2 --title "Token brute force"');
+        io.out(
+          '  npx rampart incident open --service guest-api --severity SEV-2 --title "Token brute force"',
+        );
         io.out('  npx rampart incident list');
         io.out(`  curl -H "Authorization: Bearer $(cat .rampart/admin.key)" ${app.apiUrl}/v1/incidents`);
         io.out('Ctrl-C stops everything.');
-        onStarted?.(app.stop);
+        onStarted?.(() => app.stop());
       } catch (error) {
         reportError(cli.io, error);
       }
