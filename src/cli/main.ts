@@ -2,6 +2,14 @@
 import { processIo } from './io.js';
 import { buildProgram } from './program.js';
 
+// `rampart … | head` closes the pipe early; that is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
+
 let stopping = false;
 const program = buildProgram(
   { io: processIo, env: process.env, cwd: process.cwd() },
