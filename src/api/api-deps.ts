@@ -12,4 +12,6 @@ export interface ApiDeps {
   metrics: Metrics;
   events?: DeskEvents;
   version: string;
+  /** Key the gateways hash tokens with; needed to revoke a token by value. */
+  tokenKey?: string;
 }

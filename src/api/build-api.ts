@@ -7,6 +7,7 @@ import { buildOpenApi } from './openapi.js';
 import { auditRoutes } from './routes/audit.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { keyRoutes } from './routes/keys.js';
+import { mitigationRoutes } from './routes/mitigations.js';
 import { serviceRoutes } from './routes/services.js';
 import { signalRoutes } from './routes/signals.js';
 import { systemRoutes } from './routes/system.js';
@@ -59,6 +60,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   const routes: AnyRoute[] = [
     ...incidentRoutes(deps),
     ...signalRoutes(deps),
+    ...mitigationRoutes(deps),
     ...serviceRoutes(deps),
     ...keyRoutes(deps),
     ...auditRoutes(deps),

@@ -7,12 +7,20 @@ import { createMetrics } from '../shared/metrics.js';
 import { bootstrapAdminKey } from './bootstrap-admin-key.js';
 import type { Config } from './config.js';
 import { openDesk, type DeskHandle } from './open-desk.js';
+import {
+  startGateways,
+  stopGateways,
+  type GatewayStartOptions,
+  type RunningGateway,
+} from './start-gateways.js';
+import { loadTokenKey } from './token-key.js';
 
 export const VERSION = '0.1.0';
 
 export interface RunningApp {
   desk: DeskHandle;
   apiUrl: string;
+  gateways: RunningGateway[];
   adminKeyFile: string | null;
   logger: Logger;
   stop(): Promise<void>;
@@ -30,6 +38,8 @@ export async function startApp(options: {
   logger?: Logger;
   port?: number;
   host?: string;
+  env?: NodeJS.ProcessEnv;
+  gatewayListen?: GatewayStartOptions['listen'];
 }): Promise<RunningApp> {
   const logger = options.logger ?? createLogger({ level: options.config.LOG_LEVEL });
   const desk = await openDesk(options);
@@ -44,6 +54,31 @@ export async function startApp(options: {
     }
   });
 
+  const tokenKey = await loadTokenKey(options.config.RAMPART_TOKEN_KEY, options.cwd);
+  const gateways = await startGateways({
+    playbooks: desk.playbooks,
+    store: desk.store,
+    clock: desk.clock,
+    tokenKey,
+    logger,
+    env: options.env ?? process.env,
+    missingJwtSecret: 'read-claims',
+    ...(options.gatewayListen ? { listen: options.gatewayListen } : {}),
+  });
+  // A mitigation applied through this desk reaches its gateway at once; other processes' changes come by sync.
+  events.on((event) => {
+    if (event.type !== 'mitigation.applied' && event.type !== 'mitigation.lifted') return;
+    for (const g of gateways) {
+      const done =
+        event.type === 'mitigation.applied'
+          ? g.sync.applied(event.mitigation)
+          : g.sync.lifted(event.mitigation);
+      done.catch((error: unknown) =>
+        logger.warn({ err: error, mitigation: event.mitigation.id }, 'gateway did not take a mitigation'),
+      );
+    }
+  });
+
   const adminKeyFile = join(options.cwd, '.rampart', 'admin.key');
   const created = await bootstrapAdminKey(desk.store, desk.clock, adminKeyFile);
 
@@ -55,9 +90,16 @@ export async function startApp(options: {
     metrics,
     events,
     version: VERSION,
+    tokenKey,
   });
   const host = options.host ?? options.config.RAMPART_HOST;
-  await api.listen({ port: options.port ?? options.config.RAMPART_PORT, host });
+  try {
+    await api.listen({ port: options.port ?? options.config.RAMPART_PORT, host });
+  } catch (error) {
+    await stopGateways(gateways);
+    await desk.close();
+    throw error;
+  }
   const address = api.server.address();
   const port = typeof address === 'object' && address ? address.port : options.config.RAMPART_PORT;
   const apiUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -65,9 +107,11 @@ export async function startApp(options: {
   return {
     desk,
     apiUrl,
+    gateways,
     adminKeyFile: created ? adminKeyFile : null,
     logger,
     async stop() {
+      await stopGateways(gateways);
       await api.close();
       await desk.close();
     },

@@ -2,8 +2,10 @@ import { Command } from 'commander';
 import { VERSION } from '../app/compose.js';
 import type { CliEnv } from './cli-context.js';
 import { registerAuditCommand } from './commands/audit.js';
+import { registerGatewayCommand } from './commands/gateway.js';
 import { registerIncidentCommands } from './commands/incident.js';
 import { registerKeyCommands } from './commands/keys.js';
+import { registerMitigationCommands } from './commands/mitigations.js';
 import { registerPlaybookCommands } from './commands/playbook.js';
 import { registerUpCommand } from './commands/up.js';
 
@@ -19,8 +21,10 @@ export function buildProgram(
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => cli.io.out(s.trimEnd()), writeErr: (s) => cli.io.err(s.trimEnd()) });
   registerUpCommand(program, cli, hooks.onStarted);
+  registerGatewayCommand(program, cli, hooks.onStarted);
   registerIncidentCommands(program, cli);
   registerPlaybookCommands(program, cli.io);
+  registerMitigationCommands(program, cli);
   registerKeyCommands(program, cli);
   registerAuditCommand(program, cli);
   return program;

@@ -13,7 +13,8 @@ export function registerUpCommand(
     .description('run everything in one process on embedded defaults (SQLite file, in-memory state)')
     .option('--port <n>', 'API port (default RAMPART_PORT or 7300)')
     .option('--host <host>', 'API host (default RAMPART_HOST or 127.0.0.1)')
-    .action(async (opts: { port?: string; host?: string }, command: Command) => {
+    .option('--gateway-port <n>', "0: every gateway on a free port instead of its playbook's gateway.listen")
+    .action(async (opts: { port?: string; host?: string; gatewayPort?: string }, command: Command) => {
       try {
         const config = readConfig(cli.env);
         const playbooks = command.optsWithGlobals<{ playbooks?: string }>().playbooks;
@@ -23,6 +24,10 @@ export function registerUpCommand(
           ...(playbooks ? { playbooks } : {}),
           ...(opts.port !== undefined ? { port: Number(opts.port) } : {}),
           ...(opts.host ? { host: opts.host } : {}),
+          env: cli.env,
+          ...(opts.gatewayPort === '0'
+            ? { gatewayListen: (p) => ({ host: p.gateway?.listen?.host ?? '127.0.0.1', port: 0 }) }
+            : {}),
         });
         const { io } = cli;
         io.out(`Rampart is up (store: ${app.desk.store.engine}, playbooks: ${app.desk.playbookDir})`);

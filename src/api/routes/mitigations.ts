@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import {
+  applyMitigation,
+  applyMitigationInput,
+  liftMitigation,
+  liftMitigationInput,
+  type DeskContext,
+} from '../../desk/index.js';
+import { RampartError } from '../../shared/errors.js';
+import { hashToken, previewToken } from '../../shared/secrets.js';
+import type { ApiDeps } from '../api-deps.js';
+import { idParams, route, type AnyRoute } from '../define-route.js';
+
+const revokeTokenBody = z
+  .object({
+    service: z.string().min(1).max(100),
+    /** The token itself: hashed here with the gateways' key; only the hash and a preview are stored. */
+    token: z.string().min(1).max(4096),
+    reason: z.string().trim().min(1).max(2000),
+    forMs: z.number().int().positive().optional(),
+    incidentId: z.string().min(1).max(40).optional(),
+  })
+  .strict();
+
+export function mitigationRoutes(deps: ApiDeps): AnyRoute[] {
+  const ctx = (actor: string): DeskContext => ({
+    store: deps.store,
+    clock: deps.clock,
+    services: deps.services,
+    actor,
+    ...(deps.events ? { events: deps.events } : {}),
+  });
+  const tag = 'mitigations';
+  return [
+    route({
+      method: 'GET',
+      url: '/v1/mitigations',
+      role: 'viewer',
+      tag,
+      summary: 'Mitigations in force (or all, with all=true), newest first',
+      query: z
+        .object({ service: z.string().max(100).optional(), all: z.enum(['true', 'false']).optional() })
+        .strict(),
+      handler: async ({ query }) => ({
+        mitigations: await deps.store.mitigations.list({
+          limit: 1000,
+          ...(query.service ? { service: query.service } : {}),
+          ...(query.all === 'true' ? {} : { inForceAt: deps.clock.now().toISOString() }),
+        }),
+      }),
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/mitigations',
+      role: 'responder',
+      tag,
+      summary:
+        'Apply a mitigation (block, revoke-jti, revoke-subject, revoke-all, switch-off, maintenance, limit-override)',
+      body: applyMitigationInput,
+      status: 201,
+      handler: ({ body, actor }) => {
+        if (body.kind === 'revoke-token') {
+          throw new RampartError(
+            'RAMPART_VALIDATION',
+            'body.kind: revoke a token with POST /v1/mitigations/revoke-token',
+            [
+              {
+                path: 'body.kind',
+                message: 'use /v1/mitigations/revoke-token so the token is hashed, never stored',
+              },
+            ],
+          );
+        }
+        return applyMitigation({ ctx: ctx(actor), input: body });
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/mitigations/revoke-token',
+      role: 'responder',
+      tag,
+      summary: "Revoke one token; it is hashed with the gateways' key and never stored",
+      body: revokeTokenBody,
+      status: 201,
+      handler: ({ body, actor }) => {
+        if (!deps.tokenKey) throw new RampartError('RAMPART_CONFIG', 'no token key configured');
+        const { token, ...rest } = body;
+        return applyMitigation({
+          ctx: ctx(actor),
+          input: {
+            ...rest,
+            kind: 'revoke-token',
+            target: hashToken(token, deps.tokenKey),
+            data: { preview: previewToken(token) },
+          },
+        });
+      },
+    }),
+    route({
+      method: 'DELETE',
+      url: '/v1/mitigations/:id',
+      role: 'responder',
+      tag,
+      summary: 'Lift a mitigation before it expires',
+      params: idParams,
+      query: liftMitigationInput.pick({ reason: true }).strict(),
+      handler: ({ params, query, actor }) =>
+        liftMitigation({ ctx: ctx(actor), input: { id: params.id, ...query } }),
+    }),
+  ];
+}

@@ -1,0 +1,111 @@
+import type { GatewayConfigInput, TokenInput } from '../gateway/index.js';
+import type { Playbook, TokenKindSpec } from '../playbook/index.js';
+import { RampartError } from '../shared/errors.js';
+
+const ms = (value: number): string => `${value}ms`;
+
+export interface GatewayInputOptions {
+  env: NodeJS.ProcessEnv;
+  /**
+   * What to do when a JWT verification secret's variable is unset: "fail" (production: refuse to start) or
+   * "read-claims" (the try-it-out mode of `rampart up`: read claims without verifying, and say so loudly).
+   */
+  missingJwtSecret: 'fail' | 'read-claims';
+  warn?: (message: string) => void;
+}
+
+function tokenInput(token: TokenKindSpec, file: string, options: GatewayInputOptions): TokenInput {
+  switch (token.in) {
+    case 'path':
+      return { name: token.name, in: 'path', routes: token.routes, param: token.param };
+    case 'query':
+      return { name: token.name, in: 'query', param: token.param };
+    case 'header':
+      return { name: token.name, in: 'header', header: token.header };
+    case 'jwt': {
+      const secretEnv = token.verify?.secret_env ?? token.verify?.public_key_env;
+      const verify =
+        secretEnv && !options.env[secretEnv] && options.missingJwtSecret === 'read-claims'
+          ? undefined
+          : token.verify;
+      if (token.verify && !verify) {
+        options.warn?.(
+          `${file}: ${secretEnv ?? ''} is not set, so the gateway reads ${token.name} JWT claims WITHOUT verifying signatures; set it to verify`,
+        );
+      }
+      return {
+        name: token.name,
+        in: 'jwt',
+        header: token.header,
+        claims: {
+          jti: token.claims.jti,
+          subject: token.claims.subject,
+          issued_at: token.claims.issued_at,
+          ...(token.claims.tenant ? { tenant: token.claims.tenant } : {}),
+        },
+        ...(verify
+          ? {
+              verify: {
+                algorithms: verify.algorithms,
+                ...(verify.secret_env ? { secret_env: verify.secret_env } : {}),
+                ...(verify.public_key_env ? { public_key_env: verify.public_key_env } : {}),
+              },
+            }
+          : {}),
+      };
+    }
+    case 'cookie':
+      throw new RampartError(
+        'RAMPART_PLAYBOOK_INVALID',
+        `${file}: gateway.tokens ${token.name}: cookie tokens are not enforced by the gateway yet`,
+      );
+  }
+}
+
+/** The playbook's service and gateway sections in the shape the gateway compiles (durations back to text). */
+export function gatewayInputFromPlaybook(
+  playbook: Playbook,
+  options: GatewayInputOptions,
+  file = playbook.service.name,
+): GatewayConfigInput {
+  const { service, gateway } = playbook;
+  return {
+    service: {
+      name: service.name,
+      upstream: { url: service.upstream.url, timeout: ms(service.upstream.timeout) },
+      routes: service.routes.map((r) => ({ name: r.name, pattern: r.pattern })),
+    },
+    ...(gateway
+      ? {
+          gateway: {
+            trusted_proxies: gateway.trusted_proxies,
+            exempt_routes: gateway.exempt_routes,
+            tokens: gateway.tokens.map((t) => tokenInput(t, file, options)),
+            rate_limits: gateway.rate_limits.map((l) => ({
+              name: l.name,
+              key: l.key,
+              ...(l.routes ? { routes: l.routes } : {}),
+              limit: l.limit,
+              window: ms(l.window),
+              burst: l.burst,
+              headers: l.headers,
+            })),
+            switches: gateway.switches.map((s) => ({
+              name: s.name,
+              routes: s.routes,
+              ...(s.description ? { description: s.description } : {}),
+              ...(s.message ? { message: s.message } : {}),
+            })),
+            ...(gateway.maintenance
+              ? {
+                  maintenance: {
+                    banner: gateway.maintenance.banner,
+                    retry_after: ms(gateway.maintenance.retry_after),
+                  },
+                }
+              : {}),
+          },
+        }
+      : {}),
+  };
+}

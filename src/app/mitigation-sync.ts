@@ -1,0 +1,83 @@
+import type { Mitigation } from '../domain/mitigation.js';
+import type { GatewayState } from '../gateway/index.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import type { Store } from '../store/ports.js';
+
+export interface MitigationSync {
+  /** Loads what is in force now; resolves once the gateway enforces it. */
+  start(): Promise<void>;
+  /** Applies at once a change made in this process (no waiting for the next poll). */
+  applied(mitigation: Mitigation): Promise<void>;
+  lifted(mitigation: Mitigation): Promise<void>;
+  /** One pass of store → gateway state; exposed for tests. */
+  reconcile(): Promise<void>;
+  stop(): void;
+}
+
+const MAX_IN_FORCE = 10_000;
+
+/**
+ * Keeps a gateway's state in step with the store, where every mitigation is recorded. Changes made in this
+ * process arrive at once through `applied`/`lifted`; changes made by another process (the CLI in a second
+ * terminal, another desk) are picked up by a short poll of the in-force mitigations — a small indexed query.
+ * Expiry needs no sync: the state compares expiresAt with the request's time.
+ */
+export function syncMitigations(options: {
+  store: Store;
+  state: GatewayState;
+  service: string;
+  clock: Clock;
+  logger: Logger;
+  intervalMs?: number;
+}): MitigationSync {
+  const { store, state, service, clock, logger } = options;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+
+  const applyQuietly = async (m: Mitigation) => {
+    try {
+      await state.apply(m);
+    } catch (error) {
+      logger.warn({ mitigation: m.id, kind: m.kind, err: error }, 'gateway refused a mitigation');
+    }
+  };
+
+  const pass = async () => {
+    const now = clock.now().toISOString();
+    const [inStore, inState] = await Promise.all([
+      store.mitigations.list({ service, inForceAt: now, limit: MAX_IN_FORCE }),
+      state.list(),
+    ]);
+    const stateIds = new Set(inState.map((m) => m.id));
+    const storeIds = new Set(inStore.map((m) => m.id));
+    for (const m of inStore) if (!stateIds.has(m.id)) await applyQuietly(m);
+    for (const m of inState) if (!storeIds.has(m.id)) await state.lift(m.id, m.liftedBy ?? 'sync');
+  };
+
+  const reconcile = () => {
+    // One pass at a time: a slow store must not pile up overlapping passes.
+    running ??= pass()
+      .catch((error: unknown) => logger.warn({ err: error, service }, 'mitigation sync failed; retrying'))
+      .finally(() => (running = undefined));
+    return running;
+  };
+
+  return {
+    async start() {
+      await pass();
+      timer = setInterval(() => void reconcile(), options.intervalMs ?? 250);
+      timer.unref();
+    },
+    async applied(m) {
+      if (m.service === service) await applyQuietly(m);
+    },
+    async lifted(m) {
+      if (m.service === service) await state.lift(m.id, m.liftedBy ?? 'desk');
+    },
+    reconcile,
+    stop() {
+      if (timer) clearInterval(timer);
+    },
+  };
+}
