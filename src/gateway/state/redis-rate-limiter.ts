@@ -1,0 +1,182 @@
+import type { Redis } from 'ioredis';
+import type { Clock } from '../../shared/clock.js';
+import { sha256 } from '../../shared/secrets.js';
+import type { RateDecision, RateLimiter, RatePolicy } from './rate-limiter.js';
+import { RedisLink, silentLogger, type RedisLogger, type RedisStatus } from './redis-connection.js';
+import { withScripts, type RampartCommands } from './redis-scripts.js';
+
+export interface RedisRateLimiterOptions {
+  redis: Redis;
+  prefix: string;
+  service: string;
+  clock: Clock;
+  logger?: RedisLogger;
+  onStatus?: (status: RedisStatus) => void;
+  /** How often admitted counts are pushed to Redis and the shared state pulled back. Default 50 ms. */
+  syncIntervalMs?: number;
+  /** Keys remembered per limit (LRU), as in the memory limiter. Default 100,000. */
+  maxKeysPerLimit?: number;
+  /** Keys carried into one sync; more keys wait for the next one. Default 20,000. */
+  maxKeysPerSync?: number;
+}
+
+interface Slot {
+  limit: string;
+  key: string;
+  /** Theoretical arrival time (ms) as this gateway knows it: the shared one plus what it admitted since. */
+  tat: number;
+  interval: number;
+  /** Requests admitted here and not yet counted in Redis. */
+  pending: number;
+}
+
+/**
+ * Rate limits shared by several gateways, without a Redis round trip on the request path. Each gateway decides
+ * with a local GCRA (the same arithmetic as MemoryRateLimiter) and, every syncIntervalMs, sends the counts it
+ * admitted per key to Redis in one script call (GCRA_ADD, which adds them to the shared arrival time with a
+ * PX expiry) and takes back the shared arrival time, which includes the other gateways' requests.
+ *
+ * Accuracy trade-off: a gateway sees the others' traffic up to one sync interval (plus a round trip) late. For a
+ * key already in use, N gateways together admit at most what the others received in that interval beyond the
+ * limit — with a 50 ms sync, at most 50 ms of traffic at the other N − 1 gateways. The worst case is a burst
+ * reaching every gateway at once for an idle key: each admits up to limit + burst from its own view before the
+ * first sync, so the overshoot is bounded by (N − 1) × (limit + burst) once, after which the shared time rules.
+ * Never under-admits: a count that cannot reach Redis is dropped, not charged twice.
+ *
+ * When Redis is away the local limiter alone decides (each gateway enforces the full limit by itself) and
+ * sharing resumes at the next sync after Redis returns. Clocks of the gateways must agree (NTP): the shared
+ * arrival time is compared with each gateway's now.
+ */
+export class RedisRateLimiter implements RateLimiter {
+  private readonly redis: Redis & RampartCommands;
+  private readonly keyPrefix: string;
+  private readonly clock: Clock;
+  private readonly link: RedisLink;
+  private readonly maxKeys: number;
+  private readonly maxSync: number;
+  private readonly syncMs: number;
+  private readonly tables = new Map<string, Map<string, Slot>>();
+  private readonly dirty = new Set<Slot>();
+  private syncing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(options: RedisRateLimiterOptions) {
+    this.redis = withScripts(options.redis);
+    this.keyPrefix = `${options.prefix}:${options.service}:rl:`;
+    this.clock = options.clock;
+    this.maxKeys = options.maxKeysPerLimit ?? 100_000;
+    this.maxSync = options.maxKeysPerSync ?? 20_000;
+    this.syncMs = options.syncIntervalMs ?? 50;
+    if (!Number.isInteger(this.maxKeys) || this.maxKeys < 1) throw new Error('maxKeysPerLimit must be ≥ 1');
+    const onStatus = options.onStatus;
+    this.link = new RedisLink(options.redis, 'rate limiter', options.logger ?? silentLogger, (s) => onStatus?.(s));
+  }
+
+  /** Starts the sync timer (the connection is connected by its owner). */
+  start(): void {
+    this.link.watch();
+    this.timer ??= setInterval(() => void this.sync(), this.syncMs);
+    this.timer.unref();
+  }
+
+  async close(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    this.link.unwatch();
+    await this.syncing;
+  }
+
+  get status(): RedisStatus {
+    return this.link.isUp ? 'connected' : 'degraded';
+  }
+
+  consume(limitName: string, key: string, policy: RatePolicy, now: number): RateDecision {
+    let table = this.tables.get(limitName);
+    if (table === undefined) {
+      table = new Map();
+      this.tables.set(limitName, table);
+    }
+    const interval = policy.windowMs / policy.limit;
+    const tolerance = (policy.limit + policy.burst) * interval;
+    let slot = table.get(key);
+    const tat = slot === undefined || slot.tat < now ? now : slot.tat;
+    const next = tat + interval;
+    if (next - now > tolerance) {
+      return { allowed: false, remaining: 0, resetMs: tat - now, retryAfterMs: next - now - tolerance };
+    }
+    if (slot !== undefined) table.delete(key);
+    else {
+      if (table.size >= this.maxKeys) this.evictOldest(table);
+      slot = { limit: limitName, key, tat: now, interval, pending: 0 };
+    }
+    table.set(key, slot);
+    slot.tat = next;
+    slot.interval = interval;
+    slot.pending++;
+    if (this.dirty.size < this.maxSync * 2) this.dirty.add(slot);
+    return {
+      allowed: true,
+      remaining: Math.floor((tolerance - (next - now)) / interval + 1e-9),
+      resetMs: next - now,
+      retryAfterMs: 0,
+    };
+  }
+
+  /** Pushes admitted counts and pulls the shared arrival times; never rejects. The timer calls it. */
+  sync(): Promise<void> {
+    this.syncing ??= this.runSync().finally(() => {
+      this.syncing = null;
+    });
+    return this.syncing;
+  }
+
+  /** Keys currently remembered for a limit (for tests and metrics). */
+  size(limitName: string): number {
+    return this.tables.get(limitName)?.size ?? 0;
+  }
+
+  private async runSync(): Promise<void> {
+    if (this.dirty.size === 0) return;
+    const batch: Slot[] = [];
+    for (const slot of this.dirty) {
+      if (batch.length >= this.maxSync) break;
+      batch.push(slot);
+    }
+    const counts = batch.map((slot) => {
+      this.dirty.delete(slot);
+      const n = slot.pending;
+      slot.pending = 0;
+      return n;
+    });
+    // Redis away: the counts were enforced locally and are dropped rather than charged late.
+    if (!this.link.isUp && this.redis.status !== 'ready') return;
+    const args: (string | number)[] = [batch.length];
+    for (const slot of batch) args.push(this.redisKey(slot));
+    args.push(this.clock.now().getTime());
+    batch.forEach((slot, i) => args.push(slot.interval, counts[i] as number));
+    try {
+      const shared = await this.redis.rampartGcraAdd(...args);
+      batch.forEach((slot, i) => {
+        const tat = Number(shared[i]);
+        // What was admitted here while the script ran is not in the shared time yet.
+        if (Number.isFinite(tat)) slot.tat = Math.max(slot.tat, tat + slot.pending * slot.interval);
+      });
+      this.link.markUp();
+    } catch (error) {
+      this.link.markDown(error);
+    }
+  }
+
+  private redisKey(slot: Slot): string {
+    // Keys come from requests (IPs, token hashes, JWT claims): long ones are hashed to keep Redis keys small.
+    const key = slot.key.length > 96 ? `#${sha256(slot.key)}` : slot.key;
+    return `${this.keyPrefix}${slot.limit}:${key}`;
+  }
+
+  private evictOldest(table: Map<string, Slot>): void {
+    for (const oldest of table.keys()) {
+      table.delete(oldest);
+      return;
+    }
+  }
+}
