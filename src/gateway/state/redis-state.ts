@@ -117,6 +117,11 @@ export class RedisState implements GatewayState {
     return this.link.isUp ? 'connected' : 'degraded';
   }
 
+  /** Resolves once every change published before the call has reached this mirror (the PING answer follows them). */
+  async settle(): Promise<void> {
+    await this.subscriber.ping();
+  }
+
   /** Writes waiting for Redis. */
   get pendingWrites(): number {
     return this.pending.size;
