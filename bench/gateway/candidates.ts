@@ -84,9 +84,9 @@ export const CANDIDATES: Candidate[] = [
   {
     id: 'rampart-redis',
     label: 'Rampart (Redis)',
-    config: 'as above with the Redis state and rate limiter',
+    config: 'as above with createRedisGatewayState: RedisState (local mirror, pub/sub) + RedisRateLimiter (local GCRA, counts synced every 50 ms)',
     proxy: true,
     start: (ctx) => startNode('rampart-redis', child('rampart.ts'), ['--upstream', upstreamUrl(ctx),
-      '--redis', ctx.redisUrl, '--prefix', `${ctx.redisPrefix}rampart:`], ctx.nodeFlags('rampart-redis')),
+      '--redis', ctx.redisUrl, '--prefix', `${ctx.redisPrefix}rampart`], ctx.nodeFlags('rampart-redis')),
   },
 ];

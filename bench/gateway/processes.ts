@@ -40,11 +40,11 @@ export async function stopAll(graceMs = 3000): Promise<void> {
   running.clear();
 }
 
-/** Ends the bench's own processes on Ctrl-C and on a hard time bound, then exits with `code`. */
-export function stopOnSignals(boundSeconds: number): void {
+/** Ends the bench's own processes on Ctrl-C and on a hard time bound, cleans up, then exits with `code`. */
+export function stopOnSignals(boundSeconds: number, cleanup: () => Promise<void> = () => Promise.resolve()): void {
   const bail = (why: string, code: number): void => {
     process.stderr.write(`\n${why}: stopping the bench's processes\n`);
-    void stopAll().finally(() => process.exit(code));
+    void stopAll().then(cleanup).finally(() => process.exit(code));
   };
   process.once('SIGINT', () => bail('interrupted', 130));
   process.once('SIGTERM', () => bail('terminated', 143));

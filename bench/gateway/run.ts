@@ -54,10 +54,12 @@ const profileDir = join(ROOT, 'bench/results/profiles');
 const profiled = new Set(values['cpu-prof']?.split(',') ?? []);
 
 // Every candidate: warm-up + rounds × duration, plus start-up and slack; then everything is stopped.
-stopOnSignals(chosen.length * (warmup + rounds * (duration + 3) + 40) + 60);
-
 const tmp = mkdtempSync(join(tmpdir(), 'rampart-bench-gw-'));
 const redisPrefix = `rampart-bench-gw:${process.pid}:`;
+stopOnSignals(chosen.length * (warmup + rounds * (duration + 3) + 40) + 60, async () => {
+  await cleanRedis();
+  rmSync(tmp, { recursive: true, force: true });
+});
 const tokens = Array.from({ length: 8 }, (_, i) => `tok${i}${'x'.repeat(29)}`.slice(0, 32));
 const script = writeTokenScript(tmp, tokens);
 const rows: RoundRow[] = [];

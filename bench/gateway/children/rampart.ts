@@ -13,7 +13,7 @@ import { redisStores } from './redis-stores.js';
 const config = await fotospielConfig(requiredArg('upstream'), arg('limits') !== 'playbook');
 const redisUrl = arg('redis');
 const memoryLimiter = new MemoryRateLimiter();
-const stores = redisUrl === undefined ? null : await redisStores(redisUrl, requiredArg('prefix'));
+const stores = redisUrl === undefined ? null : await redisStores(redisUrl, requiredArg('prefix'), config.service);
 let events = 0;
 const gateway = createGateway(config, {
   tokenHashKey: 'bench-token-hash-key',

@@ -1,4 +1,4 @@
-import type { GatewayState, RateLimiter } from '../../../src/gateway/index.js';
+import { createRedisGatewayState, type GatewayState, type RateLimiter } from '../../../src/gateway/index.js';
 
 export interface RedisStores {
   state: GatewayState;
@@ -6,14 +6,7 @@ export interface RedisStores {
   close(): Promise<void>;
 }
 
-/**
- * Rampart's Redis-backed state and limiter. Looked up at run time so the bench still builds and runs its other
- * candidates while src/gateway/state has no Redis implementation; the parent prints "n/a" when this throws.
- */
-export async function redisStores(url: string, prefix: string): Promise<RedisStores> {
-  const state = (await import('../../../src/gateway/state/index.js')) as Record<string, unknown>;
-  if (typeof state.RedisState !== 'function' || typeof state.RedisRateLimiter !== 'function') {
-    throw new Error('src/gateway/state exports no RedisState/RedisRateLimiter yet');
-  }
-  throw new Error(`RedisState exists but the bench does not wire it yet (${url}, ${prefix})`);
+/** Rampart's Redis state (local mirror kept by pub/sub) and shared GCRA limiter, under the bench's own prefix. */
+export async function redisStores(url: string, prefix: string, service: string): Promise<RedisStores> {
+  return createRedisGatewayState({ redisUrl: url, prefix, service });
 }
