@@ -108,6 +108,70 @@ export interface ApiKeyRepo {
   revoke(id: string, revokedAt: string): Promise<ApiKey | undefined>;
 }
 
+/**
+ * The notification outbox. `held` waits for a person's approval, `pending` waits for its next attempt,
+ * `sending` is claimed by one dispatcher until its lease ends, `delivered` and `failed` are final.
+ */
+export type OutboxStatus = 'held' | 'pending' | 'sending' | 'delivered' | 'failed';
+
+export interface OutboxMessage {
+  id: number;
+  /** Unique: the same event for the same audience and channel is never enqueued twice. */
+  dedupKey: string;
+  incidentId: string | null;
+  service: string;
+  audience: string;
+  /** Channel kind: slack, pagerduty, webhook, email. */
+  channel: string;
+  /** Where to send, by reference only (environment variable names, tenant ids): never a secret. */
+  target: Record<string, unknown>;
+  payload: Record<string, unknown>;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  leaseOwner: string | null;
+  leaseUntil: string | null;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+  deliveredAt: string | null;
+}
+
+export type NewOutboxMessage = Pick<
+  OutboxMessage,
+  'dedupKey' | 'incidentId' | 'service' | 'audience' | 'channel' | 'target' | 'payload' | 'nextAttemptAt' | 'createdAt'
+> & { status: 'held' | 'pending' };
+
+export interface OutboxFilter {
+  incidentId?: string;
+  status?: OutboxStatus[];
+  limit?: number;
+}
+
+/** What a dispatcher learned from one attempt. */
+export type OutboxOutcome =
+  | { status: 'delivered'; at: string }
+  | { status: 'pending'; at: string; nextAttemptAt: string; error: string }
+  | { status: 'failed'; at: string; error: string };
+
+export interface OutboxRepo {
+  /** Inserts unless a message with the same dedup key exists; returns undefined for such a duplicate. */
+  enqueue(message: NewOutboxMessage): Promise<OutboxMessage | undefined>;
+  get(id: number): Promise<OutboxMessage | undefined>;
+  /** Oldest first. */
+  list(filter?: OutboxFilter): Promise<OutboxMessage[]>;
+  /**
+   * Claims up to `limit` due messages for `owner` until `leaseUntil`: pending ones whose next attempt is not
+   * after `now`, and sending ones whose lease has run out (their dispatcher died). Each claim is a conditional
+   * UPDATE, so of two dispatchers racing for a message exactly one gets it. A claim counts as an attempt.
+   */
+  claimDue(now: string, owner: string, leaseUntil: string, limit: number): Promise<OutboxMessage[]>;
+  /** Records an attempt's outcome, only while `owner` still holds the message; undefined when it does not. */
+  complete(id: number, owner: string, outcome: OutboxOutcome): Promise<OutboxMessage | undefined>;
+  /** Releases a held message for sending (held → pending); undefined when it is not held. */
+  approve(id: number, at: string): Promise<OutboxMessage | undefined>;
+}
+
 /** The repositories, bound to one connection or one transaction. */
 export interface StoreRepos {
   incidents: IncidentRepo;
@@ -117,6 +181,7 @@ export interface StoreRepos {
   postmortems: PostmortemRepo;
   audit: AuditRepo;
   apiKeys: ApiKeyRepo;
+  outbox: OutboxRepo;
 }
 
 export type StoreEngine = 'sqlite' | 'postgres';

@@ -5,6 +5,7 @@ import { KyselyAuditRepo } from './audit-repo.js';
 import { KyselyChecklistRepo } from './checklist-repo.js';
 import { KyselyIncidentRepo } from './incident-repo.js';
 import { KyselyMitigationRepo } from './mitigation-repo.js';
+import { KyselyOutboxRepo } from './outbox-repo.js';
 import { KyselyPostmortemRepo } from './postmortem-repo.js';
 import type { Database } from './schema.js';
 import { KyselyTimelineRepo } from './timeline-repo.js';
@@ -19,6 +20,7 @@ export function kyselyRepos(db: Kysely<Database>): StoreRepos {
     postmortems: new KyselyPostmortemRepo(db),
     audit: new KyselyAuditRepo(db),
     apiKeys: new KyselyApiKeyRepo(db),
+    outbox: new KyselyOutboxRepo(db),
   };
 }
 
@@ -31,6 +33,7 @@ export class KyselyStore implements Store {
   readonly postmortems;
   readonly audit;
   readonly apiKeys;
+  readonly outbox;
   private closed = false;
 
   constructor(
@@ -45,6 +48,7 @@ export class KyselyStore implements Store {
     this.postmortems = repos.postmortems;
     this.audit = repos.audit;
     this.apiKeys = repos.apiKeys;
+    this.outbox = repos.outbox;
   }
 
   transaction<T>(work: (tx: StoreRepos) => Promise<T>): Promise<T> {

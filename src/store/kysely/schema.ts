@@ -3,6 +3,7 @@ import type { Role } from '../../domain/api-key.js';
 import type { ChecklistStatus } from '../../domain/checklist.js';
 import type { IncidentStatus } from '../../domain/incident-status.js';
 import type { MitigationKind } from '../../domain/mitigation.js';
+import type { OutboxStatus } from '../ports.js';
 import type { PostmortemStatus } from '../../domain/postmortem.js';
 import type { TimelineKind } from '../../domain/timeline.js';
 
@@ -19,6 +20,7 @@ export interface Database {
   postmortems: PostmortemsTable;
   audit: AuditTable;
   api_keys: ApiKeysTable;
+  outbox: OutboxTable;
 }
 
 /** A JSON document stored as text. */
@@ -109,4 +111,24 @@ export interface ApiKeysTable {
   preview: string;
   created_at: string;
   revoked_at: string | null;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  dedup_key: string;
+  incident_seq: number | null;
+  service: string;
+  audience: string;
+  channel: string;
+  target: JsonText;
+  payload: JsonText;
+  status: OutboxStatus;
+  attempts: number;
+  next_attempt_at: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  delivered_at: string | null;
 }

@@ -3,6 +3,7 @@ import { RampartError } from '../../shared/errors.js';
 import type { StoreEngine } from '../ports.js';
 import type { Database } from '../kysely/schema.js';
 import { initialMigration } from './0001-initial.js';
+import { outboxMigration } from './0002-outbox.js';
 import { columnTypes } from './column-types.js';
 
 /** Migrations live in code (not a folder scanned at run time) so the built package carries them. */
@@ -11,6 +12,7 @@ export function rampartMigrations(engine: StoreEngine): Record<string, Migration
   // Names sort in the order they must run; never rename or edit one that has shipped, add the next.
   return {
     '0001-initial': initialMigration(types),
+    '0002-outbox': outboxMigration(types),
   };
 }
 
