@@ -1,0 +1,101 @@
+import type { RequestEvent } from '../domain/request-event.js';
+import type { Signal } from '../domain/signal.js';
+import type { MitigationSpec } from '../playbook/index.js';
+import type { CompiledRule } from './rules/index.js';
+
+/** At most this many sample events ride on a signal (the desk keeps 5 too); the snapshot holds the rest. */
+export const MAX_SAMPLES = 5;
+
+/**
+ * What a firing rule emits: the desk's signal input plus what the caller needs to decide what to do with it.
+ * `kind` is "fired" for the first signal of an episode and "updated" when the value has since doubled.
+ */
+export interface DetectorSignal extends Signal {
+  kind: 'fired' | 'updated';
+  groupKey: string;
+  value: number;
+  threshold: number;
+  windowMs: number;
+  /** Shadow rules: record, open nothing, apply nothing. */
+  shadow: boolean;
+  mitigation?: MitigationSpec;
+}
+
+/** The condition has been clear for the rule's quiet period (verification uses it). */
+export interface DetectorClear {
+  kind: 'cleared';
+  service: string;
+  rule: string;
+  fingerprint: string;
+  groupKey: string;
+  /** When the quiet period ended (ISO), and when the episode's first signal fired. */
+  at: string;
+  firedAt: string;
+  shadow: boolean;
+}
+
+export const fingerprintOf = (rule: CompiledRule, groupKey: string): string => `${rule.service}:${rule.name}:${groupKey}`;
+
+/** A sample as the desk shows it: what was asked, by whom, and the answer; never a token, only its preview. */
+export function sampleOf(event: RequestEvent): Record<string, unknown> {
+  const sample: Record<string, unknown> = {
+    time: new Date(event.time).toISOString(),
+    method: event.method,
+    path: event.path.length > 300 ? `${event.path.slice(0, 300)}…` : event.path,
+    status: event.status,
+    decision: event.decision,
+  };
+  const route = event.fields.routeName ?? event.route;
+  if (route !== null && route !== undefined) sample.route = route;
+  if (event.ip !== null) sample.ip = event.ip;
+  if (event.tokenPreview !== null) sample.tokenPreview = event.tokenPreview;
+  if (event.subject !== null) sample.subject = event.subject;
+  if (event.tenant !== null) sample.tenant = event.tenant;
+  if (event.event !== null) sample.event = event.event;
+  if (event.durationMs !== null) sample.durationMs = event.durationMs;
+  if (event.message !== null) sample.message = event.message.length > 300 ? `${event.message.slice(0, 300)}…` : event.message;
+  return sample;
+}
+
+export function buildSignal(
+  rule: CompiledRule,
+  groupKey: string,
+  fire: { kind: 'fired' | 'updated'; value: number; threshold: number; at: number },
+  samples: readonly RequestEvent[],
+): DetectorSignal {
+  const ips = new Set<string>();
+  const tokenPreviews = new Set<string>();
+  const tenants = new Set<string>();
+  const events = new Set<string>();
+  if (rule.groupBy.length === 1 && rule.groupBy[0] === 'ip_prefix') ips.add(groupKey);
+  for (const e of samples) {
+    if (e.ip !== null) ips.add(e.ip);
+    if (e.tokenPreview !== null && e.tokenPreview.length <= 16) tokenPreviews.add(e.tokenPreview);
+    if (e.tenant !== null) tenants.add(e.tenant.slice(0, 200));
+    if (e.event !== null) events.add(e.event.slice(0, 200));
+  }
+  const scope: NonNullable<Signal['scope']> = {};
+  if (ips.size > 0) scope.ips = [...ips].filter((ip) => ip.length <= 64);
+  if (tokenPreviews.size > 0) scope.tokenPreviews = [...tokenPreviews];
+  if (tenants.size > 0) scope.tenants = [...tenants];
+  if (events.size > 0) scope.events = [...events];
+  const signal: DetectorSignal = {
+    kind: fire.kind,
+    service: rule.service,
+    rule: rule.name,
+    fingerprint: fingerprintOf(rule, groupKey),
+    title: groupKey === '*' ? rule.title : `${rule.title}: ${groupKey}`.slice(0, 300),
+    severity: rule.severity,
+    groupKey,
+    value: fire.value,
+    threshold: fire.threshold,
+    windowMs: rule.trigger.windowMs,
+    at: new Date(fire.at).toISOString(),
+    scope,
+    samples: samples.slice(0, MAX_SAMPLES).map(sampleOf),
+    shadow: rule.shadow,
+  };
+  if (rule.type !== undefined) signal.type = rule.type;
+  if (rule.mitigation !== undefined) signal.mitigation = rule.mitigation;
+  return signal;
+}

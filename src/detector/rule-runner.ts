@@ -1,0 +1,165 @@
+import type { RequestEvent } from '../domain/request-event.js';
+import { buildSignal, fingerprintOf } from './detector-signal.js';
+import type { DetectorClear, DetectorSignal } from './detector-signal.js';
+import type { RecentEvents } from './recent-events.js';
+import { LruMap } from './rules/index.js';
+import type { CompiledRule } from './rules/index.js';
+
+interface KeyState {
+  key: string;
+  state: unknown;
+  firing: boolean;
+  firedAt: number;
+  /** Event time the condition last held. */
+  lastActive: number;
+  /** Value of the last signal sent for this episode. */
+  emitted: number;
+}
+
+export interface RunnerSink {
+  signal(signal: DetectorSignal): void;
+  clear(clear: DetectorClear): void;
+}
+
+/** How far back the runner looks in the recent events for a signal's samples. */
+const SAMPLE_SCAN = 20_000;
+
+/**
+ * One rule's keys and episodes. A key fires once when its condition first holds; while firing it sends an
+ * update only when the value has doubled since the last signal; it clears (and may fire again) once the
+ * condition has been clear for the rule's quiet period: clear from lastActive + the trigger's hold. Every
+ * time used is event time, and a pending clear or silence is settled at its exact time before the next event
+ * of the key, so replay and live produce the same signals whenever they tick.
+ */
+export class RuleRunner {
+  readonly keys: LruMap<string, KeyState>;
+  /** Firing keys, for the sweep; they survive LRU eviction until they clear. */
+  private readonly firing = new Map<string, KeyState>();
+  private readonly absence: boolean;
+  droppedFiring = 0;
+
+  constructor(
+    readonly rule: CompiledRule,
+    private readonly sink: RunnerSink,
+    private readonly recent: RecentEvents,
+  ) {
+    this.keys = new LruMap(rule.trigger.maxKeys);
+    this.absence = rule.trigger.silentAt !== undefined;
+  }
+
+  /** Absence rules without group_by watch the whole service from the detector's first moment. */
+  start(time: number): void {
+    if (this.absence && this.rule.groupBy.length === 0 && this.keys.size === 0) {
+      this.keys.set('*', this.newKey('*', time));
+    }
+  }
+
+  observe(key: string, event: RequestEvent, time: number): void {
+    let ks = this.keys.get(key);
+    if (ks === undefined) {
+      ks = this.firing.get(key) ?? this.newKey(key, time);
+      this.keys.set(key, ks);
+    }
+    const trigger = this.rule.trigger;
+    if (this.absence) {
+      this.checkSilence(ks, time);
+      if (ks.firing) this.clearKey(ks, Math.max(time, ks.firedAt));
+      trigger.observe(ks.state, event, time, false);
+      return;
+    }
+    if (ks.firing && time >= this.clearAt(ks)) this.clearKey(ks, this.clearAt(ks));
+    const value = trigger.observe(ks.state, event, time, ks.firing);
+    if (value === undefined) return;
+    if (time > ks.lastActive) ks.lastActive = time;
+    if (!ks.firing) {
+      ks.firing = true;
+      ks.firedAt = time;
+      ks.emitted = value;
+      this.trackFiring(ks);
+      this.emit(ks, 'fired', value, time);
+    } else if (value >= 2 * ks.emitted && value > ks.emitted) {
+      ks.emitted = value;
+      this.emit(ks, 'updated', value, time);
+    }
+  }
+
+  /** Settles clears and silences due by `now`. */
+  sweep(now: number): void {
+    for (const ks of this.firing.values()) {
+      if (!this.absence && now >= this.clearAt(ks)) this.clearKey(ks, this.clearAt(ks));
+    }
+    if (!this.absence) return;
+    const silentAt = this.rule.trigger.silentAt as (state: unknown) => number;
+    // Every key: the LRU order is only approximate, and absence rules keep few keys (ABSENCE_MAX_KEYS).
+    for (const [, ks] of this.keys.entries()) {
+      if (!ks.firing && silentAt(ks.state) <= now) this.checkSilence(ks, now);
+    }
+  }
+
+  get firingCount(): number {
+    return this.firing.size;
+  }
+
+  private checkSilence(ks: KeyState, now: number): void {
+    if (ks.firing) return;
+    const at = (this.rule.trigger.silentAt as (state: unknown) => number)(ks.state);
+    if (at > now) return;
+    ks.firing = true;
+    ks.firedAt = at;
+    ks.emitted = this.rule.trigger.threshold;
+    this.trackFiring(ks);
+    this.emit(ks, 'fired', this.rule.trigger.threshold, at);
+  }
+
+  private clearAt(ks: KeyState): number {
+    return ks.lastActive + this.rule.trigger.holdMs + this.rule.quietMs;
+  }
+
+  private newKey(key: string, time: number): KeyState {
+    return { key, state: this.rule.trigger.create(time), firing: false, firedAt: 0, lastActive: -Infinity, emitted: 0 };
+  }
+
+  private trackFiring(ks: KeyState): void {
+    this.firing.set(ks.key, ks);
+    if (this.firing.size > this.rule.trigger.maxKeys) {
+      const oldest = this.firing.keys().next();
+      if (oldest.done !== true) {
+        this.firing.delete(oldest.value);
+        this.droppedFiring++;
+      }
+    }
+  }
+
+  private clearKey(ks: KeyState, at: number): void {
+    ks.firing = false;
+    this.firing.delete(ks.key);
+    this.sink.clear({
+      kind: 'cleared',
+      service: this.rule.service,
+      rule: this.rule.name,
+      fingerprint: fingerprintOf(this.rule, ks.key),
+      groupKey: ks.key,
+      at: new Date(at).toISOString(),
+      firedAt: new Date(ks.firedAt).toISOString(),
+      shadow: this.rule.shadow,
+    });
+  }
+
+  private emit(ks: KeyState, kind: 'fired' | 'updated', value: number, at: number): void {
+    const threshold = this.rule.trigger.thresholdOf?.(ks.state) ?? this.rule.trigger.threshold;
+    this.sink.signal(buildSignal(this.rule, ks.key, { kind, value, threshold, at }, this.samples(ks.key, at)));
+  }
+
+  /** The latest events of this rule and key, from the recent-events ring (only ever read when firing). */
+  private samples(key: string, at: number): RequestEvent[] {
+    const found: RequestEvent[] = [];
+    const rule = this.rule;
+    this.recent.scanBack((event) => {
+      if (event.time <= at && event.service === rule.service && rule.matches(event) && rule.groupKey(event) === key) {
+        found.push(event);
+      }
+      return found.length >= 5 ? true : undefined;
+    }, SAMPLE_SCAN);
+    return found.reverse();
+  }
+}

@@ -1,0 +1,122 @@
+import type { RequestEvent } from '../../domain/request-event.js';
+import { ruleSeverity } from '../../playbook/index.js';
+import type { MitigationSpec, Playbook, RuleSpec } from '../../playbook/index.js';
+import { RampartError } from '../../shared/errors.js';
+import { compileFilter } from './compile-filter.js';
+import { fieldGetter, groupKeyOf } from './event-fields.js';
+import type { RouteNames } from './event-fields.js';
+import type { Trigger } from './trigger.js';
+import { DEFAULT_MAX_KEYS } from './trigger.js';
+import { absenceTrigger, ABSENCE_MAX_KEYS } from './triggers/absence.js';
+import { baselineTrigger } from './triggers/baseline.js';
+import { distinctTrigger } from './triggers/distinct.js';
+import { latencyTrigger, LATENCY_MAX_KEYS } from './triggers/latency.js';
+import { leakyBucketTrigger } from './triggers/leaky-bucket.js';
+import { ratioTrigger } from './triggers/ratio.js';
+import { thresholdTrigger } from './triggers/threshold.js';
+
+export interface CompiledRule {
+  readonly name: string;
+  readonly service: string;
+  readonly title: string;
+  /** The rule's, else its incident type's, else the playbook default. */
+  readonly severity: string;
+  readonly type: string | undefined;
+  /** Events of this source only (event.source); undefined = every source. */
+  readonly source: string | undefined;
+  readonly groupBy: readonly string[];
+  readonly shadow: boolean;
+  readonly quietMs: number;
+  readonly mitigation: MitigationSpec | undefined;
+  readonly trigger: Trigger;
+  /** Source and filter: whether the rule looks at this event at all. */
+  matches(event: RequestEvent): boolean;
+  /** The group key, or undefined when the event lacks a group field (skipped for this rule). */
+  groupKey(event: RequestEvent): string | undefined;
+}
+
+export interface CompileOptions {
+  /** Upper bound on keys per rule; triggers with heavy per-key state lower it further. Default 50,000. */
+  maxKeys?: number;
+}
+
+/** pattern → name and name → name for the playbook's routes. */
+export function routeNamesOf(playbook: Playbook): RouteNames {
+  const names = new Map<string, string>();
+  for (const route of playbook.service.routes) {
+    names.set(route.pattern, route.name);
+    names.set(route.name, route.name);
+  }
+  return names;
+}
+
+/**
+ * Compiles one playbook rule at load: filter, group key and trigger. A rule that cannot run throws
+ * RAMPART_CONFIG naming the rule and the field, never later per event.
+ */
+export function compileRule(rule: RuleSpec, playbook: Playbook, options: CompileOptions = {}): CompiledRule {
+  const where = `detection.rules[${rule.name}]`;
+  const fail = (field: string, message: string): never => {
+    throw new RampartError('RAMPART_CONFIG', `${where}.${field}: ${message}`, [{ path: `${where}.${field}`, message }]);
+  };
+  const routes = routeNamesOf(playbook);
+  const maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
+  if (rule.source !== undefined) {
+    const names = playbook.detection.sources.map((s) => s.name ?? s.kind);
+    if (rule.source !== 'gateway' && !names.includes(rule.source)) {
+      fail('source', `unknown source "${rule.source}" (known: ${['gateway', ...names.filter((n) => n !== 'gateway')].join(', ')})`);
+    }
+  }
+  const filter = compileFilter(rule.filter, routes, `${where}.filter`);
+  const spec = rule.trigger;
+  const grouped = rule.group_by.length > 0;
+  let trigger: Trigger;
+  switch (spec.type) {
+    case 'threshold':
+      trigger = thresholdTrigger(spec, maxKeys) as Trigger;
+      break;
+    case 'leaky_bucket':
+      trigger = leakyBucketTrigger(spec, maxKeys) as Trigger;
+      break;
+    case 'distinct':
+      if (rule.group_by.includes(spec.field)) fail('trigger.field', `"${spec.field}" is also a group_by key: it has one value per group`);
+      trigger = distinctTrigger(spec, fieldGetter(spec.field, routes), maxKeys) as Trigger;
+      break;
+    case 'ratio':
+      trigger = ratioTrigger(spec, compileFilter(spec.errors, routes, `${where}.trigger.errors`), maxKeys) as Trigger;
+      break;
+    case 'baseline':
+      if (spec.learn < spec.window) fail('trigger.learn', 'a learning time at least as long as the window');
+      trigger = baselineTrigger(spec, grouped, maxKeys) as Trigger;
+      break;
+    case 'latency':
+      trigger = latencyTrigger(spec, Math.min(maxKeys, LATENCY_MAX_KEYS)) as Trigger;
+      break;
+    case 'absence':
+      trigger = absenceTrigger(spec, Math.min(maxKeys, ABSENCE_MAX_KEYS)) as Trigger;
+      break;
+  }
+  const source = rule.source;
+  const matches =
+    source === undefined ? filter : (event: RequestEvent) => event.source === source && filter(event);
+  return {
+    name: rule.name,
+    service: playbook.service.name,
+    title: rule.title ?? rule.name,
+    severity: ruleSeverity(playbook, rule.name),
+    type: rule.incident_type,
+    source,
+    groupBy: rule.group_by,
+    shadow: rule.shadow,
+    quietMs: rule.quiet_period,
+    mitigation: rule.mitigation,
+    trigger,
+    matches,
+    groupKey: groupKeyOf(rule.group_by, routes),
+  };
+}
+
+/** Every rule of a playbook; the first rule that cannot run stops the load with its name in the error. */
+export function compileRules(playbook: Playbook, options: CompileOptions = {}): CompiledRule[] {
+  return playbook.detection.rules.map((rule) => compileRule(rule, playbook, options));
+}

@@ -1,0 +1,99 @@
+import type { RequestEvent } from '../../domain/request-event.js';
+
+/** Reads one event property as text; null when the event does not carry it. */
+export type FieldGetter = (event: RequestEvent) => string | null;
+
+/** Patterns → names of the playbook's routes, so a gateway event (route = template) and a log event agree. */
+export type RouteNames = ReadonlyMap<string, string>;
+
+/** The route's name: the gateway records it in fields.routeName, log enrichment does the same. */
+export function routeNameOf(event: RequestEvent, names: RouteNames): string | null {
+  // route holds the playbook's own pattern string (gateway and enrichment alike): one Map hit, no fields lookup.
+  if (event.route !== null) {
+    const name = names.get(event.route);
+    if (name !== undefined) return name;
+  }
+  const named = event.fields.routeName;
+  if (typeof named === 'string') return named;
+  return event.route;
+}
+
+const text = (value: string | number | boolean | null | undefined): string | null =>
+  value === null || value === undefined || value === '' ? null : String(value);
+
+/**
+ * The getter for a group_by key or a distinct field: the named keys of the issue (ip, ip_prefix, token, tenant,
+ * event, route, host, subject), any other RequestEvent property, or a parsed field ("fields.x" or just "x").
+ * A token is its keyed hash, or its preview when the log only had that.
+ */
+export function fieldGetter(name: string, routes: RouteNames): FieldGetter {
+  switch (name) {
+    case 'ip':
+      return (e) => e.ip;
+    case 'ip_prefix':
+      return (e) => e.ipPrefix;
+    case 'token':
+      return (e) => e.tokenHash ?? e.tokenPreview;
+    case 'token_preview':
+      return (e) => e.tokenPreview;
+    case 'tenant':
+      return (e) => e.tenant;
+    case 'event':
+      return (e) => e.event;
+    case 'route':
+      return (e) => routeNameOf(e, routes);
+    case 'host':
+      return (e) => e.host;
+    case 'subject':
+      return (e) => e.subject;
+    case 'method':
+      return (e) => text(e.method);
+    case 'path':
+      return (e) => text(e.path);
+    case 'status':
+      return (e) => (e.status === 0 ? null : String(e.status));
+    case 'decision':
+      return (e) => e.decision;
+    case 'user_agent':
+      return (e) => e.userAgent;
+    case 'level':
+      return (e) => e.level;
+    case 'message':
+      return (e) => e.message;
+    case 'source':
+      return (e) => e.source;
+    default: {
+      const field = name.startsWith('fields.') ? name.slice('fields.'.length) : name;
+      return (e) => (Object.hasOwn(e.fields, field) ? text(e.fields[field]) : null);
+    }
+  }
+}
+
+/** Longer group keys are cut: a hostile header must not make a 64 KiB map key or fingerprint. */
+export const MAX_KEY_LENGTH = 200;
+
+/**
+ * The key of an event for a rule: the group fields joined with "|"; undefined (skip the event for this rule)
+ * when one of them is missing. A rule without group_by has one key for all events, "*".
+ */
+export function groupKeyOf(names: readonly string[], routes: RouteNames): (event: RequestEvent) => string | undefined {
+  if (names.length === 0) return () => '*';
+  const getters = names.map((name) => fieldGetter(name, routes));
+  const cut = (key: string) => (key.length > MAX_KEY_LENGTH ? key.slice(0, MAX_KEY_LENGTH) : key);
+  if (getters.length === 1) {
+    const get = getters[0] as FieldGetter;
+    return (e) => {
+      const value = get(e);
+      return value === null ? undefined : cut(value);
+    };
+  }
+  return (e) => {
+    let key = '';
+    for (let i = 0; i < getters.length; i++) {
+      const value = (getters[i] as FieldGetter)(e);
+      if (value === null) return undefined;
+      key = i === 0 ? value : `${key}|${value}`;
+    }
+    return cut(key);
+  };
+}
