@@ -14,4 +14,9 @@ export interface ApiDeps {
   version: string;
   /** Key the gateways hash tokens with; needed to revoke a token by value. */
   tokenKey?: string;
+  /** Shared secrets of inbound alert sources per service, from the variables the playbooks name. */
+  inboundSecrets?: InboundSecrets;
 }
+
+/** service → the secrets its inbound alert sources accept (empty: that service accepts no inbound alerts). */
+export type InboundSecrets = ReadonlyMap<string, readonly string[]>;

@@ -7,6 +7,7 @@ import { buildOpenApi } from './openapi.js';
 import { auditRoutes } from './routes/audit.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { keyRoutes } from './routes/keys.js';
+import { inboundRoutes } from './routes/inbound.js';
 import { mitigationRoutes } from './routes/mitigations.js';
 import { serviceRoutes } from './routes/services.js';
 import { signalRoutes } from './routes/signals.js';
@@ -29,7 +30,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   installErrorHandler(app);
 
   app.addHook('onRequest', async (request) => {
-    const role = request.routeOptions.config.role;
+    const { role, guard } = request.routeOptions.config;
+    guard?.(request);
     if (!role) return;
     const key = await authenticate(deps.store, request.headers.authorization);
     authorize(key, role);
@@ -61,6 +63,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     ...incidentRoutes(deps),
     ...signalRoutes(deps),
     ...mitigationRoutes(deps),
+    ...inboundRoutes(deps),
     ...serviceRoutes(deps),
     ...keyRoutes(deps),
     ...auditRoutes(deps),

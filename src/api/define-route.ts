@@ -26,6 +26,11 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   params?: ZodType<P>;
   query?: ZodType<Q>;
   body?: ZodType<B>;
+  /**
+   * For public routes that authenticate otherwise (an inbound alert's shared secret): runs in onRequest, before
+   * the body is parsed, and throws to refuse.
+   */
+  guard?: (request: FastifyRequest) => void;
   /** HTTP status of a successful answer (default 200). */
   status?: number;
   handler(input: RouteInput<P, Q, B>): Promise<unknown>;
@@ -37,6 +42,7 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     role?: Role | null;
+    guard?: ((request: FastifyRequest) => void) | undefined;
   }
 }
 
@@ -67,7 +73,7 @@ export function registerRoute(app: FastifyInstance, spec: AnyRoute): void {
   app.route({
     method: spec.method,
     url: spec.url,
-    config: { role: spec.role },
+    config: { role: spec.role, guard: spec.guard },
     handler: async (request, reply) => {
       const params = validate(spec.params, request.params, 'params');
       const query = validate(spec.query, request.query, 'query');

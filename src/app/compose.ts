@@ -5,6 +5,7 @@ import type { Clock } from '../shared/clock.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { createMetrics } from '../shared/metrics.js';
 import { bootstrapAdminKey } from './bootstrap-admin-key.js';
+import { inboundSecretsFrom } from './inbound-secrets.js';
 import type { Config } from './config.js';
 import { openDesk, type DeskHandle } from './open-desk.js';
 import {
@@ -91,6 +92,7 @@ export async function startApp(options: {
     events,
     version: VERSION,
     tokenKey,
+    inboundSecrets: inboundSecretsFrom(desk.playbooks, options.env ?? process.env, logger),
   });
   const host = options.host ?? options.config.RAMPART_HOST;
   try {

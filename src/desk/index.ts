@@ -14,3 +14,4 @@ export { ingestSignal, signalInput, type IngestResult, type SignalInput } from '
 export { readIncident, listIncidents, type IncidentView } from './read-incident.js';
 export { applyMitigation, applyMitigationInput, type ApplyMitigationInput } from './apply-mitigation.js';
 export { liftMitigation, liftMitigationInput } from './lift-mitigation.js';
+export { clearSignal, clearSignalInput, type ClearSignalInput } from './clear-signal.js';

@@ -13,3 +13,22 @@ export function findSeverity(scale: readonly SeverityLevel[], name: string): Sev
 export function isMoreSevere(a: SeverityLevel, b: SeverityLevel): boolean {
   return a.rank < b.rank;
 }
+
+/** The common four-level vocabulary of alerting tools (PagerDuty, Alertmanager labels). */
+export const ALERT_LEVELS = ['critical', 'error', 'warning', 'info'] as const;
+export type AlertLevel = (typeof ALERT_LEVELS)[number];
+
+/**
+ * Maps an alerting tool's level onto a playbook scale by position: critical → the most severe level, error →
+ * the next, warning → the third, info → the least severe (clamped to the scale's length).
+ */
+export function severityForAlertLevel(
+  scale: readonly SeverityLevel[],
+  level: AlertLevel,
+): SeverityLevel | undefined {
+  const ordered = [...scale].sort((a, b) => a.rank - b.rank);
+  if (ordered.length === 0) return undefined;
+  const index =
+    level === 'info' ? ordered.length - 1 : Math.min(ALERT_LEVELS.indexOf(level), ordered.length - 1);
+  return ordered[index];
+}
