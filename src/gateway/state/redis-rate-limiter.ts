@@ -18,6 +18,8 @@ export interface RedisRateLimiterOptions {
   maxKeysPerLimit?: number;
   /** Keys carried into one sync; more keys wait for the next one. Default 20,000. */
   maxKeysPerSync?: number;
+  /** A key not exchanged with Redis for this long is read from Redis before it is decided. Default 1 s. */
+  staleMs?: number;
 }
 
 interface Slot {
@@ -26,8 +28,11 @@ interface Slot {
   /** Theoretical arrival time (ms) as this gateway knows it: the shared one plus what it admitted since. */
   tat: number;
   interval: number;
-  /** Requests admitted here and not yet counted in Redis. */
+  /** Requests admitted here and not yet counted in Redis, the first of them at `since`. */
   pending: number;
+  since: number;
+  /** When this gateway last exchanged the key with Redis (request time, ms). */
+  syncedAt: number;
 }
 
 /**
@@ -36,12 +41,16 @@ interface Slot {
  * admitted per key to Redis in one script call (GCRA_ADD, which adds them to the shared arrival time with a
  * PX expiry) and takes back the shared arrival time, which includes the other gateways' requests.
  *
- * Accuracy trade-off: a gateway sees the others' traffic up to one sync interval (plus a round trip) late. For a
- * key already in use, N gateways together admit at most what the others received in that interval beyond the
- * limit — with a 50 ms sync, at most 50 ms of traffic at the other N − 1 gateways. The worst case is a burst
- * reaching every gateway at once for an idle key: each admits up to limit + burst from its own view before the
- * first sync, so the overshoot is bounded by (N − 1) × (limit + burst) once, after which the shared time rules.
- * Never under-admits: a count that cannot reach Redis is dropped, not charged twice.
+ * A gateway never decides from a blank view: the first request for a key it does not hold, or holds from more
+ * than staleMs ago, waits for one read of the shared time (reads are batched: one script call per event-loop
+ * turn), so that request path is async; every other request is decided locally and synchronously.
+ *
+ * Accuracy trade-off: a gateway sees the others' traffic at most one sync interval (plus a round trip) late for
+ * a key it is using, and at most staleMs late otherwise. N gateways together can therefore overshoot a limit by
+ * what the other N − 1 admit in that lag: with the 50 ms sync, at most 50 ms of their traffic on a hot key; the
+ * worst case is N simultaneous first requests for an idle key, each admitted from the same read, so at most
+ * (N − 1) × (limit + burst) once. It never under-admits: a count that cannot reach Redis is dropped, not
+ * charged twice.
  *
  * When Redis is away the local limiter alone decides (each gateway enforces the full limit by itself) and
  * sharing resumes at the next sync after Redis returns. Clocks of the gateways must agree (NTP): the shared
@@ -57,6 +66,9 @@ export class RedisRateLimiter implements RateLimiter {
   private readonly syncMs: number;
   private readonly tables = new Map<string, Map<string, Slot>>();
   private readonly dirty = new Set<Slot>();
+  private readonly staleMs: number;
+  private readonly loading = new Map<string, Promise<void>>();
+  private toLoad: { limit: string; key: string; interval: number; done: () => void }[] = [];
   private syncing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
 
@@ -67,6 +79,7 @@ export class RedisRateLimiter implements RateLimiter {
     this.maxKeys = options.maxKeysPerLimit ?? 100_000;
     this.maxSync = options.maxKeysPerSync ?? 20_000;
     this.syncMs = options.syncIntervalMs ?? 50;
+    this.staleMs = options.staleMs ?? 1_000;
     if (!Number.isInteger(this.maxKeys) || this.maxKeys < 1) throw new Error('maxKeysPerLimit must be ≥ 1');
     const onStatus = options.onStatus;
     this.link = new RedisLink(options.redis, 'rate limiter', options.logger ?? silentLogger, (s) => onStatus?.(s));
@@ -90,12 +103,16 @@ export class RedisRateLimiter implements RateLimiter {
     return this.link.isUp ? 'connected' : 'degraded';
   }
 
-  consume(limitName: string, key: string, policy: RatePolicy, now: number): RateDecision {
-    let table = this.tables.get(limitName);
-    if (table === undefined) {
-      table = new Map();
-      this.tables.set(limitName, table);
+  consume(limitName: string, key: string, policy: RatePolicy, now: number): RateDecision | Promise<RateDecision> {
+    const slot = this.tables.get(limitName)?.get(key);
+    if ((slot === undefined || now - slot.syncedAt > this.staleMs) && this.link.isUp && this.loading.size < this.maxSync) {
+      return this.load(limitName, key, policy.windowMs / policy.limit, now).then(() => this.decide(limitName, key, policy, now));
     }
+    return this.decide(limitName, key, policy, now);
+  }
+
+  private decide(limitName: string, key: string, policy: RatePolicy, now: number): RateDecision {
+    const table = this.table(limitName);
     const interval = policy.windowMs / policy.limit;
     const tolerance = (policy.limit + policy.burst) * interval;
     let slot = table.get(key);
@@ -107,12 +124,12 @@ export class RedisRateLimiter implements RateLimiter {
     if (slot !== undefined) table.delete(key);
     else {
       if (table.size >= this.maxKeys) this.evictOldest(table);
-      slot = { limit: limitName, key, tat: now, interval, pending: 0 };
+      slot = { limit: limitName, key, tat: now, interval, pending: 0, since: now, syncedAt: now };
     }
     table.set(key, slot);
     slot.tat = next;
     slot.interval = interval;
-    slot.pending++;
+    if (slot.pending++ === 0) slot.since = tat;
     if (this.dirty.size < this.maxSync * 2) this.dirty.add(slot);
     return {
       allowed: true,
@@ -120,6 +137,63 @@ export class RedisRateLimiter implements RateLimiter {
       resetMs: next - now,
       retryAfterMs: 0,
     };
+  }
+
+  /** Reads the shared arrival time of keys this gateway does not hold fresh, batched per event-loop turn. */
+  private load(limit: string, key: string, interval: number, now: number): Promise<void> {
+    const id = `${limit}\0${key}`;
+    let loading = this.loading.get(id);
+    if (loading === undefined) {
+      loading = new Promise<void>((done) => {
+        if (this.toLoad.length === 0) setImmediate(() => void this.runLoad(now));
+        this.toLoad.push({ limit, key, interval, done });
+      }).finally(() => this.loading.delete(id));
+      this.loading.set(id, loading);
+    }
+    return loading;
+  }
+
+  private async runLoad(now: number): Promise<void> {
+    const batch = this.toLoad;
+    this.toLoad = [];
+    const args: (string | number)[] = [batch.length];
+    for (const b of batch) args.push(this.redisKey(b.limit, b.key));
+    args.push(now);
+    for (const b of batch) {
+      // A held slot's uncounted requests go along, so the shared time read back includes them.
+      const slot = this.tables.get(b.limit)?.get(b.key);
+      const n = slot === undefined || !this.dirty.delete(slot) ? 0 : slot.pending;
+      args.push(b.interval, n, n === 0 ? now : (slot as Slot).since);
+      if (slot !== undefined && n > 0) slot.pending = 0;
+    }
+    let shared: string[] = [];
+    try {
+      shared = await this.redis.rampartGcraAdd(...args);
+    } catch (error) {
+      this.link.markDown(error);
+    }
+    batch.forEach((b, i) => {
+      const table = this.table(b.limit);
+      let slot = table.get(b.key);
+      if (slot === undefined) {
+        if (table.size >= this.maxKeys) this.evictOldest(table);
+        slot = { limit: b.limit, key: b.key, tat: now, interval: b.interval, pending: 0, since: now, syncedAt: now };
+        table.set(b.key, slot);
+      }
+      const tat = Number(shared[i]);
+      if (Number.isFinite(tat)) slot.tat = Math.max(slot.tat, tat + slot.pending * slot.interval);
+      slot.syncedAt = now;
+      b.done();
+    });
+  }
+
+  private table(limitName: string): Map<string, Slot> {
+    let table = this.tables.get(limitName);
+    if (table === undefined) {
+      table = new Map();
+      this.tables.set(limitName, table);
+    }
+    return table;
   }
 
   /** Pushes admitted counts and pulls the shared arrival times; never rejects. The timer calls it. */
@@ -142,24 +216,26 @@ export class RedisRateLimiter implements RateLimiter {
       if (batch.length >= this.maxSync) break;
       batch.push(slot);
     }
-    const counts = batch.map((slot) => {
+    const sent = batch.map((slot) => {
       this.dirty.delete(slot);
       const n = slot.pending;
       slot.pending = 0;
-      return n;
+      return [n, slot.since] as const;
     });
     // Redis away: the counts were enforced locally and are dropped rather than charged late.
     if (!this.link.isUp && this.redis.status !== 'ready') return;
     const args: (string | number)[] = [batch.length];
-    for (const slot of batch) args.push(this.redisKey(slot));
-    args.push(this.clock.now().getTime());
-    batch.forEach((slot, i) => args.push(slot.interval, counts[i] as number));
+    for (const slot of batch) args.push(this.redisKey(slot.limit, slot.key));
+    const now = this.clock.now().getTime();
+    args.push(now);
+    batch.forEach((slot, i) => args.push(slot.interval, ...(sent[i] as readonly [number, number])));
     try {
       const shared = await this.redis.rampartGcraAdd(...args);
       batch.forEach((slot, i) => {
         const tat = Number(shared[i]);
         // What was admitted here while the script ran is not in the shared time yet.
         if (Number.isFinite(tat)) slot.tat = Math.max(slot.tat, tat + slot.pending * slot.interval);
+        slot.syncedAt = now;
       });
       this.link.markUp();
     } catch (error) {
@@ -167,10 +243,9 @@ export class RedisRateLimiter implements RateLimiter {
     }
   }
 
-  private redisKey(slot: Slot): string {
+  private redisKey(limit: string, key: string): string {
     // Keys come from requests (IPs, token hashes, JWT claims): long ones are hashed to keep Redis keys small.
-    const key = slot.key.length > 96 ? `#${sha256(slot.key)}` : slot.key;
-    return `${this.keyPrefix}${slot.limit}:${key}`;
+    return `${this.keyPrefix}${limit}:${key.length > 96 ? `#${sha256(key)}` : key}`;
   }
 
   private evictOldest(table: Map<string, Slot>): void {

@@ -32,21 +32,22 @@ return { redis.call('GET', KEYS[2]), redis.call('HGETALL', KEYS[1]) }
 
 /**
  * GCRA, shared: adds n requests already admitted by one gateway to each key's theoretical arrival time and
- * returns the new times, so the gateway learns what the others consumed. The key expires when its arrival
+ * returns the new times, so the gateway learns what the others consumed (n = 0 only reads). The key expires when its arrival
  * time is past (an expired key and a forgotten one mean the same: idle).
- * KEYS: one per (limit, key). ARGV: now, then interval and n for each key.
+ * KEYS: one per (limit, key). ARGV: now, then interval, n and since (when the first of the n was admitted) per key.
  */
 const GCRA_ADD = `
 local now = tonumber(ARGV[1])
 local out = {}
 for i = 1, #KEYS do
-  local interval = tonumber(ARGV[i * 2])
-  local n = tonumber(ARGV[i * 2 + 1])
+  local interval = tonumber(ARGV[i * 3 - 1])
+  local n = tonumber(ARGV[i * 3])
+  local since = tonumber(ARGV[i * 3 + 1])
   local tat = tonumber(redis.call('GET', KEYS[i]))
-  if tat == nil or tat < now then tat = now end
+  if tat == nil or tat < since then tat = since end
   tat = tat + n * interval
   local s = string.format('%.3f', tat)
-  redis.call('SET', KEYS[i], s, 'PX', math.ceil(tat - now) + 1000)
+  if n > 0 then redis.call('SET', KEYS[i], s, 'PX', math.ceil(tat - now) + 1000) end
   out[i] = s
 end
 return out
