@@ -73,7 +73,7 @@ describe('inbound alerts', () => {
   it('opens one incident per Alertmanager fingerprint, joins repeats, and notes the resolution on its timeline', async () => {
     const first = await post('/v1/inbound/guest-api/alertmanager', alertmanagerBody('firing'), SECRET);
     expect(first.statusCode).toBe(200);
-    const [outcome] = (first.json() as { alerts: { incident: string; joined: boolean }[] }).alerts;
+    const [outcome] = first.json<{ alerts: { incident: string; joined: boolean }[] }>().alerts;
     const incident = await store.incidents.get(outcome?.incident ?? '');
     expect(incident).toMatchObject({
       title: 'Gallery 5xx above 50%',
@@ -82,7 +82,7 @@ describe('inbound alerts', () => {
     });
 
     const repeat = await post('/v1/inbound/guest-api/alertmanager', alertmanagerBody('firing'), SECRET);
-    expect((repeat.json() as { alerts: { joined: boolean; incident: string }[] }).alerts[0]).toMatchObject({
+    expect(repeat.json<{ alerts: { joined: boolean; incident: string }[] }>().alerts[0]).toMatchObject({
       joined: true,
       incident: incident?.id,
     });
