@@ -66,6 +66,6 @@ export function baselineTrigger(spec: Spec, grouped: boolean, maxKeys = DEFAULT_
       if (!grouped && time - s.firstSeen < spec.learn) return undefined;
       return count > spec.factor * normal(s) ? count : undefined;
     },
-    thresholdOf: (s) => Math.max(spec.min_count, Math.ceil(spec.factor * normal(s))),
+    thresholdOf: (s) => Math.max(spec.min_count, Math.round(spec.factor * normal(s) * 10) / 10),
   };
 }

@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import { playbookWith, record, requestEvent, T0 } from '../../testing/events.js';
+
+const S = 1000;
+const M = 60 * S;
+
+describe('threshold', () => {
+  const rule = { name: 'burst', group_by: ['ip'], trigger: { type: 'threshold', count: 20, window: '1m' }, quiet_period: '5m' };
+
+  it('fires on the 20th event in the window, once, then clears after window + quiet period', async () => {
+    const { detector, signals, clears } = record(await playbookWith([rule]));
+    for (let i = 0; i < 19; i++) detector.ingest(requestEvent({ time: T0 + i * S }));
+    expect(signals).toHaveLength(0);
+    detector.ingest(requestEvent({ time: T0 + 19 * S }));
+    expect(signals).toMatchObject([
+      { kind: 'fired', rule: 'burst', groupKey: '198.51.100.7', value: 20, threshold: 20, windowMs: M, at: new Date(T0 + 19 * S).toISOString() },
+    ]);
+    expect(signals[0]?.fingerprint).toBe('guest-api:burst:198.51.100.7');
+    // Still over the threshold: no new signal until the value doubles.
+    for (let i = 20; i < 39; i++) detector.ingest(requestEvent({ time: T0 + i * 100 + 19 * S }));
+    expect(signals).toHaveLength(1);
+    detector.ingest(requestEvent({ time: T0 + 24 * S }));
+    expect(signals.map((s) => [s.kind, s.value])).toEqual([['fired', 20], ['updated', 40]]);
+    // Last time the condition held: T0 + 24 s. Clear at + 1 m window + 5 m quiet.
+    const clearAt = T0 + 24 * S + M + 5 * M;
+    detector.tick(clearAt - 1);
+    expect(clears).toHaveLength(0);
+    detector.tick(clearAt);
+    expect(clears).toMatchObject([{ kind: 'cleared', rule: 'burst', groupKey: '198.51.100.7', at: new Date(clearAt).toISOString() }]);
+  });
+
+  it('does not count events that fell out of the window', async () => {
+    const { detector, signals } = record(await playbookWith([rule]));
+    for (let i = 0; i < 40; i++) detector.ingest(requestEvent({ time: T0 + i * 4 * S }));
+    expect(signals).toHaveLength(0);
+  });
+
+  it('keeps groups apart and skips events without the group field', async () => {
+    const { detector, signals } = record(await playbookWith([rule]));
+    for (let i = 0; i < 30; i++) {
+      detector.ingest(requestEvent({ time: T0 + i, ip: `198.51.100.${i % 2}` }));
+      detector.ingest(requestEvent({ time: T0 + i, ip: null, ipPrefix: null }));
+    }
+    expect(signals).toHaveLength(0);
+  });
+});
+
+describe('leaky bucket', () => {
+  const rule = {
+    name: 'bucket', group_by: ['ip'], quiet_period: '1m',
+    trigger: { type: 'leaky_bucket', capacity: 5, leak: '1/s', blackhole: '10m' },
+  };
+
+  it('overflows on capacity + 1, stays firing through the blackhole, then clears', async () => {
+    const { detector, signals, clears } = record(await playbookWith([rule]));
+    for (let i = 0; i < 5; i++) detector.ingest(requestEvent());
+    expect(signals).toHaveLength(0);
+    detector.ingest(requestEvent());
+    expect(signals).toMatchObject([{ rule: 'bucket', value: 6, threshold: 5, windowMs: 5000 }]);
+    // The bucket leaks: one per second fits again without overflow, and nothing re-fires in the blackhole.
+    for (let i = 1; i <= 30; i++) detector.ingest(requestEvent({ time: T0 + i * S }));
+    expect(signals).toHaveLength(1);
+    detector.tick(T0 + 11 * M - 1);
+    expect(clears).toHaveLength(0);
+    detector.tick(T0 + 11 * M);
+    expect(clears).toHaveLength(1);
+  });
+});
+
+describe('distinct', () => {
+  const rule = {
+    name: 'enum', group_by: ['ip_prefix'], quiet_period: '10m',
+    trigger: { type: 'distinct', field: 'token', count: 20, window: '5m' },
+  };
+
+  it('fires on the 20th distinct token of one /24, counting repeats once', async () => {
+    const { detector, signals } = record(await playbookWith([rule]));
+    for (let i = 0; i < 19; i++) {
+      detector.ingest(requestEvent({ time: T0 + i * S, ip: `203.0.113.${i}`, tokenHash: `h${i}`, tokenPreview: `t${i}…` }));
+      detector.ingest(requestEvent({ time: T0 + i * S, ip: `203.0.113.${i}`, tokenHash: `h${i}`, tokenPreview: `t${i}…` }));
+    }
+    expect(signals).toHaveLength(0);
+    detector.ingest(requestEvent({ time: T0 + 20 * S, ip: '203.0.113.99', tokenHash: 'h99', tokenPreview: 't99…' }));
+    expect(signals).toMatchObject([{ rule: 'enum', groupKey: '203.0.113.0/24', value: 20, threshold: 20 }]);
+    expect(signals[0]?.scope?.ips).toContain('203.0.113.0/24');
+    expect(signals[0]?.scope?.tokenPreviews).toContain('t99…');
+    expect(signals[0]?.samples).toHaveLength(5);
+  });
+
+  it('forgets values older than the window', async () => {
+    const { detector, signals } = record(await playbookWith([rule]));
+    for (let i = 0; i < 40; i++) detector.ingest(requestEvent({ time: T0 + i * 20 * S, tokenHash: `h${i}` }));
+    expect(signals).toHaveLength(0);
+  });
+});
+
+describe('ratio', () => {
+  const rule = {
+    name: 'outage', quiet_period: '10m',
+    trigger: { type: 'ratio', share: 0.5, min_requests: 20, window: '1m', errors: { status: '>=500' } },
+  };
+
+  it('needs the minimum volume', async () => {
+    const { detector, signals } = record(await playbookWith([rule]));
+    for (let i = 0; i < 19; i++) detector.ingest(requestEvent({ time: T0 + i, status: 503 }));
+    expect(signals).toHaveLength(0);
+    detector.ingest(requestEvent({ time: T0 + 20, status: 503 }));
+    expect(signals).toMatchObject([{ rule: 'outage', groupKey: '*', value: 1, threshold: 0.5, title: 'outage' }]);
+  });
+
+  it('fires on a share strictly above', async () => {
+    const { detector, signals } = record(await playbookWith([rule]));
+    for (let i = 0; i < 19; i++) detector.ingest(requestEvent({ time: T0 + i, status: 200 }));
+    for (let i = 0; i < 19; i++) detector.ingest(requestEvent({ time: T0 + 100 + i, status: 503 }));
+    // 19 errors of 38 = 0.5: not above.
+    expect(signals).toHaveLength(0);
+    detector.ingest(requestEvent({ time: T0 + 200, status: 500 }));
+    expect(signals).toMatchObject([{ value: 0.513, threshold: 0.5 }]);
+  });
+});
+
+describe('baseline', () => {
+  const rule = (group: string[]) => ({
+    name: 'spike', group_by: group, quiet_period: '10m',
+    trigger: { type: 'baseline', factor: 4, window: '5m', learn: '1h', min_count: 20 },
+  });
+
+  it('a whole-service rule waits for the learning time, then fires far above the learned normal', async () => {
+    const { detector, signals } = record(await playbookWith([rule([])]));
+    // 30 errors in the first minute: over min_count, but nothing is learned yet.
+    for (let i = 0; i < 30; i++) detector.ingest(requestEvent({ time: T0 + i * S }));
+    expect(signals).toHaveLength(0);
+    // An hour of normal: 10 per 5 minutes.
+    for (let t = 5 * M; t < 65 * M; t += 30 * S) detector.ingest(requestEvent({ time: T0 + t }));
+    expect(signals).toHaveLength(0);
+    // Then 60 in a minute: far over 4 × ~10.
+    for (let i = 0; i < 60; i++) detector.ingest(requestEvent({ time: T0 + 66 * M + i * S }));
+    expect(signals).toHaveLength(1);
+    expect(signals[0]?.value).toBeGreaterThan(signals[0]?.threshold ?? Infinity);
+    expect(signals[0]?.threshold).toBeGreaterThanOrEqual(20);
+  });
+
+  it('a new key of a grouped rule has min_count as its floor', async () => {
+    const { detector, signals } = record(await playbookWith([rule(['ip_prefix'])]));
+    for (let i = 0; i < 19; i++) detector.ingest(requestEvent({ time: T0 + i * S }));
+    expect(signals).toHaveLength(0);
+    detector.ingest(requestEvent({ time: T0 + 20 * S }));
+    expect(signals).toMatchObject([{ groupKey: '198.51.100.0/24', value: 20, threshold: 20 }]);
+  });
+});
+
+describe('latency', () => {
+  const rule = {
+    name: 'slow', filter: { route: ['gallery'] },
+    trigger: { type: 'latency', percentile: 95, above: '2s', window: '5m', min_requests: 20 },
+  };
+  const gallery = (time: number, durationMs: number) =>
+    requestEvent({ time, durationMs, path: '/api/v1/gallery/abcd…ef/photos', route: '/api/v1/gallery/{token}/*' });
+
+  it('fires when the 95th percentile is above the bound over enough requests', async () => {
+    const { detector, signals } = record(await playbookWith([rule]));
+    for (let i = 0; i < 19; i++) detector.ingest(gallery(T0 + i * 2 * S, 3000));
+    expect(signals).toHaveLength(0);
+    detector.ingest(gallery(T0 + 40 * S, 3000));
+    expect(signals).toMatchObject([{ rule: 'slow', value: 3000, threshold: 2000 }]);
+  });
+
+  it('stays quiet when only a few requests are slow', async () => {
+    const { detector, signals } = record(await playbookWith([rule]));
+    for (let i = 0; i < 200; i++) detector.ingest(gallery(T0 + i * S, i % 50 === 0 ? 9000 : 80));
+    expect(signals).toHaveLength(0);
+  });
+});
+
+describe('absence', () => {
+  const rule = { name: 'silent', filter: { route: ['gallery'] }, trigger: { type: 'absence', for: '30m' } };
+
+  it('fires at exactly last event + for, and clears when traffic is back', async () => {
+    const { detector, signals, clears } = record(await playbookWith([rule]));
+    detector.ingest(requestEvent({ time: T0, path: '/api/v1/gallery/x/photos' }));
+    detector.tick(T0 + 30 * M - 1);
+    expect(signals).toHaveLength(0);
+    detector.tick(T0 + 31 * M);
+    expect(signals).toMatchObject([{ rule: 'silent', groupKey: '*', at: new Date(T0 + 30 * M).toISOString(), threshold: 30 * M }]);
+    detector.ingest(requestEvent({ time: T0 + 40 * M, path: '/api/v1/gallery/x/photos' }));
+    expect(clears).toMatchObject([{ rule: 'silent', at: new Date(T0 + 40 * M).toISOString() }]);
+  });
+
+  it('also fires when the service never saw a matching event', async () => {
+    const { detector, signals } = record(await playbookWith([rule]));
+    detector.ingest(requestEvent({ time: T0, path: '/health' }));
+    detector.tick(T0 + 30 * M);
+    expect(signals).toHaveLength(1);
+  });
+});
