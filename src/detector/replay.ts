@@ -12,7 +12,7 @@ export const REQUEST_LOG_FORMATS: ReadonlySet<string> = new Set(['nginx', 'nginx
 
 export interface ReplayOptions {
   playbook: Playbook;
-  /** Format of every file; default: the playbook log source whose path has the file's name. */
+  /** Format of the files not named like a playbook log source (those are read in their source's format). */
   format?: string;
   /** Key for hashing tokens: the gateway's, to group the same tokens as live. */
   tokenKey: string;
@@ -62,7 +62,8 @@ interface FilePlan {
 export function planFile(file: string, playbook: Playbook, format?: string): FilePlan {
   const logs = playbook.detection.sources.filter((s): s is LogSource => s.kind === 'log');
   const byName = logs.find((s) => basename(s.path) === basename(file));
-  const chosen = format ?? byName?.format;
+  // A file named like a playbook log source is read as that source; --format covers the rest.
+  const chosen = byName?.format ?? format;
   if (chosen === undefined) {
     const known = logs.map((s) => basename(s.path)).join(', ') || 'none';
     throw new RampartError(
