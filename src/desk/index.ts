@@ -15,3 +15,4 @@ export { readIncident, listIncidents, type IncidentView } from './read-incident.
 export { applyMitigation, applyMitigationInput, type ApplyMitigationInput } from './apply-mitigation.js';
 export { liftMitigation, liftMitigationInput } from './lift-mitigation.js';
 export { clearSignal, clearSignalInput, type ClearSignalInput } from './clear-signal.js';
+export { renderIncidentReport } from './render-report.js';

@@ -16,6 +16,7 @@ import {
   openIncident,
   openIncidentInput,
   readIncident,
+  renderIncidentReport,
   resolveIncident,
   resolveInput,
   updateChecklistStep,
@@ -101,6 +102,18 @@ export function incidentRoutes(deps: ApiDeps): AnyRoute[] {
             limit: query.limit ?? 1000,
           }),
         };
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/incidents/:id/report',
+      role: 'viewer',
+      tag,
+      summary: 'The whole incident as Markdown',
+      params: idParams,
+      handler: async ({ params, reply }) => {
+        const markdown = renderIncidentReport(await readIncident(deps.store, params.id), deps.clock.now());
+        return reply.type('text/markdown; charset=utf-8').send(markdown);
       },
     }),
     route({

@@ -56,6 +56,14 @@ describe('rampart incident …', () => {
     expect(shown.out).toContain('POST-MORTEM  open, due');
     expect(shown.out).toContain('severity raised SEV-2 → SEV-1: wrong gallery served');
     expect(shown.out).toContain('cli:tester');
+
+    const report = await run('incident', 'report', incident.id);
+    expect(report.out).toMatch(new RegExp(`^# ${incident.id}: Token brute force`));
+    expect(report.out).toContain('| Severity | SEV-1 |');
+    expect(report.out).toContain('## Checklist');
+    expect(report.out).toContain('severity raised SEV-2 → SEV-1: wrong gallery served');
+    expect(report.out).toMatch(/Status: open\. Due \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\./);
+    expect(report.out).toContain('### root-cause');
   });
 
   it('names the problem when the service or severity is wrong', async () => {

@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ZodType } from 'zod';
 import {
@@ -17,6 +19,7 @@ import {
   openIncident,
   openIncidentInput,
   readIncident,
+  renderIncidentReport,
   resolveIncident,
   resolveInput,
   updateChecklistStep,
@@ -100,6 +103,19 @@ export function registerIncidentCommands(program: Command, cli: CliEnv): void {
       withDesk(cli, command, async (desk) => {
         const view = await readIncident(desk.store, id);
         io.out(opts.json ? JSON.stringify(view, null, 2) : formatIncidentView(view, desk.clock.now()));
+      }),
+    );
+
+  incident
+    .command('report <id>')
+    .description('the whole incident as Markdown (to a file with --out)')
+    .option('--out <file>', 'write here instead of printing')
+    .action(async (id: string, opts: { out?: string }, command: Command) =>
+      withDesk(cli, command, async (desk) => {
+        const markdown = renderIncidentReport(await readIncident(desk.store, id), desk.clock.now());
+        if (!opts.out) return io.out(markdown.trimEnd());
+        await writeFile(resolve(cli.cwd, opts.out), markdown);
+        io.out(`wrote ${opts.out}`);
       }),
     );
 

@@ -21,44 +21,75 @@ export function registerLogsCommands(program: Command, cli: CliEnv): void {
     .command('replay')
     .description("run a playbook's detection rules over log files and print the signals")
     .argument('<files...>', 'log files, oldest first')
-    .requiredOption('--playbook <file-or-service>', 'playbook YAML file, or a service name in the playbook directory')
-    .option('--format <format>', 'log format of every file (default: from the playbook source with the same file name)')
+    .requiredOption(
+      '--playbook <file-or-service>',
+      'playbook YAML file, or a service name in the playbook directory',
+    )
+    .option(
+      '--format <format>',
+      'log format of every file (default: from the playbook source with the same file name)',
+    )
     .option('--json', 'machine-readable output')
-    .action(async (files: string[], opts: { playbook: string; format?: string; json?: boolean }, command: Command) => {
-      try {
-        const dir = command.optsWithGlobals<{ playbooks?: string }>().playbooks ?? cli.env.RAMPART_PLAYBOOKS ?? 'playbooks';
-        const playbook = await findPlaybook(opts.playbook, resolve(cli.cwd, dir), cli.cwd);
-        // The gateway's key groups the same tokens as live; without it a one-off key still groups within this run.
-        const tokenKey = cli.env.RAMPART_TOKEN_KEY ?? randomBytes(24).toString('base64url');
-        const paths = files.map((f) => (isAbsolute(f) ? f : resolve(cli.cwd, f)));
-        const result = await replayFiles(paths, {
-          playbook,
-          tokenKey,
-          ...(opts.format !== undefined ? { format: opts.format } : {}),
-        });
-        if (opts.json === true) {
-          cli.io.out(JSON.stringify({ signals: result.signals, clears: result.clears, summary: summaryOf(result) }, null, 2));
-          return;
+    .action(
+      async (
+        files: string[],
+        opts: { playbook: string; format?: string; json?: boolean },
+        command: Command,
+      ) => {
+        try {
+          const dir =
+            command.optsWithGlobals<{ playbooks?: string }>().playbooks ??
+            cli.env.RAMPART_PLAYBOOKS ??
+            'playbooks';
+          const playbook = await findPlaybook(opts.playbook, resolve(cli.cwd, dir), cli.cwd);
+          // The gateway's key groups the same tokens as live; without it a one-off key still groups within this run.
+          const tokenKey = cli.env.RAMPART_TOKEN_KEY ?? randomBytes(24).toString('base64url');
+          const paths = files.map((f) => (isAbsolute(f) ? f : resolve(cli.cwd, f)));
+          const result = await replayFiles(paths, {
+            playbook,
+            tokenKey,
+            ...(opts.format !== undefined ? { format: opts.format } : {}),
+          });
+          if (opts.json === true) {
+            cli.io.out(
+              JSON.stringify(
+                { signals: result.signals, clears: result.clears, summary: summaryOf(result) },
+                null,
+                2,
+              ),
+            );
+            return;
+          }
+          if (result.signals.length > 0) cli.io.out(formatSignals(result.signals));
+          cli.io.out(summaryLine(result));
+        } catch (error) {
+          reportError(cli.io, error);
         }
-        if (result.signals.length > 0) cli.io.out(formatSignals(result.signals));
-        cli.io.out(summaryLine(result));
-      } catch (error) {
-        reportError(cli.io, error);
-      }
-    });
+      },
+    );
 }
 
 async function findPlaybook(given: string, dir: string, cwd: string): Promise<Playbook> {
   const file = isAbsolute(given) ? given : resolve(cwd, given);
-  const isFile = await stat(file).then((s) => s.isFile(), () => false);
+  const isFile = await stat(file).then(
+    (s) => s.isFile(),
+    () => false,
+  );
   if (isFile) {
     const loaded = await loadPlaybook(file);
     if (loaded.ok) return loaded.playbook;
-    throw new RampartError('RAMPART_PLAYBOOK_INVALID', `playbook ${file} is invalid`, loaded.errors.map((e) => ({ message: formatPlaybookError(e) })));
+    throw new RampartError(
+      'RAMPART_PLAYBOOK_INVALID',
+      `playbook ${file} is invalid`,
+      loaded.errors.map((e) => ({ message: formatPlaybookError(e) })),
+    );
   }
   const all = await loadPlaybookDir(dir).catch(() => []);
   for (const loaded of all) if (loaded.ok && loaded.playbook.service.name === given) return loaded.playbook;
-  throw new RampartError('RAMPART_CONFIG', `--playbook: no file ${given} and no playbook for service "${given}" in ${dir}`);
+  throw new RampartError(
+    'RAMPART_CONFIG',
+    `--playbook: no file ${given} and no playbook for service "${given}" in ${dir}`,
+  );
 }
 
 export function formatSignals(signals: readonly DetectorSignal[]): string {

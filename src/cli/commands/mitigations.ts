@@ -109,9 +109,7 @@ export function registerMitigationCommands(program: Command, cli: CliEnv): void 
     if (matches.length === 0) throw new RampartError('RAMPART_NOT_FOUND', nothing);
     for (const m of matches) {
       const lifted = await liftMitigation({ ctx, input: { id: m.id, ...(reason ? { reason } : {}) } });
-      io.out(
-        `${lifted.id}  ${lifted.service}  lifted ${lifted.kind} ${shown(lifted)}`,
-      );
+      io.out(`${lifted.id}  ${lifted.service}  lifted ${lifted.kind} ${shown(lifted)}`);
     }
   };
 
