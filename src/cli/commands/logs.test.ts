@@ -50,7 +50,7 @@ describe('rampart logs replay', () => {
     const lines = result.out.join('\n').split('\n');
     expect(lines[0]).toMatch(/^AT\s+RULE\s+KEY\s+VALUE\s+THRESHOLD\s+SEVERITY\s+TITLE$/);
     expect(result.out.join('\n')).toContain('2025-10-19T12:00:38.000Z  token-enumeration  203.0.113.0/24  20     20         SEV-2');
-    expect(result.out.at(-1)).toMatch(/^31 lines, 1 skipped \(1 not a combined log line\), 30 events, 2 signals, 0 cleared, \d+ lines\/s$/);
+    expect(result.out.at(-1)).toMatch(/^31 lines, 1 skipped \(1 not a combined log line\), 30 events, 1 signals, 0 cleared, \d+ lines\/s$/);
     expect(file).toContain(dir);
   });
 

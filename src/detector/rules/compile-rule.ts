@@ -73,27 +73,27 @@ export function compileRule(rule: RuleSpec, playbook: Playbook, options: Compile
   let trigger: Trigger;
   switch (spec.type) {
     case 'threshold':
-      trigger = thresholdTrigger(spec, maxKeys) as Trigger;
+      trigger = thresholdTrigger(spec, maxKeys);
       break;
     case 'leaky_bucket':
-      trigger = leakyBucketTrigger(spec, maxKeys) as Trigger;
+      trigger = leakyBucketTrigger(spec, maxKeys);
       break;
     case 'distinct':
       if (rule.group_by.includes(spec.field)) fail('trigger.field', `"${spec.field}" is also a group_by key: it has one value per group`);
-      trigger = distinctTrigger(spec, fieldGetter(spec.field, routes), maxKeys) as Trigger;
+      trigger = distinctTrigger(spec, fieldGetter(spec.field, routes), maxKeys);
       break;
     case 'ratio':
-      trigger = ratioTrigger(spec, compileFilter(spec.errors, routes, `${where}.trigger.errors`), maxKeys) as Trigger;
+      trigger = ratioTrigger(spec, compileFilter(spec.errors, routes, `${where}.trigger.errors`), maxKeys);
       break;
     case 'baseline':
       if (spec.learn < spec.window) fail('trigger.learn', 'a learning time at least as long as the window');
-      trigger = baselineTrigger(spec, grouped, maxKeys) as Trigger;
+      trigger = baselineTrigger(spec, grouped, maxKeys);
       break;
     case 'latency':
-      trigger = latencyTrigger(spec, Math.min(maxKeys, LATENCY_MAX_KEYS)) as Trigger;
+      trigger = latencyTrigger(spec, Math.min(maxKeys, LATENCY_MAX_KEYS));
       break;
     case 'absence':
-      trigger = absenceTrigger(spec, Math.min(maxKeys, ABSENCE_MAX_KEYS)) as Trigger;
+      trigger = absenceTrigger(spec, Math.min(maxKeys, ABSENCE_MAX_KEYS));
       break;
   }
   const source = rule.source;

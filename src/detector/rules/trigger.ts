@@ -20,9 +20,9 @@ export interface Trigger<S = unknown> {
   /** Counts the event; returns the rule's value while the condition holds, else undefined. */
   observe(state: S, event: RequestEvent, time: number, firing: boolean): number | undefined;
   /** The threshold for this key right now, when it depends on the key (baseline). */
-  thresholdOf?(state: S): number;
+  thresholdOf?: (state: S) => number;
   /** Absence only: the time at which this key's silence makes the condition hold. */
-  silentAt?(state: S): number;
+  silentAt?: (state: S) => number;
 }
 
 /** The default cap of keys per rule; triggers with heavier state per key use less (see each trigger). */
