@@ -13,7 +13,10 @@ import type { NewTimelineEntry, TimelineEntry } from '../domain/timeline.js';
  * with the same Kysely queries. All times are ISO-8601 UTC strings.
  */
 
-export type NewIncident = Omit<Incident, 'id' | 'updatedAt' | 'acknowledgedAt' | 'mitigatedAt' | 'resolvedAt' | 'closedAt'>;
+export type NewIncident = Omit<
+  Incident,
+  'id' | 'updatedAt' | 'acknowledgedAt' | 'mitigatedAt' | 'resolvedAt' | 'closedAt'
+>;
 
 export interface IncidentPatch {
   title?: string;
@@ -66,7 +69,12 @@ export interface ChecklistRepo {
   setStatus(
     incidentId: string,
     stepId: string,
-    change: { status: ChecklistStatus; completedAt: string | null; completedBy: string | null; note: string | null },
+    change: {
+      status: ChecklistStatus;
+      completedAt: string | null;
+      completedBy: string | null;
+      note: string | null;
+    },
   ): Promise<ChecklistItem | undefined>;
   /** Pending steps whose deadline is before `now`, across incidents (for time-box reminders). */
   listOverdue(now: string, limit?: number): Promise<ChecklistItem[]>;
@@ -139,7 +147,15 @@ export interface OutboxMessage {
 
 export type NewOutboxMessage = Pick<
   OutboxMessage,
-  'dedupKey' | 'incidentId' | 'service' | 'audience' | 'channel' | 'target' | 'payload' | 'nextAttemptAt' | 'createdAt'
+  | 'dedupKey'
+  | 'incidentId'
+  | 'service'
+  | 'audience'
+  | 'channel'
+  | 'target'
+  | 'payload'
+  | 'nextAttemptAt'
+  | 'createdAt'
 > & { status: 'held' | 'pending' };
 
 export interface OutboxFilter {

@@ -55,6 +55,8 @@ export const audienceSchema = z.strictObject({
       severities: z.array(labelSchema).min(1).optional(),
       events: z.array(z.enum(NOTIFY_EVENTS)).min(1).default(['opened', 'resolved']),
       incident_types: z.array(idSchema).min(1).optional(),
+      /** Only incidents whose scope names a tenant or an event (the seed's "impactful SEV-2"). */
+      impactful: z.boolean().optional(),
     })
     .prefault({}),
   timing: z.enum(['immediate', 'business_hours']).default('immediate'),

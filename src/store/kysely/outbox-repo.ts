@@ -1,12 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { parseIncidentRef } from '../../domain/incident.js';
-import type {
-  NewOutboxMessage,
-  OutboxFilter,
-  OutboxMessage,
-  OutboxOutcome,
-  OutboxRepo,
-} from '../ports.js';
+import type { NewOutboxMessage, OutboxFilter, OutboxMessage, OutboxOutcome, OutboxRepo } from '../ports.js';
 import { fromJsonText, incidentRef, listLimit, requireIncidentSeq, toJsonText } from './json-text.js';
 import type { Database, OutboxTable } from './schema.js';
 
@@ -72,7 +66,8 @@ export class KyselyOutboxRepo implements OutboxRepo {
       if (seq === undefined) return [];
       query = query.where('incident_seq', '=', seq);
     }
-    if (filter.status !== undefined && filter.status.length > 0) query = query.where('status', 'in', filter.status);
+    if (filter.status !== undefined && filter.status.length > 0)
+      query = query.where('status', 'in', filter.status);
     const rows = await query.orderBy('id', 'asc').limit(listLimit(filter.limit)).execute();
     return rows.map(toMessage);
   }

@@ -61,7 +61,11 @@ export function outboxCases(ctx: ContractContext): void {
 
     const claimedA = await ctx.store.outbox.claimDue(at(1), 'a', at(3), 100);
     expect(mine(claimedA)).toEqual([due!.id]);
-    expect(claimedA.find((m) => m.id === due!.id)).toMatchObject({ status: 'sending', attempts: 1, leaseOwner: 'a' });
+    expect(claimedA.find((m) => m.id === due!.id)).toMatchObject({
+      status: 'sending',
+      attempts: 1,
+      leaseOwner: 'a',
+    });
     expect(mine(await ctx.store.outbox.claimDue(at(2), 'b', at(4), 100))).toEqual([]);
 
     // a's lease ran out (it crashed): b takes the message over, and a can no longer record anything.
@@ -78,9 +82,18 @@ export function outboxCases(ctx: ContractContext): void {
     expect(mine(await ctx.store.outbox.claimDue(at(9), 'c', at(11), 100))).toEqual([]);
     expect(mine(await ctx.store.outbox.claimDue(at(10), 'c', at(12), 100))).toEqual([due!.id]);
     const delivered = await ctx.store.outbox.complete(due!.id, 'c', { status: 'delivered', at: at(10) });
-    expect(delivered).toMatchObject({ status: 'delivered', attempts: 3, deliveredAt: at(10), lastError: null });
+    expect(delivered).toMatchObject({
+      status: 'delivered',
+      attempts: 3,
+      deliveredAt: at(10),
+      lastError: null,
+    });
     expect(mine(await ctx.store.outbox.claimDue(at(100), 'd', at(101), 100))).toEqual([later!.id]);
-    const failed = await ctx.store.outbox.complete(later!.id, 'd', { status: 'failed', at: at(100), error: 'HTTP 400' });
+    const failed = await ctx.store.outbox.complete(later!.id, 'd', {
+      status: 'failed',
+      at: at(100),
+      error: 'HTTP 400',
+    });
     expect(failed).toMatchObject({ status: 'failed', lastError: 'HTTP 400' });
     expect(mine(await ctx.store.outbox.claimDue(at(200), 'e', at(201), 100))).toEqual([]);
   });
@@ -88,7 +101,10 @@ export function outboxCases(ctx: ContractContext): void {
   it('sends a held message only after approval, and approves once', async () => {
     const held = await ctx.store.outbox.enqueue(newMessage({ status: 'held' }));
     expect((await ctx.store.outbox.list({ status: ['held'] })).map((m) => m.id)).toContain(held!.id);
-    expect(await ctx.store.outbox.approve(held!.id, at(5))).toMatchObject({ status: 'pending', updatedAt: at(5) });
+    expect(await ctx.store.outbox.approve(held!.id, at(5))).toMatchObject({
+      status: 'pending',
+      updatedAt: at(5),
+    });
     expect(await ctx.store.outbox.approve(held!.id, at(6))).toBeUndefined();
     const claimed = await ctx.store.outbox.claimDue(at(6), 'a', at(8), 1000);
     expect(claimed.map((m) => m.id)).toContain(held!.id);

@@ -1,0 +1,292 @@
+import type { DeskEvent } from '../desk/desk-events.js';
+import type { Incident } from '../domain/incident.js';
+import type { CommsSpec, Playbook } from '../playbook/index.js';
+import { createScheduler, type Scheduler } from '../scheduler/index.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import type { OutboxMessage, Store } from '../store/ports.js';
+import type { BackoffPolicy } from './backoff.js';
+import { runCadence, DEFAULT_UPDATE_GRACE_MS } from './cadence.js';
+import type { Channel, ChannelKind, Env } from './channels/channel.js';
+import { emailChannel } from './channels/email.js';
+import { pagerDutyChannel } from './channels/pagerduty.js';
+import { slackChannel } from './channels/slack.js';
+import { webhookChannel } from './channels/webhook.js';
+import { composeMessage } from './compose-message.js';
+import { createDispatcher, type DispatchSummary } from './dispatcher.js';
+import type { NotifyEvent } from './message.js';
+import { enqueueAll } from './outbox.js';
+import { routeEvent, statusEvents } from './routing.js';
+import { tenantDirectoryFromEnv, type TenantDirectory } from './tenant-directory.js';
+import { compileTemplate, type CompiledTemplate } from './templates.js';
+
+export interface NotifierOptions {
+  store: Store;
+  clock: Clock;
+  playbooks: readonly Playbook[];
+  /** Where secrets are read from when a message is sent (process.env in production). */
+  env: Env;
+  logger: Logger;
+  /** Base URL of the dashboard/API, for links in messages (RAMPART_PUBLIC_URL). */
+  publicUrl?: string | undefined;
+  /** PagerDuty Events API v2 endpoint; tests point it at a local receiver. */
+  pagerDutyEventsUrl?: string | undefined;
+  /** Replaces a built-in channel (tests, or a future channel kind). */
+  channels?: Partial<Record<ChannelKind, Channel>>;
+  tenants?: TenantDirectory;
+  httpTimeoutMs?: number;
+  leaseMs?: number;
+  backoff?: BackoffPolicy;
+  random?: () => number;
+  owner?: string;
+  updateGraceMs?: number;
+  dispatchIntervalMs?: number;
+  tickIntervalMs?: number;
+}
+
+export interface Notifier {
+  /** A desk event bus listener: enqueues in the background (see `idle`), never throws. */
+  onDeskEvent(event: DeskEvent): void;
+  /** Routes one desk event into the outbox; resolves with the rows it added (none for a repeat). */
+  handle(event: DeskEvent): Promise<OutboxMessage[]>;
+  /** Resolves when every enqueue started by `onDeskEvent` has finished. */
+  idle(): Promise<void>;
+  dispatchDue(now?: Date): Promise<DispatchSummary>;
+  /** Runs the scheduler's due jobs (update cadence, post-mortem reminders). */
+  tick(now?: Date): Promise<string[]>;
+  readonly scheduler: Scheduler;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+interface ServiceComms {
+  comms: CommsSpec;
+  title: string;
+  templates: Map<string, CompiledTemplate>;
+}
+
+/** Every environment variable the playbooks' channels name, for a start-up warning (names only). */
+export function channelEnvNames(playbooks: readonly Playbook[]): string[] {
+  const names = new Set<string>();
+  for (const p of playbooks) {
+    for (const a of p.comms.audiences) {
+      for (const c of a.channels) {
+        if (c.type === 'slack') names.add(c.webhook_env);
+        if (c.type === 'pagerduty') names.add(c.routing_key_env);
+        if (c.type === 'webhook') [c.url_env, c.secret_env].forEach((n) => n !== undefined && names.add(n));
+        if (c.type === 'email') names.add(c.smtp_env);
+      }
+    }
+  }
+  return [...names].sort();
+}
+
+function eventsOf(
+  event: DeskEvent,
+): { incident: Incident; events: NotifyEvent[]; key: string; change: string } | undefined {
+  if (event.type === 'incident.opened') {
+    const i = event.incident;
+    return { incident: i, events: ['opened'], key: 'opened', change: `${i.severity} opened: ${i.title}` };
+  }
+  if (event.type !== 'incident.changed') return undefined;
+  const { entry, incident } = event;
+  if (entry.kind === 'status') {
+    const to = typeof entry.data.to === 'string' ? entry.data.to : incident.status;
+    return { incident, events: statusEvents(to), key: `e${entry.id}`, change: entry.summary };
+  }
+  if (entry.kind === 'severity')
+    return { incident, events: ['severity_changed'], key: `e${entry.id}`, change: entry.summary };
+  return undefined;
+}
+
+/**
+ * Notifications for the desk: routes desk events through the playbooks' comms into the durable outbox, sends
+ * due messages through the channels, and runs the update cadence on the scheduler. Everything time-related
+ * follows `clock`; `start()` adds real timers for production.
+ */
+export function createNotifier(options: NotifierOptions): Notifier {
+  const { store, clock, logger, env } = options;
+  const services = new Map<string, ServiceComms>();
+  for (const p of options.playbooks) {
+    const templates = new Map(p.comms.templates.map((t) => [t.name, compileTemplate(t, p.service.name)]));
+    services.set(p.service.name, { comms: p.comms, title: p.service.title ?? p.service.name, templates });
+  }
+  const missing = channelEnvNames(options.playbooks).filter((n) => (env[n]?.trim() ?? '') === '');
+  if (missing.length > 0)
+    logger.warn(
+      { missing },
+      'notification channels lack their environment variables; their messages will fail',
+    );
+
+  const tenants = options.tenants ?? tenantDirectoryFromEnv(env);
+  const timeoutMs = options.httpTimeoutMs ?? 10_000;
+  const now = (): Date => clock.now();
+  const channels = new Map<ChannelKind, Channel>([
+    ['slack', slackChannel({ env, now, timeoutMs })],
+    [
+      'pagerduty',
+      pagerDutyChannel({
+        env,
+        now,
+        timeoutMs,
+        ...(options.pagerDutyEventsUrl ? { eventsUrl: options.pagerDutyEventsUrl } : {}),
+      }),
+    ],
+    ['webhook', webhookChannel({ env, now, timeoutMs })],
+    ['email', emailChannel({ env, tenants, timeoutMs })],
+  ]);
+  for (const [kind, channel] of Object.entries(options.channels ?? {}))
+    channels.set(kind as ChannelKind, channel);
+
+  const dispatcher = createDispatcher({
+    store,
+    channels,
+    logger,
+    ...(options.owner ? { owner: options.owner } : {}),
+    ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+    ...(options.random ? { random: options.random } : {}),
+  });
+
+  async function notify(
+    incident: Incident,
+    events: NotifyEvent[],
+    key: string,
+    change: string,
+    at: Date,
+  ): Promise<OutboxMessage[]> {
+    const svc = services.get(incident.service);
+    if (!svc) return [];
+    const planned = routeEvent({ comms: svc.comms, incident, events, eventKey: key, at });
+    if (planned.length === 0) return [];
+    const mitigations = planned.some((p) => p.template !== undefined)
+      ? await store.mitigations.list({ incidentId: incident.id })
+      : [];
+    const items = planned.map((p) => ({
+      planned: p,
+      service: incident.service,
+      incidentId: incident.id,
+      message: composeMessage({
+        planned: p,
+        events,
+        incident,
+        change,
+        serviceTitle: svc.title,
+        templates: svc.templates,
+        mitigations,
+        tenants,
+        publicUrl: options.publicUrl,
+      }),
+    }));
+    return store.transaction((tx) => enqueueAll(tx, items, at));
+  }
+
+  const scheduler = createScheduler({ clock, logger });
+  scheduler.add({
+    name: 'notify.update-cadence',
+    everyMs: 60_000,
+    run: (at) =>
+      runCadence(
+        {
+          store,
+          commsFor: (service) => services.get(service)?.comms,
+          graceMs: options.updateGraceMs ?? DEFAULT_UPDATE_GRACE_MS,
+          remind: async (incident, dueAt, lastUpdate, cadenceMs, when) => {
+            const who = incident.commander ? `${incident.commander}: ` : '';
+            const change = `${who}an update on ${incident.id} is due (every ${Math.round(cadenceMs / 60_000)} min; last update ${lastUpdate.toISOString()}). Post a note or change its status.`;
+            await notify(incident, ['update_due'], `update-due-${dueAt.toISOString()}`, change, when);
+          },
+        },
+        at,
+      ),
+  });
+  scheduler.add({
+    name: 'notify.postmortem-due',
+    everyMs: 15 * 60_000,
+    run: async (at) => {
+      for (const pm of await store.postmortems.listDue(at.toISOString())) {
+        const incident = await store.incidents.get(pm.incidentId);
+        if (!incident) continue;
+        await notify(
+          incident,
+          ['postmortem_due'],
+          'postmortem-due',
+          `The post-mortem of ${incident.id} was due at ${pm.dueAt}.`,
+          at,
+        );
+      }
+    },
+  });
+
+  const inflight = new Set<Promise<unknown>>();
+  let timer: NodeJS.Timeout | undefined;
+  let dispatching: Promise<DispatchSummary> | undefined;
+  let again = false;
+
+  function track<T>(promise: Promise<T>): Promise<T> {
+    inflight.add(promise);
+    void promise.finally(() => inflight.delete(promise)).catch(() => undefined);
+    return promise;
+  }
+
+  /** One dispatch at a time in this process; a kick during a run asks for one more run after it. */
+  function kick(): void {
+    if (dispatching) {
+      again = true;
+      return;
+    }
+    dispatching = dispatcher.dispatchDue(now());
+    void dispatching
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'notification dispatch failed');
+        return undefined;
+      })
+      .finally(() => {
+        dispatching = undefined;
+        if (again && timer) {
+          again = false;
+          kick();
+        }
+      });
+  }
+
+  async function handle(event: DeskEvent): Promise<OutboxMessage[]> {
+    const what = eventsOf(event);
+    if (!what) return [];
+    return notify(what.incident, what.events, what.key, what.change, now());
+  }
+
+  return {
+    scheduler,
+    handle,
+    onDeskEvent(event) {
+      const work = track(handle(event)).then(
+        (rows) => {
+          if (timer && rows.length > 0) kick();
+        },
+        (error: unknown) =>
+          logger.error({ err: error, event: event.type }, 'could not enqueue notifications'),
+      );
+      void track(work);
+    },
+    async idle() {
+      while (inflight.size > 0) await Promise.allSettled([...inflight]);
+    },
+    dispatchDue: (at = now()) => dispatcher.dispatchDue(at),
+    tick: (at) => scheduler.tick(at),
+    start() {
+      if (timer) return;
+      timer = setInterval(kick, options.dispatchIntervalMs ?? 1000);
+      timer.unref();
+      scheduler.start(options.tickIntervalMs ?? 15_000);
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await scheduler.stop();
+      await Promise.allSettled([...inflight]);
+      await dispatching;
+      for (const channel of channels.values()) await channel.close?.();
+    },
+  };
+}
