@@ -64,6 +64,8 @@ export async function startApp(options: {
     logger,
     env: options.env ?? process.env,
     missingJwtSecret: 'read-claims',
+    redisUrl: options.config.REDIS_URL,
+    redisPrefix: options.config.RAMPART_REDIS_PREFIX,
     ...(options.gatewayListen ? { listen: options.gatewayListen } : {}),
   });
   // A mitigation applied through this desk reaches its gateway at once; other processes' changes come by sync.

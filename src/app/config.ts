@@ -5,6 +5,13 @@ import { RampartError } from '../shared/errors.js';
 const envSchema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   REDIS_URL: z.string().min(1).optional(),
+  RAMPART_REDIS_PREFIX: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_.-]{1,64}(:[A-Za-z0-9_.-]{1,64})*$/,
+      'letters, digits and _ . - in parts separated by :',
+    )
+    .default('rampart'),
   RAMPART_HOST: z.string().min(1).default('127.0.0.1'),
   RAMPART_PORT: z.coerce.number().int().min(0).max(65535).default(7300),
   RAMPART_PLAYBOOKS: z.string().min(1).default('playbooks'),

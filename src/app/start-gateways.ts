@@ -3,6 +3,7 @@ import {
   MemoryRateLimiter,
   MemoryState,
   compileGatewayConfig,
+  createRedisGatewayState,
   createGateway,
   type Gateway,
   type UpstreamErrorReport,
@@ -19,6 +20,10 @@ export interface RunningGateway {
   url: string;
   gateway: Gateway;
   sync: MitigationSync;
+  /** "memory" on one node, "redis" when gateways share state through REDIS_URL. */
+  stateKind: 'memory' | 'redis';
+  /** Releases the shared state's connections (after the gateway has drained). */
+  release(): Promise<void>;
 }
 
 export interface GatewayStartOptions {
@@ -32,6 +37,9 @@ export interface GatewayStartOptions {
   /** Where each service's gateway listens; default the playbook's gateway.listen. Port 0 picks a free port. */
   listen?: (playbook: Playbook) => { host: string; port: number } | undefined;
   missingJwtSecret?: 'fail' | 'read-claims';
+  /** Share mitigations and limits with every gateway on this Redis. */
+  redisUrl?: string | undefined;
+  redisPrefix?: string;
 }
 
 /** One gateway per playbook with a gateway section, each in front of its upstream, in step with the store. */
@@ -49,15 +57,24 @@ export async function startGateways(options: GatewayStartOptions): Promise<Runni
         warn: (message) => options.logger.warn(message),
       });
       const config = compileGatewayConfig(input, options.env);
-      const state = new MemoryState({ clock: options.clock });
+      const service = playbook.service.name;
+      const shared = options.redisUrl
+        ? await createRedisGatewayState({
+            redisUrl: options.redisUrl,
+            ...(options.redisPrefix ? { prefix: options.redisPrefix } : {}),
+            service,
+            clock: options.clock,
+            logger: options.logger,
+          })
+        : undefined;
+      const state = shared?.state ?? new MemoryState({ clock: options.clock });
       const gateway = createGateway(config, {
         tokenHashKey: options.tokenKey,
         clock: options.clock,
         state,
-        limiter: new MemoryRateLimiter(),
+        limiter: shared?.limiter ?? new MemoryRateLimiter(),
         ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       });
-      const service = playbook.service.name;
       gateway.events.on('upstream-error', (report: UpstreamErrorReport) =>
         options.logger.warn({ service, ...report }, 'upstream failed'),
       );
@@ -71,7 +88,14 @@ export async function startGateways(options: GatewayStartOptions): Promise<Runni
       await sync.start();
       const address = await gateway.listen(where.port, where.host);
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      running.push({ service, url: `http://${host}:${address.port}`, gateway, sync });
+      running.push({
+        service,
+        url: `http://${host}:${address.port}`,
+        gateway,
+        sync,
+        stateKind: shared ? 'redis' : 'memory',
+        release: () => shared?.close() ?? Promise.resolve(),
+      });
     }
   } catch (error) {
     await stopGateways(running);
@@ -82,5 +106,10 @@ export async function startGateways(options: GatewayStartOptions): Promise<Runni
 
 export async function stopGateways(gateways: readonly RunningGateway[]): Promise<void> {
   for (const g of gateways) g.sync.stop();
-  await Promise.all(gateways.map((g) => g.gateway.close()));
+  await Promise.all(
+    gateways.map(async (g) => {
+      await g.gateway.close();
+      await g.release();
+    }),
+  );
 }

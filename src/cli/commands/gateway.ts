@@ -35,6 +35,8 @@ export function registerGatewayCommand(
           tokenKey: await loadTokenKey(config.RAMPART_TOKEN_KEY, cli.cwd),
           logger,
           env: cli.env,
+          redisUrl: config.REDIS_URL,
+          redisPrefix: config.RAMPART_REDIS_PREFIX,
           ...(opts.port !== undefined
             ? { listen: (p) => ({ host: p.gateway?.listen?.host ?? '127.0.0.1', port: Number(opts.port) }) }
             : {}),

@@ -34,7 +34,16 @@ describe('rampart logs replay', () => {
   async function enumerationLog(): Promise<string> {
     dir = await mkdtemp(join(tmpdir(), 'rampart-logs-'));
     const lines = Array.from({ length: 30 }, (_, i) =>
-      nginxLine({ time: T0 + i * 2000, ip: `203.0.113.${i}`, method: 'GET', uri: `/api/v1/events/guess${i}token/photos`, status: 404, bytes: 9, userAgent: 'x', requestTime: 0.002 }),
+      nginxLine({
+        time: T0 + i * 2000,
+        ip: `203.0.113.${i}`,
+        method: 'GET',
+        uri: `/api/v1/events/guess${i}token/photos`,
+        status: 404,
+        bytes: 9,
+        userAgent: 'x',
+        requestTime: 0.002,
+      }),
     );
     lines.splice(5, 0, 'garbage that is no log line');
     const file = join(dir, 'access.log');
@@ -44,20 +53,48 @@ describe('rampart logs replay', () => {
 
   it('prints the signals as a table and a summary line', async () => {
     const file = await enumerationLog();
-    const result = await run(dir, 'logs', 'replay', 'access.log', '--playbook', PLAYBOOK, '--format', 'nginx');
+    const result = await run(
+      dir,
+      'logs',
+      'replay',
+      'access.log',
+      '--playbook',
+      PLAYBOOK,
+      '--format',
+      'nginx',
+    );
     expect(result.err).toEqual([]);
     expect(result.code).toBe(0);
     const lines = result.out.join('\n').split('\n');
     expect(lines[0]).toMatch(/^AT\s+RULE\s+KEY\s+VALUE\s+THRESHOLD\s+SEVERITY\s+TITLE$/);
-    expect(result.out.join('\n')).toContain('2025-10-19T12:00:38.000Z  token-enumeration  203.0.113.0/24  20     20         SEV-2');
-    expect(result.out.at(-1)).toMatch(/^31 lines, 1 skipped \(1 not a combined log line\), 30 events, 1 signals, 0 cleared, \d+ lines\/s$/);
+    expect(result.out.join('\n')).toContain(
+      '2025-10-19T12:00:38.000Z  token-enumeration  203.0.113.0/24  20     20         SEV-2',
+    );
+    expect(result.out.at(-1)).toMatch(
+      /^31 lines, 1 skipped \(1 not a combined log line\), 30 events, 1 signals, 0 cleared, \d+ lines\/s$/,
+    );
     expect(file).toContain(dir);
   });
 
   it('prints JSON with --json, and finds the playbook by service name in --playbooks', async () => {
     await enumerationLog();
-    const result = await run(dir, '--playbooks', resolve(PLAYBOOK, '..'), 'logs', 'replay', join(dir, 'access.log'), '--playbook', 'guest-api', '--format', 'nginx', '--json');
-    const parsed = JSON.parse(result.out.join('\n')) as { signals: { rule: string; value: number }[]; summary: { events: number } };
+    const result = await run(
+      dir,
+      '--playbooks',
+      resolve(PLAYBOOK, '..'),
+      'logs',
+      'replay',
+      join(dir, 'access.log'),
+      '--playbook',
+      'guest-api',
+      '--format',
+      'nginx',
+      '--json',
+    );
+    const parsed = JSON.parse(result.out.join('\n')) as {
+      signals: { rule: string; value: number }[];
+      summary: { events: number };
+    };
     expect(parsed.signals[0]).toMatchObject({ rule: 'token-enumeration', value: 20 });
     expect(parsed.summary.events).toBe(30);
     expect(result.out.join('\n')).not.toContain('guess3token');
