@@ -29,7 +29,12 @@ describe('Slack incoming webhook', () => {
     const env = { SLACK_WEBHOOK_URL: `${slack.url}/services/T000/B000/XXXXSECRET` };
     const incident = sampleIncident({
       title: 'x'.repeat(400),
-      scope: { tenants: Array.from({ length: 500 }, (_, i) => `tenant-${i}`), events: [], ips: [], tokenPreviews: [] },
+      scope: {
+        tenants: Array.from({ length: 500 }, (_, i) => `tenant-${i}`),
+        events: [],
+        ips: [],
+        tokenPreviews: [],
+      },
     });
     const channel = slackChannel({ env, now, timeoutMs: 2000 });
     const message = sampleMessage({ text: `<b>&${'y'.repeat(5000)}` }, incident);
@@ -38,7 +43,10 @@ describe('Slack incoming webhook', () => {
     expect(slack.accepted()).toHaveLength(1);
     const request = slack.requests[0]!;
     expect(request.path).toBe('/services/T000/B000/XXXXSECRET');
-    const body = JSON.parse(request.body) as { text: string; blocks: { type: string; text?: { text: string }; fields?: { text: string }[] }[] };
+    const body = JSON.parse(request.body) as {
+      text: string;
+      blocks: { type: string; text?: { text: string }; fields?: { text: string }[] }[];
+    };
     expect(body.blocks[0]?.type).toBe('header');
     expect([...body.blocks[0]!.text!.text].length).toBe(150);
     const fields = body.blocks[1]!.fields!.map((f) => f.text);
@@ -47,7 +55,9 @@ describe('Slack incoming webhook', () => {
     expect(body.blocks[2]!.text!.text.startsWith('&lt;b&gt;&amp;')).toBe(true);
     expect(body.blocks[3]!.text!.text).toContain('(500 in all)');
     expect(body.blocks.at(-1)).toMatchObject({ type: 'context' });
-    expect(JSON.stringify(body.blocks.at(-1))).toContain('<https://rampart.example/incidents/INC-7|INC-7 in Rampart>');
+    expect(JSON.stringify(body.blocks.at(-1))).toContain(
+      '<https://rampart.example/incidents/INC-7|INC-7 in Rampart>',
+    );
   });
 
   it('fails on a 4xx (a revoked webhook), retries on 5xx, and never puts the URL in a reason', async () => {
@@ -63,7 +73,10 @@ describe('Slack incoming webhook', () => {
     const third = await channel.send(sampleMessage(), { type: 'slack', webhook_env: 'SLACK_WEBHOOK_URL' });
     expect(third.outcome).toBe('retry');
     expect(JSON.stringify(third)).not.toContain('XXXXSECRET');
-    const unset = await slackChannel({ env: {}, now, timeoutMs: 2000 }).send(sampleMessage(), { type: 'slack', webhook_env: 'SLACK_WEBHOOK_URL' });
+    const unset = await slackChannel({ env: {}, now, timeoutMs: 2000 }).send(sampleMessage(), {
+      type: 'slack',
+      webhook_env: 'SLACK_WEBHOOK_URL',
+    });
     expect(unset).toEqual({ outcome: 'failed', reason: 'environment variable SLACK_WEBHOOK_URL is not set' });
   });
 
@@ -87,7 +100,12 @@ describe('PagerDuty Events API v2', () => {
       check: checkPagerDutyRequest,
       fallback: { status: 202, body: '{"status":"success","message":"Event processed"}' },
     });
-    const channel = pagerDutyChannel({ env: { PD_KEY: ROUTING_KEY }, now, timeoutMs: 2000, eventsUrl: `${pd.url}/v2/enqueue` });
+    const channel = pagerDutyChannel({
+      env: { PD_KEY: ROUTING_KEY },
+      now,
+      timeoutMs: 2000,
+      eventsUrl: `${pd.url}/v2/enqueue`,
+    });
     const target = { type: 'pagerduty' as const, routing_key_env: 'PD_KEY' };
     for (const action of ['trigger', 'acknowledge', 'resolve'] as const) {
       const result = await channel.send(sampleMessage({ pagerduty: { action, severity: 'error' } }), target);
@@ -109,9 +127,20 @@ describe('PagerDuty Events API v2', () => {
   });
 
   it('maps the scale rank to PagerDuty severities, and a 400 is final', async () => {
-    expect([0, 1, 2, 3, 4].map(pagerDutySeverity)).toEqual(['critical', 'critical', 'error', 'warning', 'info']);
+    expect([0, 1, 2, 3, 4].map(pagerDutySeverity)).toEqual([
+      'critical',
+      'critical',
+      'error',
+      'warning',
+      'info',
+    ]);
     const pd = await receiver({ check: checkPagerDutyRequest });
-    const channel = pagerDutyChannel({ env: { PD_KEY: 'short' }, now, timeoutMs: 2000, eventsUrl: `${pd.url}/v2/enqueue` });
+    const channel = pagerDutyChannel({
+      env: { PD_KEY: 'short' },
+      now,
+      timeoutMs: 2000,
+      eventsUrl: `${pd.url}/v2/enqueue`,
+    });
     const result = await channel.send(sampleMessage(), { type: 'pagerduty', routing_key_env: 'PD_KEY' });
     expect(result).toEqual({ outcome: 'failed', reason: 'HTTP 400 routing_key must be 32 characters' });
   });
@@ -121,8 +150,16 @@ describe('signed webhook', () => {
   it('signs timestamp and body so the receiver verifies it and rejects replays and tampering', async () => {
     const secret = 'whsec-0123456789';
     const hook = await receiver();
-    const channel = webhookChannel({ env: { HOOK_URL: `${hook.url}/rampart`, HOOK_SECRET: secret }, now, timeoutMs: 2000 });
-    const result = await channel.send(sampleMessage(), { type: 'webhook', url_env: 'HOOK_URL', secret_env: 'HOOK_SECRET' });
+    const channel = webhookChannel({
+      env: { HOOK_URL: `${hook.url}/rampart`, HOOK_SECRET: secret },
+      now,
+      timeoutMs: 2000,
+    });
+    const result = await channel.send(sampleMessage(), {
+      type: 'webhook',
+      url_env: 'HOOK_URL',
+      secret_env: 'HOOK_SECRET',
+    });
     expect(result).toEqual({ outcome: 'delivered' });
     const request = hook.requests[0]!;
     const timestamp = request.headers['x-rampart-timestamp'] as string;
@@ -130,7 +167,11 @@ describe('signed webhook', () => {
     expect(timestamp).toBe(String(NOW.getTime() / 1000));
     expect(signature).toMatch(/^sha256=[0-9a-f]{64}$/);
     expect(request.headers['x-rampart-delivery']).toBe('INC-7:opened:on-call:0-slack');
-    expect(JSON.parse(request.body)).toMatchObject({ type: 'rampart.notification', event: 'opened', incident: { id: 'INC-7' } });
+    expect(JSON.parse(request.body)).toMatchObject({
+      type: 'rampart.notification',
+      event: 'opened',
+      incident: { id: 'INC-7' },
+    });
     const verify = (over: Partial<Parameters<typeof verifyWebhookSignature>[0]>): boolean =>
       verifyWebhookSignature({ secret, body: request.body, timestamp, signature, now: NOW, ...over });
     expect(verify({})).toBe(true);
@@ -151,11 +192,22 @@ describe('e-mail over SMTP', () => {
   it('logs in and delivers MAIL FROM, RCPT TO, subject and body to a real SMTP server', async () => {
     smtp = await startSmtpReceiver({ user: 'rampart', pass: 'smtp-p@ss-secret' });
     cleanups.push(() => smtp.close());
-    const tenants = { get: (id: string) => (id === 'acme' ? { email: 'ops@acme.example', name: 'ACME Events' } : undefined) };
+    const tenants = {
+      get: (id: string) => (id === 'acme' ? { email: 'ops@acme.example', name: 'ACME Events' } : undefined),
+    };
     const channel = emailChannel({ env: { SMTP_URL: smtp.url }, tenants, timeoutMs: 5000 });
     cleanups.push(() => channel.close!());
-    const message = sampleMessage({ subject: 'Public gallery disruption', body: 'Hello ACME Events,\n\nthe gallery was slow.' });
-    const target = { type: 'email' as const, to: 'tenants' as const, smtp_env: 'SMTP_URL', from: 'status@fotospiel.example', tenant: 'acme' };
+    const message = sampleMessage({
+      subject: 'Public gallery disruption',
+      body: 'Hello ACME Events,\n\nthe gallery was slow.',
+    });
+    const target = {
+      type: 'email' as const,
+      to: 'tenants' as const,
+      smtp_env: 'SMTP_URL',
+      from: 'status@fotospiel.example',
+      tenant: 'acme',
+    };
     expect(await channel.send(message, target)).toEqual({ outcome: 'delivered' });
     expect(smtp.mails).toHaveLength(1);
     const mail = smtp.mails[0]!;
@@ -173,7 +225,11 @@ describe('e-mail over SMTP', () => {
     expect(later.outcome).toBe('retry');
     smtp.rejectNextRecipients(550, 1);
     expect((await channel.send(message, target)).outcome).toBe('failed');
-    const wrong = emailChannel({ env: { SMTP_URL: smtp.url.replace('smtp-p%40ss-secret', 'nope') }, tenants, timeoutMs: 5000 });
+    const wrong = emailChannel({
+      env: { SMTP_URL: smtp.url.replace('smtp-p%40ss-secret', 'nope') },
+      tenants,
+      timeoutMs: 5000,
+    });
     cleanups.push(() => wrong.close!());
     const refused = await wrong.send(message, target);
     expect(refused.outcome).toBe('failed');

@@ -24,7 +24,10 @@ export function sampleIncident(overrides: Partial<Incident> = {}): Incident {
   };
 }
 
-export function sampleMessage(overrides: Partial<NotifyMessage> = {}, incident: Incident = sampleIncident()): NotifyMessage {
+export function sampleMessage(
+  overrides: Partial<NotifyMessage> = {},
+  incident: Incident = sampleIncident(),
+): NotifyMessage {
   return {
     deliveryId: `${incident.id}:opened:on-call:0-slack`,
     event: 'opened',

@@ -21,6 +21,8 @@ export interface HttpReceiver {
   script(...responses: ScriptedResponse[]): void;
   /** Requests the receiver answered 2xx: what a real service would have accepted. */
   accepted(): ReceivedRequest[];
+  /** Forgets recorded requests and unused scripted answers. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -39,10 +41,16 @@ export async function startHttpReceiver(
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const request = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const request = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       requests.push(request);
       const problem = options.check?.(request);
-      const answer: ScriptedResponse = problem !== undefined ? { status: 400, body: problem } : (queue.shift() ?? fallback);
+      const answer: ScriptedResponse =
+        problem !== undefined ? { status: 400, body: problem } : (queue.shift() ?? fallback);
       answered.push(answer.status >= 200 && answer.status < 300);
       res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
       res.end(answer.body ?? '');
@@ -55,6 +63,11 @@ export async function startHttpReceiver(
     requests,
     script: (...responses) => queue.push(...responses),
     accepted: () => requests.filter((_, i) => answered[i]),
+    reset() {
+      requests.length = 0;
+      answered.length = 0;
+      queue.length = 0;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -37,7 +37,13 @@ function parse(mailFrom: string, rcptTo: string[], raw: string): ReceivedMail {
     if (colon > 0) headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
   }
   const qp = /quoted-printable/i.test(headers.get('content-transfer-encoding') ?? '');
-  return { mailFrom, rcptTo, raw, header: (n) => headers.get(n.toLowerCase()), text: qp ? decodeQuotedPrintable(body) : body };
+  return {
+    mailFrom,
+    rcptTo,
+    raw,
+    header: (n) => headers.get(n.toLowerCase()),
+    text: qp ? decodeQuotedPrintable(body) : body,
+  };
 }
 
 /** A real SMTP server (the smtp-server library) on 127.0.0.1, requiring the given login. */
@@ -50,13 +56,16 @@ export async function startSmtpReceiver(login: { user: string; pass: string }): 
     disabledCommands: ['STARTTLS'],
     logger: false,
     onAuth(auth, _session, callback) {
-      if (auth.username === login.user && auth.password === login.pass) callback(null, { user: auth.username });
+      if (auth.username === login.user && auth.password === login.pass)
+        callback(null, { user: auth.username });
       else callback(new Error('Invalid username or password'));
     },
     onRcptTo(_address, _session, callback) {
       if (rejections && rejections.left > 0) {
         rejections.left -= 1;
-        const error = Object.assign(new Error('Mailbox temporarily unavailable'), { responseCode: rejections.code });
+        const error = Object.assign(new Error('Mailbox temporarily unavailable'), {
+          responseCode: rejections.code,
+        });
         callback(error);
         return;
       }
@@ -67,7 +76,13 @@ export async function startSmtpReceiver(login: { user: string; pass: string }): 
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const from = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
-        mails.push(parse(from, session.envelope.rcptTo.map((r) => r.address), Buffer.concat(chunks).toString('utf8')));
+        mails.push(
+          parse(
+            from,
+            session.envelope.rcptTo.map((r) => r.address),
+            Buffer.concat(chunks).toString('utf8'),
+          ),
+        );
         callback();
       });
     },

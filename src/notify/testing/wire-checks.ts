@@ -4,7 +4,8 @@ import type { ReceivedRequest } from './http-receiver.js';
 /** What Slack's incoming webhooks accept: JSON with a `text` fallback and Block Kit within its limits. */
 export function checkSlackRequest(request: ReceivedRequest): string | undefined {
   if (request.method !== 'POST') return 'POST only';
-  if (!String(request.headers['content-type']).startsWith('application/json')) return 'invalid_payload: content-type';
+  if (!String(request.headers['content-type']).startsWith('application/json'))
+    return 'invalid_payload: content-type';
   let body: { text?: unknown; blocks?: unknown };
   try {
     body = JSON.parse(request.body) as typeof body;
@@ -17,18 +18,25 @@ export function checkSlackRequest(request: ReceivedRequest): string | undefined 
   for (const block of body.blocks as Record<string, unknown>[]) {
     const text = block.text as { type?: string; text?: string } | undefined;
     if (block.type === 'header') {
-      if (text?.type !== 'plain_text' || typeof text.text !== 'string') return 'invalid_blocks: header needs plain_text';
+      if (text?.type !== 'plain_text' || typeof text.text !== 'string')
+        return 'invalid_blocks: header needs plain_text';
       if ([...text.text].length > SLACK_LIMITS.headerText) return 'invalid_blocks: header text over 150';
     } else if (block.type === 'section') {
       const fields = block.fields as { type: string; text: string }[] | undefined;
       if (text === undefined && fields === undefined) return 'invalid_blocks: empty section';
-      if (text && (typeof text.text !== 'string' || [...text.text].length > SLACK_LIMITS.sectionText)) return 'invalid_blocks: section text over 3000';
-      if (fields && (fields.length > SLACK_LIMITS.fields || fields.some((f) => [...f.text].length > SLACK_LIMITS.fieldText))) {
+      if (text && (typeof text.text !== 'string' || [...text.text].length > SLACK_LIMITS.sectionText))
+        return 'invalid_blocks: section text over 3000';
+      if (
+        fields &&
+        (fields.length > SLACK_LIMITS.fields ||
+          fields.some((f) => [...f.text].length > SLACK_LIMITS.fieldText))
+      ) {
         return 'invalid_blocks: fields';
       }
     } else if (block.type === 'context') {
       const elements = block.elements as unknown[] | undefined;
-      if (!Array.isArray(elements) || elements.length === 0 || elements.length > SLACK_LIMITS.contextElements) return 'invalid_blocks: context';
+      if (!Array.isArray(elements) || elements.length === 0 || elements.length > SLACK_LIMITS.contextElements)
+        return 'invalid_blocks: context';
     } else {
       return `invalid_blocks: unexpected block type ${String(block.type)}`;
     }
@@ -47,16 +55,23 @@ export function checkPagerDutyRequest(request: ReceivedRequest): string | undefi
   } catch {
     return 'Invalid JSON';
   }
-  if (typeof body.routing_key !== 'string' || body.routing_key.length !== 32) return 'routing_key must be 32 characters';
+  if (typeof body.routing_key !== 'string' || body.routing_key.length !== 32)
+    return 'routing_key must be 32 characters';
   if (!['trigger', 'acknowledge', 'resolve'].includes(String(body.event_action))) return 'bad event_action';
-  if (typeof body.dedup_key !== 'string' || body.dedup_key.length === 0 || body.dedup_key.length > 255) return 'bad dedup_key';
+  if (typeof body.dedup_key !== 'string' || body.dedup_key.length === 0 || body.dedup_key.length > 255)
+    return 'bad dedup_key';
   if (body.event_action === 'trigger') {
     const payload = body.payload as Record<string, unknown> | undefined;
     if (!payload) return 'payload is required for trigger';
-    if (typeof payload.summary !== 'string' || payload.summary.length === 0 || payload.summary.length > 1024) return 'bad summary';
+    if (typeof payload.summary !== 'string' || payload.summary.length === 0 || payload.summary.length > 1024)
+      return 'bad summary';
     if (typeof payload.source !== 'string' || payload.source.length === 0) return 'bad source';
     if (!PD_SEVERITIES.includes(String(payload.severity))) return 'bad severity';
-    if (payload.custom_details !== undefined && (typeof payload.custom_details !== 'object' || payload.custom_details === null)) return 'bad custom_details';
+    if (
+      payload.custom_details !== undefined &&
+      (typeof payload.custom_details !== 'object' || payload.custom_details === null)
+    )
+      return 'bad custom_details';
   }
   return undefined;
 }
