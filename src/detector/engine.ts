@@ -77,7 +77,7 @@ export function createDetector(options: DetectorOptions): Detector {
       options.onClear?.(clear);
     },
   };
-  const runners = compiled.map((rule) => new RuleRunner(rule, sink, recent));
+  const runners = compiled.map((rule) => new RuleRunner(rule, sink));
   const byService = new Map<string, RuleRunner[]>();
   for (const runner of runners) {
     const list = byService.get(runner.rule.service) ?? [];

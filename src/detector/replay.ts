@@ -18,7 +18,7 @@ export interface ReplayOptions {
   tokenKey: string;
   onSignal?: (signal: DetectorSignal) => void;
   onClear?: (clear: DetectorClear) => void;
-  /** Evidence ring size; replay only needs it for samples. Default 10,000 events. */
+  /** Evidence ring size; replay does not snapshot, and a big ring slows it down (GC). Default 1,000 events. */
   recentEvents?: number;
 }
 
@@ -97,7 +97,7 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
   const detector = createDetector({
     playbooks: [playbook],
     tokenKey: options.tokenKey,
-    recent: { maxEvents: options.recentEvents ?? 10_000 },
+    recent: { maxEvents: options.recentEvents ?? 1_000 },
     onSignal(signal) {
       signals.push(signal);
       options.onSignal?.(signal);

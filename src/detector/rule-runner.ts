@@ -1,7 +1,6 @@
 import type { RequestEvent } from '../domain/request-event.js';
-import { buildSignal, fingerprintOf } from './detector-signal.js';
+import { buildSignal, fingerprintOf, MAX_SAMPLES } from './detector-signal.js';
 import type { DetectorClear, DetectorSignal } from './detector-signal.js';
-import type { RecentEvents } from './recent-events.js';
 import { LruMap } from './rules/index.js';
 import type { CompiledRule } from './rules/index.js';
 
@@ -21,8 +20,12 @@ export interface RunnerSink {
   clear(clear: DetectorClear): void;
 }
 
-/** How far back the runner looks in the recent events for a signal's samples. */
-const SAMPLE_SCAN = 20_000;
+/**
+ * Each rule keeps its last matching events for samples: a narrow rule (404s from one network) keeps minutes,
+ * a broad one seconds. Kept per rule rather than read from the big evidence ring so that replay can keep that
+ * ring small: events that outlive the young generation make the collector the bottleneck.
+ */
+const MATCHED_RING = 64;
 
 /**
  * One rule's keys and episodes. A key fires once when its condition first holds; while firing it sends an
@@ -37,11 +40,12 @@ export class RuleRunner {
   private readonly firing = new Map<string, KeyState>();
   private readonly absence: boolean;
   droppedFiring = 0;
+  private readonly matched: (RequestEvent | undefined)[] = new Array<RequestEvent | undefined>(MATCHED_RING);
+  private matchedNext = 0;
 
   constructor(
     readonly rule: CompiledRule,
     private readonly sink: RunnerSink,
-    private readonly recent: RecentEvents,
   ) {
     this.keys = new LruMap(rule.trigger.maxKeys);
     this.absence = rule.trigger.silentAt !== undefined;
@@ -55,6 +59,8 @@ export class RuleRunner {
   }
 
   observe(key: string, event: RequestEvent, time: number): void {
+    this.matched[this.matchedNext] = event;
+    this.matchedNext = (this.matchedNext + 1) % MATCHED_RING;
     let ks = this.keys.get(key);
     if (ks === undefined) {
       ks = this.firing.get(key) ?? this.newKey(key, time);
@@ -150,16 +156,15 @@ export class RuleRunner {
     this.sink.signal(buildSignal(this.rule, ks.key, { kind, value, threshold, at }, this.samples(ks.key, at)));
   }
 
-  /** The latest events of this rule and key, from the recent-events ring (only ever read when firing). */
+  /** The latest events of this rule and key, from the rule's own ring of recent matches. */
   private samples(key: string, at: number): RequestEvent[] {
     const found: RequestEvent[] = [];
-    const rule = this.rule;
-    this.recent.scanBack((event) => {
-      if (event.time <= at && event.service === rule.service && rule.matches(event) && rule.groupKey(event) === key) {
-        found.push(event);
-      }
-      return found.length >= 5 ? true : undefined;
-    }, SAMPLE_SCAN);
+    const ring = this.matched;
+    for (let k = 1; k <= ring.length && found.length < MAX_SAMPLES; k++) {
+      const event = ring[(this.matchedNext - k + ring.length) % ring.length];
+      if (event === undefined) break;
+      if (event.time <= at && this.rule.groupKey(event) === key) found.push(event);
+    }
     return found.reverse();
   }
 }

@@ -6,7 +6,7 @@ import { compileFilter } from './compile-filter.js';
 import { fieldGetter, groupKeyOf } from './event-fields.js';
 import type { RouteNames } from './event-fields.js';
 import type { Trigger } from './trigger.js';
-import { DEFAULT_MAX_KEYS } from './trigger.js';
+import { anyTrigger, DEFAULT_MAX_KEYS } from './trigger.js';
 import { absenceTrigger, ABSENCE_MAX_KEYS } from './triggers/absence.js';
 import { baselineTrigger } from './triggers/baseline.js';
 import { distinctTrigger } from './triggers/distinct.js';
@@ -73,27 +73,27 @@ export function compileRule(rule: RuleSpec, playbook: Playbook, options: Compile
   let trigger: Trigger;
   switch (spec.type) {
     case 'threshold':
-      trigger = thresholdTrigger(spec, maxKeys);
+      trigger = anyTrigger(thresholdTrigger(spec, maxKeys));
       break;
     case 'leaky_bucket':
-      trigger = leakyBucketTrigger(spec, maxKeys);
+      trigger = anyTrigger(leakyBucketTrigger(spec, maxKeys));
       break;
     case 'distinct':
       if (rule.group_by.includes(spec.field)) fail('trigger.field', `"${spec.field}" is also a group_by key: it has one value per group`);
-      trigger = distinctTrigger(spec, fieldGetter(spec.field, routes), maxKeys);
+      trigger = anyTrigger(distinctTrigger(spec, fieldGetter(spec.field, routes), maxKeys));
       break;
     case 'ratio':
-      trigger = ratioTrigger(spec, compileFilter(spec.errors, routes, `${where}.trigger.errors`), maxKeys);
+      trigger = anyTrigger(ratioTrigger(spec, compileFilter(spec.errors, routes, `${where}.trigger.errors`), maxKeys));
       break;
     case 'baseline':
       if (spec.learn < spec.window) fail('trigger.learn', 'a learning time at least as long as the window');
-      trigger = baselineTrigger(spec, grouped, maxKeys);
+      trigger = anyTrigger(baselineTrigger(spec, grouped, maxKeys));
       break;
     case 'latency':
-      trigger = latencyTrigger(spec, Math.min(maxKeys, LATENCY_MAX_KEYS));
+      trigger = anyTrigger(latencyTrigger(spec, Math.min(maxKeys, LATENCY_MAX_KEYS)));
       break;
     case 'absence':
-      trigger = absenceTrigger(spec, Math.min(maxKeys, ABSENCE_MAX_KEYS));
+      trigger = anyTrigger(absenceTrigger(spec, Math.min(maxKeys, ABSENCE_MAX_KEYS)));
       break;
   }
   const source = rule.source;
