@@ -124,28 +124,36 @@ describe.runIf(await redisSuitesEnabled())('gateways sharing Redis', () => {
     await untilBlocked(b.port, '198.51.100.1', performance.now(), 2_000);
 
     const failures: string[] = [];
-    const counts = { total: 0, blocked: 0 };
+    // Bounded by progress, not by a request rate: a busy CI machine serves fewer requests per second, and the
+    // test must still see traffic before, during and after the outage. Hard cap: 30 s.
+    const counts = { total: 0, blocked: 0, during: 0, after: 0 };
+    let phase: 'before' | 'during' | 'after' = 'before';
+    let stop = false;
     let outageBlockApplied = false;
-    const loadMs = 3_000;
     const start = performance.now();
     const worker = async (w: number): Promise<void> => {
-      for (let i = 0; performance.now() - start < loadMs; i++) {
+      for (let i = 0; !stop && performance.now() - start < 30_000; i++) {
         const gw = (w + i) % 2 === 0 ? a : b;
         const ip = i % 5 === 0 ? '198.51.100.1' : i % 5 === 1 ? '198.51.100.2' : `203.0.113.${(w * 7 + i) % 50}`;
+        // What was in force when the request was sent: one already on its way when the block landed may pass.
+        const blockedWhenSent = outageBlockApplied;
         const status = await statusFor(gw.port, ip);
         counts.total++;
+        if (phase === 'during') counts.during++;
+        if (phase === 'after') counts.after++;
         if (status === 403) counts.blocked++;
         const ok = ip === '198.51.100.1' ? status === 403
-          : ip === '198.51.100.2' ? status === 200 || status === 403 || (gw === a && outageBlockApplied && status === 403)
+          : ip === '198.51.100.2' ? status === 200 || status === 403
             : status === 200;
         if (!ok) failures.push(`${gw === a ? 'A' : 'B'} ${ip} → ${status} at ${(performance.now() - start).toFixed(0)} ms`);
-        if (gw === a && ip === '198.51.100.2' && outageBlockApplied && status !== 403) failures.push(`A forgot its outage block`);
+        if (gw === a && ip === '198.51.100.2' && blockedWhenSent && status !== 403) failures.push(`A forgot its outage block`);
         await new Promise((resolve) => setTimeout(resolve, 4));
       }
     };
     const load = Promise.all(Array.from({ length: 8 }, (_, w) => worker(w)));
     await new Promise((resolve) => setTimeout(resolve, 800));
     await redis.kill();
+    phase = 'during';
     await new Promise((resolve) => setTimeout(resolve, 300));
     // During the outage: A takes a new block at once and queues it for Redis.
     expect(await a.command({ op: 'apply', mitigation: block('198.51.100.2') })).toMatchObject({ ok: true });
@@ -154,13 +162,17 @@ describe.runIf(await redisSuitesEnabled())('gateways sharing Redis', () => {
     await new Promise((resolve) => setTimeout(resolve, 800));
     redis = await startPrivateRedis(port);
     redises.push(redis);
+    phase = 'after';
     const back = performance.now();
+    while (counts.after < 300 && performance.now() - start < 30_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    stop = true;
     await load;
     const convergedMs = await untilBlocked(b.port, '198.51.100.2', back, 10_000);
     console.info(`outage: ${counts.total} requests (${counts.blocked} blocked), ${failures.length} failed; `
       + `B enforced A's outage-time block ${convergedMs.toFixed(0)} ms after Redis restarted`);
     expect(failures).toEqual([]);
-    expect(counts.total).toBeGreaterThan(1_000);
+    expect(counts.during).toBeGreaterThan(20);
+    expect(counts.after).toBeGreaterThanOrEqual(300);
     // Redis came back empty (no persistence): both gateways re-wrote what they held, and both enforce both blocks.
     for (const gw of [a, b]) {
       expect(await statusFor(gw.port, '198.51.100.1')).toBe(403);

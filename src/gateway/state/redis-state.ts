@@ -58,6 +58,12 @@ export class RedisState implements GatewayState {
   private readonly known = new Map<string, Known>();
   private readonly lifted = new Map<string, Mitigation>();
   private readonly pending = new Map<string, string>();
+  /**
+   * Writes sent but not yet answered. While Redis restarts, ioredis holds commands in its offline queue, so a
+   * write can land after a reconcile's snapshot was taken: such an id is neither pending nor in the snapshot,
+   * and must not be mistaken for one deleted from Redis.
+   */
+  private readonly inflight = new Map<string, number>();
   private readonly maxPending: number;
   private readonly maxLifted: number;
   private readonly retentionMs: number;
@@ -246,7 +252,7 @@ export class RedisState implements GatewayState {
         continue;
       }
       // Gone from the hash (purged, or deleted by hand) and not changed here since the snapshot was asked for.
-      if (!seen.has(id) && k.seq <= sentSeq && !this.pending.has(id)) {
+      if (!seen.has(id) && k.seq <= sentSeq && !this.pending.has(id) && !this.inflight.has(id)) {
         this.known.delete(id);
         await this.mirror.lift(id, 'redis');
       }
@@ -310,7 +316,18 @@ export class RedisState implements GatewayState {
     }
   }
 
-  private put(id: string, json: string, tombstone: boolean): Promise<number> {
+  private async put(id: string, json: string, tombstone: boolean): Promise<number> {
+    this.inflight.set(id, (this.inflight.get(id) ?? 0) + 1);
+    try {
+      return await this.send(id, json, tombstone);
+    } finally {
+      const left = (this.inflight.get(id) ?? 1) - 1;
+      if (left <= 0) this.inflight.delete(id);
+      else this.inflight.set(id, left);
+    }
+  }
+
+  private send(id: string, json: string, tombstone: boolean): Promise<number> {
     return this.redis.rampartPutMitigation(this.keys.hash, this.keys.generation, id, json, tombstone ? '1' : '0',
       this.keys.channel, `{"o":${JSON.stringify(this.node)},"m":${json}}`, randomUUID());
   }
