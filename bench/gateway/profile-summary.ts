@@ -2,12 +2,16 @@
  * Top self-time frames of a V8 .cpuprofile (from `node --cpu-prof`, e.g. run.ts --cpu-prof rampart), grouped
  * by function and source location, with each frame's share of the sampled time.
  *
- *   node --import tsx bench/gateway/profile-summary.ts <file.cpuprofile> [--top 30]
+ * With --inclusive, also the total (self + callees) time of the named functions, as a share of the busy
+ * (non-idle) time: multiply by the bench's CPU µs/request to get µs per request.
+ *
+ *   node --import tsx bench/gateway/profile-summary.ts <file.cpuprofile> [--top 30] [--inclusive handle,decide]
  */
 import { readFileSync } from 'node:fs';
 
 interface Node {
   id: number;
+  children?: number[];
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
 }
@@ -31,8 +35,31 @@ for (const node of profile.nodes) {
   const key = `${functionName || '(anonymous)'}${where}`;
   byFrame.set(key, (byFrame.get(key) ?? 0) + us);
 }
-const rows = [...byFrame].sort((a, b) => b[1] - a[1]).slice(0, top);
-process.stdout.write(`${(total / 1e6).toFixed(1)} s sampled\n`);
+const idle = [...byFrame].filter(([k]) => k.startsWith('(idle)')).reduce((n, [, us]) => n + us, 0);
+const busy = total - idle;
+const incArg = process.argv.indexOf('--inclusive');
+const wanted = new Set(incArg === -1 ? [] : (process.argv[incArg + 1] ?? '').split(','));
+if (wanted.size > 0) {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const subtree = (id: number, seen: Set<number>): number => {
+    if (seen.has(id)) return 0;
+    seen.add(id);
+    const n = nodes.get(id);
+    return (selfUs.get(id) ?? 0) + (n?.children ?? []).reduce((sum, c) => sum + subtree(c, seen), 0);
+  };
+  const inclusive = new Map<string, number>();
+  // Count each subtree once per name even when the function appears again below itself.
+  for (const name of wanted) {
+    const seen = new Set<number>();
+    let us = 0;
+    for (const n of profile.nodes) if (n.callFrame.functionName === name) us += subtree(n.id, seen);
+    inclusive.set(name, us);
+  }
+  process.stdout.write(`inclusive time, share of ${(busy / 1e6).toFixed(1)} s busy:\n`);
+  for (const [name, us] of inclusive) process.stdout.write(`${((us / busy) * 100).toFixed(1).padStart(5)} %  ${name}\n`);
+}
+const rows = [...byFrame].filter(([k]) => k !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, top);
+process.stdout.write(`${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy; self time, share of busy:\n`);
 for (const [frame, us] of rows) {
-  process.stdout.write(`${((us / total) * 100).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(0).padStart(6)} ms  ${frame}\n`);
+  process.stdout.write(`${((us / busy) * 100).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(0).padStart(6)} ms  ${frame}\n`);
 }
