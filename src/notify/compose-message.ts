@@ -22,6 +22,12 @@ export interface ComposeInput {
   publicUrl: string | undefined;
 }
 
+/** Revocation targets are token hashes or JWT ids: say what was done, not which credential. */
+function describeMitigation(m: Mitigation): string {
+  const target = m.kind.startsWith('revoke-') ? '' : ` ${m.target}`;
+  return `${m.kind}${target} (${m.reason})`;
+}
+
 export function formatTime(iso: string | null): string {
   if (iso === null) return 'not yet';
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
@@ -110,9 +116,7 @@ export function composeMessage(input: ComposeInput): NotifyMessage {
       'incident.scope.events': String(incident.scope.events.length),
       'incident.scope.ips': String(incident.scope.ips.length),
       'incident.mitigations':
-        input.mitigations.length === 0
-          ? 'none yet'
-          : input.mitigations.map((m) => `${m.kind} ${m.target} (${m.reason})`).join('\n'),
+        input.mitigations.length === 0 ? 'none yet' : input.mitigations.map(describeMitigation).join('\n'),
       'service.title': input.serviceTitle,
       event: planned.event,
       ...(planned.tenant === undefined

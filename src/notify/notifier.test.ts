@@ -103,6 +103,9 @@ describe.each(await contractEngines())('notifications on $name', (engine) => {
       `/services/${SLACK_SECRET}`,
       `/support/${SLACK_SECRET}`,
     ]);
+    const support = JSON.parse(slack.accepted()[1]!.body) as { text: string };
+    expect(support.text).toContain('Affected: 1 tenant(s), 0 event(s).');
+    expect(support.text).toContain('Mitigation: none yet');
     const trigger = JSON.parse(pd.accepted()[0]!.body) as {
       event_action: string;
       dedup_key: string;

@@ -30,10 +30,13 @@ function list(values: string[], total: number): string {
 /** The Slack incoming-webhook body: header, severity/status fields, the change, scope and links. */
 export function slackBody(message: NotifyMessage): Record<string, unknown> {
   const i = message.incident;
+  // An audience's template (the support summary) replaces the default wording; the facts blocks stay.
+  const headline = message.subject ?? message.headline;
+  const text = message.body ?? message.text;
   const blocks: Record<string, unknown>[] = [
     {
       type: 'header',
-      text: { type: 'plain_text', text: truncate(message.headline, SLACK_LIMITS.headerText), emoji: false },
+      text: { type: 'plain_text', text: truncate(headline, SLACK_LIMITS.headerText), emoji: false },
     },
     {
       type: 'section',
@@ -45,10 +48,10 @@ export function slackBody(message: NotifyMessage): Record<string, unknown> {
       ].map((text) => ({ type: 'mrkdwn', text: truncate(text, SLACK_LIMITS.fieldText) })),
     },
   ];
-  if (message.text.trim() !== '') {
+  if (text.trim() !== '') {
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: truncate(esc(message.text), SLACK_LIMITS.sectionText) },
+      text: { type: 'mrkdwn', text: truncate(esc(text), SLACK_LIMITS.sectionText) },
     });
   }
   const scope = [
@@ -69,7 +72,7 @@ export function slackBody(message: NotifyMessage): Record<string, unknown> {
     });
   }
   return {
-    text: truncate(`${message.headline}\n${message.text}`, SLACK_LIMITS.fallbackText),
+    text: truncate(`${headline}\n${text}`, SLACK_LIMITS.fallbackText),
     blocks: blocks.slice(0, SLACK_LIMITS.blocks),
   };
 }

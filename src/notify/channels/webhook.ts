@@ -43,6 +43,7 @@ export function webhookBody(message: NotifyMessage, sentAt: Date): Record<string
     sent_at: sentAt.toISOString(),
     headline: message.headline,
     text: message.text,
+    ...(message.subject === undefined ? {} : { subject: message.subject, body: message.body }),
     incident: message.incident,
     links: message.links,
   };
