@@ -1,7 +1,7 @@
 import type { RequestEvent } from '../domain/request-event.js';
 import { buildSignal, fingerprintOf, MAX_SAMPLES } from './detector-signal.js';
 import type { DetectorClear, DetectorSignal } from './detector-signal.js';
-import { LruMap } from './rules/index.js';
+import { detach, LruMap } from './rules/index.js';
 import type { CompiledRule } from './rules/index.js';
 
 interface KeyState {
@@ -42,6 +42,7 @@ export class RuleRunner {
   droppedFiring = 0;
   private readonly matched: (RequestEvent | undefined)[] = new Array<RequestEvent | undefined>(MATCHED_RING);
   private matchedNext = 0;
+  private single: KeyState | undefined;
 
   constructor(
     readonly rule: CompiledRule,
@@ -54,17 +55,20 @@ export class RuleRunner {
   /** Absence rules without group_by watch the whole service from the detector's first moment. */
   start(time: number): void {
     if (this.absence && this.rule.groupBy.length === 0 && this.keys.size === 0) {
-      this.keys.set('*', this.newKey('*', time));
+      this.single = this.newKey('*', time);
+      this.keys.set('*', this.single);
     }
   }
 
   observe(key: string, event: RequestEvent, time: number): void {
     this.matched[this.matchedNext] = event;
     this.matchedNext = (this.matchedNext + 1) % MATCHED_RING;
-    let ks = this.keys.get(key);
+    // A rule without group_by has one key for ever: no map lookup per event.
+    let ks = this.single ?? this.keys.get(key);
     if (ks === undefined) {
-      ks = this.firing.get(key) ?? this.newKey(key, time);
-      this.keys.set(key, ks);
+      ks = this.firing.get(key) ?? this.newKey(detach(key), time);
+      this.keys.set(ks.key, ks);
+      if (this.rule.groupBy.length === 0) this.single = ks;
     }
     const trigger = this.rule.trigger;
     if (this.absence) {

@@ -1,4 +1,5 @@
 import type { TriggerSpec } from '../../../playbook/index.js';
+import { detach } from '../event-fields.js';
 import type { FieldGetter } from '../event-fields.js';
 import { DEFAULT_MAX_KEYS } from '../trigger.js';
 import type { Trigger } from '../trigger.js';
@@ -43,7 +44,7 @@ export function distinctTrigger(spec: Spec, field: FieldGetter, maxKeys = DEFAUL
         // value can only leave the window up to that much early (an undercount, never a false alarm).
         if (previous === undefined || previous < time - refresh) {
           if (previous !== undefined) values.delete(value);
-          values.set(value, time);
+          values.set(detach(value), time);
           if (time < seen.oldest) seen.oldest = time;
         }
         if (values.size > cap) {

@@ -7,34 +7,41 @@ type Spec = Extract<TriggerSpec, { type: 'latency' }>;
 export const LATENCY_SAMPLES = 512;
 /** 8 KiB of samples per key, so latency rules keep fewer keys than counting ones. */
 export const LATENCY_MAX_KEYS = 2_000;
-/** The percentile is recomputed at most this often per key (of event time): sorting on every event is waste. */
+/** While the condition holds, the percentile itself is recomputed at most this often per key (event time). */
 export const LATENCY_EVERY_MS = 1_000;
 
 interface Reservoir {
   times: Float64Array;
   durations: Float64Array;
-  next: number;
-  filled: number;
+  /** Ring of the samples in the window: oldest at `tail`, `n` of them. */
+  tail: number;
+  n: number;
+  /** How many of the n samples are above the bound. */
+  slow: number;
   evaluatedAt: number;
-  value: number | undefined;
+  value: number;
 }
 
 const scratch = new Float64Array(LATENCY_SAMPLES);
 
 /**
  * The `percentile` of request durations within the window is above `above` ms, over at least `min_requests`
- * durations. It works on the last 512 durations of the key (a recency sample when the window holds more) and
- * re-evaluates at most once a second of event time; between evaluations the last verdict stands.
+ * durations. It works on the last 512 durations of the key (a recency sample when the window holds more).
+ * The condition costs O(1) per event: the percentile is above the bound exactly when at least n - rank samples
+ * are, and the count of slow samples is kept as samples enter and leave. Only while it holds is the percentile
+ * itself computed (a sort of at most 512 numbers), at most once a second.
  */
 export function latencyTrigger(spec: Spec, maxKeys = LATENCY_MAX_KEYS): Trigger<Reservoir> {
-  const evaluate = (r: Reservoir, time: number): number | undefined => {
-    const from = time - spec.window;
-    let n = 0;
-    for (let i = 0; i < r.filled; i++) if ((r.times[i] as number) > from) scratch[n++] = r.durations[i] as number;
-    if (n < spec.min_requests) return undefined;
-    const sorted = scratch.subarray(0, n).sort();
-    const value = sorted[Math.max(0, Math.ceil((spec.percentile / 100) * n) - 1)] as number;
-    return value > spec.above ? Math.round(value * 1000) / 1000 : undefined;
+  const rank = (n: number) => Math.max(0, Math.ceil((spec.percentile / 100) * n) - 1);
+  const drop = (r: Reservoir) => {
+    if ((r.durations[r.tail] as number) > spec.above) r.slow--;
+    r.tail = (r.tail + 1) % LATENCY_SAMPLES;
+    r.n--;
+  };
+  const percentile = (r: Reservoir): number => {
+    for (let k = 0; k < r.n; k++) scratch[k] = r.durations[(r.tail + k) % LATENCY_SAMPLES] as number;
+    const sorted = scratch.subarray(0, r.n).sort();
+    return Math.round((sorted[rank(r.n)] as number) * 1000) / 1000;
   };
   return {
     type: 'latency',
@@ -45,21 +52,28 @@ export function latencyTrigger(spec: Spec, maxKeys = LATENCY_MAX_KEYS): Trigger<
     create: () => ({
       times: new Float64Array(LATENCY_SAMPLES),
       durations: new Float64Array(LATENCY_SAMPLES),
-      next: 0,
-      filled: 0,
+      tail: 0,
+      n: 0,
+      slow: 0,
       evaluatedAt: -Infinity,
-      value: undefined,
+      value: 0,
     }),
     observe(r, event, time) {
-      if (event.durationMs !== null && Number.isFinite(event.durationMs)) {
-        r.times[r.next] = time;
-        r.durations[r.next] = event.durationMs;
-        r.next = (r.next + 1) % LATENCY_SAMPLES;
-        if (r.filled < LATENCY_SAMPLES) r.filled++;
+      const from = time - spec.window;
+      while (r.n > 0 && (r.times[r.tail] as number) <= from) drop(r);
+      const duration = event.durationMs;
+      if (duration !== null && Number.isFinite(duration)) {
+        if (r.n === LATENCY_SAMPLES) drop(r);
+        const at = (r.tail + r.n) % LATENCY_SAMPLES;
+        r.times[at] = time;
+        r.durations[at] = duration;
+        r.n++;
+        if (duration > spec.above) r.slow++;
       }
+      if (r.n < spec.min_requests || r.slow < r.n - rank(r.n)) return undefined;
       if (time - r.evaluatedAt >= LATENCY_EVERY_MS) {
         r.evaluatedAt = time;
-        r.value = evaluate(r, time);
+        r.value = percentile(r);
       }
       return r.value;
     },
