@@ -9,6 +9,7 @@ import { incidentRoutes } from './routes/incidents.js';
 import { keyRoutes } from './routes/keys.js';
 import { inboundRoutes } from './routes/inbound.js';
 import { mitigationRoutes } from './routes/mitigations.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { serviceRoutes } from './routes/services.js';
 import { signalRoutes } from './routes/signals.js';
 import { systemRoutes } from './routes/system.js';
@@ -64,6 +65,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     ...signalRoutes(deps),
     ...mitigationRoutes(deps),
     ...inboundRoutes(deps),
+    ...notificationRoutes(deps),
     ...serviceRoutes(deps),
     ...keyRoutes(deps),
     ...auditRoutes(deps),

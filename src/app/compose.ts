@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { buildApi } from '../api/build-api.js';
 import { deskEventBus } from '../desk/index.js';
+import { createNotifier } from '../notify/index.js';
 import type { Clock } from '../shared/clock.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { createMetrics } from '../shared/metrics.js';
@@ -46,6 +47,18 @@ export async function startApp(options: {
   const desk = await openDesk(options);
   const metrics = createMetrics();
   const events = deskEventBus();
+  const notifier = createNotifier({
+    store: desk.store,
+    clock: desk.clock,
+    playbooks: desk.playbooks,
+    env: options.env ?? process.env,
+    logger,
+    ...(options.config.RAMPART_PUBLIC_URL ? { publicUrl: options.config.RAMPART_PUBLIC_URL } : {}),
+    ...(options.config.RAMPART_PAGERDUTY_EVENTS_URL
+      ? { pagerDutyEventsUrl: options.config.RAMPART_PAGERDUTY_EVENTS_URL }
+      : {}),
+  });
+  events.on((event) => notifier.onDeskEvent(event));
   events.on((event) => {
     if (event.type === 'incident.opened') {
       metrics.incidentsOpened.inc({ service: event.incident.service, severity: event.incident.severity });
@@ -104,6 +117,7 @@ export async function startApp(options: {
     await desk.close();
     throw error;
   }
+  notifier.start();
   const address = api.server.address();
   const port = typeof address === 'object' && address ? address.port : options.config.RAMPART_PORT;
   const apiUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -117,6 +131,7 @@ export async function startApp(options: {
     async stop() {
       await stopGateways(gateways);
       await api.close();
+      await notifier.stop();
       await desk.close();
     },
   };

@@ -16,6 +16,10 @@ const envSchema = z.object({
   RAMPART_PORT: z.coerce.number().int().min(0).max(65535).default(7300),
   RAMPART_PLAYBOOKS: z.string().min(1).default('playbooks'),
   RAMPART_TOKEN_KEY: z.string().min(16, 'use at least 16 characters').optional(),
+  /** Where people reach the API/dashboard, for links in notifications. */
+  RAMPART_PUBLIC_URL: z.url().optional(),
+  /** PagerDuty Events API v2 endpoint; default PagerDuty's own (a proxy or a test receiver may stand in). */
+  RAMPART_PAGERDUTY_EVENTS_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CI: z.string().optional(),
 });

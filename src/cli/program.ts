@@ -6,6 +6,7 @@ import { registerGatewayCommand } from './commands/gateway.js';
 import { registerIncidentCommands } from './commands/incident.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerMitigationCommands } from './commands/mitigations.js';
+import { registerNotifyCommands } from './commands/notify.js';
 import { registerPlaybookCommands } from './commands/playbook.js';
 import { registerUpCommand } from './commands/up.js';
 
@@ -25,6 +26,7 @@ export function buildProgram(
   registerIncidentCommands(program, cli);
   registerPlaybookCommands(program, cli.io);
   registerMitigationCommands(program, cli);
+  registerNotifyCommands(program, cli);
   registerKeyCommands(program, cli);
   registerAuditCommand(program, cli);
   return program;
