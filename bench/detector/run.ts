@@ -40,7 +40,12 @@ interface Measure {
 async function writeLog(file: string): Promise<void> {
   const out = createWriteStream(file);
   let batch: string[] = [];
-  for (const line of fotospielAccessLines({ lines: LINES, start: Date.UTC(2025, 9, 13), attack: true, gapMs: 10 })) {
+  for (const line of fotospielAccessLines({
+    lines: LINES,
+    start: Date.UTC(2025, 9, 13),
+    attack: true,
+    gapMs: 10,
+  })) {
     batch.push(line);
     if (batch.length === 5_000) {
       if (!out.write(`${batch.join('\n')}\n`)) await once(out, 'drain');
@@ -70,9 +75,19 @@ function child(name: string, command: string, args: string[]): Measure {
   let best: Measure | null = null;
   for (let run = 0; run < RUNS; run++) {
     const started = performance.now();
-    const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
+    const result = spawnSync(command, args, {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 300_000,
+    });
     const wallMs = performance.now() - started;
-    if (result.status !== 0) return { name, wallMs, cpuMs: null, note: `failed: ${(result.stderr || result.error?.message || '').trim().split('\n')[0] ?? ''}` };
+    if (result.status !== 0)
+      return {
+        name,
+        wallMs,
+        cpuMs: null,
+        note: `failed: ${(result.stderr || result.error?.message || '').trim().split('\n')[0] ?? ''}`,
+      };
     const out = result.stdout.trim().split('\n');
     const measure = { name, wallMs, cpuMs: null, note: (out.at(-1) ?? '').slice(0, 100) };
     if (best === null || measure.wallMs < best.wallMs) best = measure;
@@ -107,7 +122,9 @@ async function main(): Promise<void> {
     const genStart = performance.now();
     await writeLog(file);
     const size = (await stat(file)).size;
-    console.log(`generated ${LINES} lines (${(size / 1e6).toFixed(0)} MB) in ${Math.round(performance.now() - genStart)} ms; ${RUNS} runs each, best wall time`);
+    console.log(
+      `generated ${LINES} lines (${(size / 1e6).toFixed(0)} MB) in ${Math.round(performance.now() - genStart)} ms; ${RUNS} runs each, best wall time`,
+    );
     const playbooks: Playbook[] = [];
     for (const name of ['fotospiel-public-api.yaml', '6fb-booking.yaml']) {
       const loaded = await loadPlaybook(join(ROOT, 'playbooks', name));
@@ -120,17 +137,36 @@ async function main(): Promise<void> {
     results.push(child('grep -c', 'grep', ['-c', '', file]));
     results.push(await timed('node readline + regex', () => readlineRegex(file)));
     results.push(await timed('replay, no rules (parse + route/token)', () => replay(file, noRules)));
-    results.push(await timed(`replay, fotospiel rules (${fotospiel.detection.rules.length})`, () => replay(file, fotospiel)));
-    results.push(await timed(`replay, 6fb rules (${booking.detection.rules.length})`, () => replay(file, booking)));
+    results.push(
+      await timed(`replay, fotospiel rules (${fotospiel.detection.rules.length})`, () =>
+        replay(file, fotospiel),
+      ),
+    );
+    results.push(
+      await timed(`replay, 6fb rules (${booking.detection.rules.length})`, () => replay(file, booking)),
+    );
     const cli = join(ROOT, 'dist/cli/main.js');
     if (existsSync(cli)) {
-      results.push(child('CLI: node dist/cli/main.js logs replay', process.execPath, [cli, 'logs', 'replay', file, '--playbook', join(ROOT, 'playbooks/fotospiel-public-api.yaml'), '--format', 'nginx']));
+      results.push(
+        child('CLI: node dist/cli/main.js logs replay', process.execPath, [
+          cli,
+          'logs',
+          'replay',
+          file,
+          '--playbook',
+          join(ROOT, 'playbooks/fotospiel-public-api.yaml'),
+          '--format',
+          'nginx',
+        ]),
+      );
     } else {
       console.log('dist/cli/main.js not built: CLI run skipped (npm run build first)');
     }
     const grep = results[0] as Measure;
     console.log('');
-    console.log(`${'candidate'.padEnd(44)} ${'wall ms'.padStart(8)} ${'lines/s'.padStart(10)} ${'CPU lines/s'.padStart(12)} ${'× grep'.padStart(7)}  note`);
+    console.log(
+      `${'candidate'.padEnd(44)} ${'wall ms'.padStart(8)} ${'lines/s'.padStart(10)} ${'CPU lines/s'.padStart(12)} ${'× grep'.padStart(7)}  note`,
+    );
     for (const m of results) {
       const rate = Math.round((LINES / m.wallMs) * 1000);
       const cpuRate = m.cpuMs === null ? '' : String(Math.round((LINES / m.cpuMs) * 1000));

@@ -34,7 +34,8 @@ export interface DetectorClear {
   shadow: boolean;
 }
 
-export const fingerprintOf = (rule: CompiledRule, groupKey: string): string => `${rule.service}:${rule.name}:${groupKey}`;
+export const fingerprintOf = (rule: CompiledRule, groupKey: string): string =>
+  `${rule.service}:${rule.name}:${groupKey}`;
 
 /** A sample as the desk shows it: what was asked, by whom, and the answer; never a token, only its preview. */
 export function sampleOf(event: RequestEvent): Record<string, unknown> {
@@ -53,7 +54,8 @@ export function sampleOf(event: RequestEvent): Record<string, unknown> {
   if (event.tenant !== null) sample.tenant = event.tenant;
   if (event.event !== null) sample.event = event.event;
   if (event.durationMs !== null) sample.durationMs = event.durationMs;
-  if (event.message !== null) sample.message = event.message.length > 300 ? `${event.message.slice(0, 300)}…` : event.message;
+  if (event.message !== null)
+    sample.message = event.message.length > 300 ? `${event.message.slice(0, 300)}…` : event.message;
   return sample;
 }
 

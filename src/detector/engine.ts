@@ -84,6 +84,21 @@ export function createDetector(options: DetectorOptions): Detector {
     list.push(runner);
     byService.set(runner.rule.service, list);
   }
+  // Runners per service and event source, built on first sight: a rule for the Laravel log is never offered
+  // an access-log event. Sources are few (gateway, each log), so the inner maps stay tiny.
+  const bySource = new Map<string, Map<string, RuleRunner[]>>();
+  const runnersFor = (service: string, source: string): RuleRunner[] | undefined => {
+    const all = byService.get(service);
+    if (all === undefined) return undefined;
+    let sources = bySource.get(service);
+    if (sources === undefined) bySource.set(service, (sources = new Map<string, RuleRunner[]>()));
+    let list = sources.get(source);
+    if (list === undefined) {
+      list = all.filter((r) => r.rule.source === undefined || r.rule.source === source);
+      if (sources.size < 1000) sources.set(source, list);
+    }
+    return list;
+  };
   const tokenKey = options.tokenKey ?? randomBytes(24).toString('base64url');
   const enrichers = new Map(playbooks.map((p) => [p.service.name, createEventEnricher(p, tokenKey)]));
 
@@ -109,7 +124,7 @@ export function createDetector(options: DetectorOptions): Detector {
       if (event.route === null) enrichers.get(event.service)?.(event);
       advance(time);
       recent.push(event);
-      const list = byService.get(event.service);
+      const list = runnersFor(event.service, event.source);
       if (list === undefined) {
         counters.unknownService++;
         return;

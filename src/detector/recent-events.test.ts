@@ -13,12 +13,23 @@ describe('RecentEvents', () => {
   });
 
   it('snapshots the events of one rule and group key over a span, with a stable content hash', async () => {
-    const playbook = await playbookWith([{ name: 'per-ip', group_by: ['ip'], filter: { status: '4xx' }, trigger: { type: 'threshold', count: 5, window: '1m' } }]);
+    const playbook = await playbookWith([
+      {
+        name: 'per-ip',
+        group_by: ['ip'],
+        filter: { status: '4xx' },
+        trigger: { type: 'threshold', count: 5, window: '1m' },
+      },
+    ]);
     const rule = compileRule(playbook.detection.rules[0]!, playbook);
     const recent = new RecentEvents({ maxAgeMs: 15 * 60_000 });
     const again = new RecentEvents();
     for (let i = 0; i < 20; i++) {
-      const event = requestEvent({ time: T0 + i * 60_000, ip: i % 2 === 0 ? '192.0.2.1' : '192.0.2.2', status: i % 4 === 0 ? 200 : 404 });
+      const event = requestEvent({
+        time: T0 + i * 60_000,
+        ip: i % 2 === 0 ? '192.0.2.1' : '192.0.2.2',
+        status: i % 4 === 0 ? 200 : 404,
+      });
       recent.push(event);
       again.push(event);
     }
@@ -32,6 +43,8 @@ describe('RecentEvents', () => {
   });
 
   it('hashes canonical JSON: key order does not matter', () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[2,{"y":2,"z":1}]},"b":1}',
+    );
   });
 });

@@ -30,17 +30,45 @@ function gatewayEvent(r: Request): RequestEvent {
   const preview = previewToken(r.token);
   const base = r.route === 'gallery' ? '/api/v1/gallery' : '/api/v1/events';
   return {
-    time: r.time, service: 'guest-api', source: 'gateway', method: 'GET', path: `${base}/${preview}/photos`,
-    route: ROUTES[r.route], host: null, status: r.status, durationMs: r.durationMs, bytes: 10, ip: r.ip,
-    ipPrefix: ipPrefix(r.ip), tokenHash: hashToken(r.token, KEY), tokenPreview: preview, subject: null, tenant: null,
-    event: null, userAgent: 'guest', decision: r.status === 429 ? 'rate-limited' : r.status >= 500 ? 'upstream-error' : 'allowed',
-    rule: null, spoofedForwardedFor: false, message: null, level: null, fields: { routeName: r.route },
+    time: r.time,
+    service: 'guest-api',
+    source: 'gateway',
+    method: 'GET',
+    path: `${base}/${preview}/photos`,
+    route: ROUTES[r.route],
+    host: null,
+    status: r.status,
+    durationMs: r.durationMs,
+    bytes: 10,
+    ip: r.ip,
+    ipPrefix: ipPrefix(r.ip),
+    tokenHash: hashToken(r.token, KEY),
+    tokenPreview: preview,
+    subject: null,
+    tenant: null,
+    event: null,
+    userAgent: 'guest',
+    decision: r.status === 429 ? 'rate-limited' : r.status >= 500 ? 'upstream-error' : 'allowed',
+    rule: null,
+    spoofedForwardedFor: false,
+    message: null,
+    level: null,
+    fields: { routeName: r.route },
   };
 }
 
 function accessLine(r: Request): string {
   const base = r.route === 'gallery' ? '/api/v1/gallery' : '/api/v1/events';
-  return nginxLine({ time: r.time, ip: r.ip, method: 'GET', uri: `${base}/${r.token}/photos`, status: r.status, bytes: 10, userAgent: 'guest', requestTime: r.durationMs / 1000 });
+  return nginxLine({
+    time: r.time,
+    ip: r.ip,
+    method: 'GET',
+    uri: `${base}/${r.token}/photos`,
+    status: r.status,
+    bytes: 10,
+    userAgent: 'guest',
+    requestTime: r.durationMs / 1000,
+  });
 }
 
 /** 40 minutes of guests plus an enumeration, a leaked token, a mass download and an outage. Whole seconds, as nginx logs. */
@@ -52,20 +80,51 @@ function scenario(): Request[] {
     const guest = Math.floor(random() * 600);
     const outage = t >= 25 * M && t < 27 * M;
     out.push({
-      time: at(t), ip: `100.${guest % 40}.${guest}.7`, route: random() < 0.3 ? 'gallery' : 'event-api', token: `event-token-${guest % 40}`,
-      status: outage && random() < 0.8 ? 502 : random() < 0.01 ? 404 : 200, durationMs: 20 + Math.floor(random() * 100),
+      time: at(t),
+      ip: `100.${guest % 40}.${guest}.7`,
+      route: random() < 0.3 ? 'gallery' : 'event-api',
+      token: `event-token-${guest % 40}`,
+      status: outage && random() < 0.8 ? 502 : random() < 0.01 ? 404 : 200,
+      durationMs: 20 + Math.floor(random() * 100),
     });
   }
   for (let i = 0; i < 60; i++) {
-    out.push({ time: at(10 * M + i * 3 * S), ip: `203.0.113.${10 + (i % 40)}`, route: 'event-api', token: `guess-${i}-${Math.floor(random() * 1e9)}`, status: 404, durationMs: 3 });
-    out.push({ time: at(15 * M + i * 4 * S), ip: `198.18.${i}.20`, route: 'gallery', token: 'leaked-token-abcdef', status: 200, durationMs: 30 });
+    out.push({
+      time: at(10 * M + i * 3 * S),
+      ip: `203.0.113.${10 + (i % 40)}`,
+      route: 'event-api',
+      token: `guess-${i}-${Math.floor(random() * 1e9)}`,
+      status: 404,
+      durationMs: 3,
+    });
+    out.push({
+      time: at(15 * M + i * 4 * S),
+      ip: `198.18.${i}.20`,
+      route: 'gallery',
+      token: 'leaked-token-abcdef',
+      status: 200,
+      durationMs: 30,
+    });
   }
-  for (let i = 0; i < 700; i++) out.push({ time: at(20 * M + i * 100), ip: '192.0.2.99', route: 'gallery', token: 'event-token-3', status: 200, durationMs: 15 });
+  for (let i = 0; i < 700; i++)
+    out.push({
+      time: at(20 * M + i * 100),
+      ip: '192.0.2.99',
+      route: 'gallery',
+      token: 'event-token-3',
+      status: 200,
+      durationMs: 15,
+    });
   return out.sort((a, b) => a.time - b.time);
 }
 
 const laravelScenario = (): string[] =>
-  Array.from({ length: 14 }, (_, i) => laravelLine(T0 + 12 * M + i * 10 * S, 'warning', 'token_rate_limited', { ip: '203.0.113.77', token_preview: 'abcd…ef' }));
+  Array.from({ length: 14 }, (_, i) =>
+    laravelLine(T0 + 12 * M + i * 10 * S, 'warning', 'token_rate_limited', {
+      ip: '203.0.113.77',
+      token_preview: 'abcd…ef',
+    }),
+  );
 
 const comparable = (signals: DetectorSignal[], clears: DetectorClear[]) => ({
   signals: signals.map((s) => `${s.at} ${s.kind} ${s.rule} ${s.groupKey} ${s.value}`).sort(),
@@ -112,11 +171,23 @@ describe('live == replay', () => {
     const both = await replayFiles([access, app], { playbook, tokenKey: KEY, format: 'nginx' });
 
     const rules = new Set(live.signals.map((s) => s.rule));
-    expect([...rules].sort()).toEqual(['error-spike', 'mass-download', 'rate-limit-triggers', 'token-enumeration', 'token-leak']);
-    const liveAccess = comparable(live.signals.filter((s) => s.rule !== 'rate-limit-triggers'), live.clears.filter((c) => c.rule !== 'rate-limit-triggers'));
+    expect([...rules].sort()).toEqual([
+      'error-spike',
+      'mass-download',
+      'rate-limit-triggers',
+      'token-enumeration',
+      'token-leak',
+    ]);
+    const liveAccess = comparable(
+      live.signals.filter((s) => s.rule !== 'rate-limit-triggers'),
+      live.clears.filter((c) => c.rule !== 'rate-limit-triggers'),
+    );
     expect(comparable(replayed.signals, replayed.clears)).toEqual(liveAccess);
     expect(comparable(both.signals, both.clears)).toEqual(comparable(live.signals, live.clears));
-    expect(both.files.map((f) => [f.format, f.source])).toEqual([['nginx', 'gateway'], ['laravel', 'laravel']]);
+    expect(both.files.map((f) => [f.format, f.source])).toEqual([
+      ['nginx', 'gateway'],
+      ['laravel', 'laravel'],
+    ]);
     expect(replayed).toMatchObject({ lines: requests.length, events: requests.length, skippedTotal: 0 });
   });
 });
@@ -124,9 +195,18 @@ describe('live == replay', () => {
 describe('planFile', () => {
   it('takes the format from the playbook source of the same file name, else needs --format', async () => {
     const playbook = await seedPlaybook('fotospiel-public-api.yaml');
-    expect(planFile('/var/log/app/laravel.log', playbook)).toMatchObject({ format: 'laravel', source: 'laravel' });
-    expect(planFile('/var/log/app/laravel.log', playbook, 'nginx')).toMatchObject({ format: 'laravel', source: 'laravel' });
-    expect(planFile('/var/log/nginx/access.log', playbook, 'nginx')).toMatchObject({ format: 'nginx', source: 'gateway' });
+    expect(planFile('/var/log/app/laravel.log', playbook)).toMatchObject({
+      format: 'laravel',
+      source: 'laravel',
+    });
+    expect(planFile('/var/log/app/laravel.log', playbook, 'nginx')).toMatchObject({
+      format: 'laravel',
+      source: 'laravel',
+    });
+    expect(planFile('/var/log/nginx/access.log', playbook, 'nginx')).toMatchObject({
+      format: 'nginx',
+      source: 'gateway',
+    });
     expect(() => planFile('/var/log/nginx/access.log', playbook)).toThrow(/access\.log: no --format given/);
     expect(() => planFile('x.log', playbook, 'klingon')).toThrow(/unknown log format "klingon"/);
   });

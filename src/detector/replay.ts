@@ -8,7 +8,15 @@ import { getParser, isLogFormat, readLines } from './sources/index.js';
 import type { LogFormat } from './sources/index.js';
 
 /** Formats whose lines are requests: in replay they stand in for the gateway's own events. */
-export const REQUEST_LOG_FORMATS: ReadonlySet<string> = new Set(['nginx', 'nginx-json', 'apache', 'caddy', 'traefik', 'uvicorn', 'jsonl']);
+export const REQUEST_LOG_FORMATS: ReadonlySet<string> = new Set([
+  'nginx',
+  'nginx-json',
+  'apache',
+  'caddy',
+  'traefik',
+  'uvicorn',
+  'jsonl',
+]);
 
 export interface ReplayOptions {
   playbook: Playbook;
@@ -73,7 +81,9 @@ export function planFile(file: string, playbook: Playbook, format?: string): Fil
     );
   }
   if (!isLogFormat(chosen)) {
-    throw new RampartError('RAMPART_CONFIG', `--format: unknown log format "${chosen}"`, [{ path: '--format', message: `unknown log format "${chosen}"` }]);
+    throw new RampartError('RAMPART_CONFIG', `--format: unknown log format "${chosen}"`, [
+      { path: '--format', message: `unknown log format "${chosen}"` },
+    ]);
   }
   const spec = byName?.format === chosen ? byName : logs.find((s) => s.format === chosen);
   const named = spec?.name !== undefined && playbook.detection.rules.some((r) => r.source === spec.name);
@@ -135,7 +145,13 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
       },
       { onSkip: (reason) => skip(reason) },
     );
-    results.push({ file: plan.file, format: plan.format, source: plan.source, lines: read.lines + read.skipped, events });
+    results.push({
+      file: plan.file,
+      format: plan.format,
+      source: plan.source,
+      lines: read.lines + read.skipped,
+      events,
+    });
   }
   if (lastTime > -Infinity) detector.tick(lastTime);
   const elapsedMs = performance.now() - started;

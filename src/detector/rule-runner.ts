@@ -126,7 +126,14 @@ export class RuleRunner {
   }
 
   private newKey(key: string, time: number): KeyState {
-    return { key, state: this.rule.trigger.create(time), firing: false, firedAt: 0, lastActive: -Infinity, emitted: 0 };
+    return {
+      key,
+      state: this.rule.trigger.create(time),
+      firing: false,
+      firedAt: 0,
+      lastActive: -Infinity,
+      emitted: 0,
+    };
   }
 
   private trackFiring(ks: KeyState): void {
@@ -157,7 +164,9 @@ export class RuleRunner {
 
   private emit(ks: KeyState, kind: 'fired' | 'updated', value: number, at: number): void {
     const threshold = this.rule.trigger.thresholdOf?.(ks.state) ?? this.rule.trigger.threshold;
-    this.sink.signal(buildSignal(this.rule, ks.key, { kind, value, threshold, at }, this.samples(ks.key, at)));
+    this.sink.signal(
+      buildSignal(this.rule, ks.key, { kind, value, threshold, at }, this.samples(ks.key, at)),
+    );
   }
 
   /** The latest events of this rule and key, from the rule's own ring of recent matches. */

@@ -23,7 +23,11 @@ const configError = (where: string, message: string) =>
  * decision, one RegExp for the path glob and one for message_regex, equality on named fields. Conditions run
  * cheapest first; every given condition must hold. `where` names the rule and field in errors.
  */
-export function compileFilter(filter: FilterSpec | undefined, routes: RouteNames, where: string): EventFilter {
+export function compileFilter(
+  filter: FilterSpec | undefined,
+  routes: RouteNames,
+  where: string,
+): EventFilter {
   if (filter === undefined) return () => true;
   const checks: EventFilter[] = [];
   if (filter.status) {
@@ -46,7 +50,8 @@ export function compileFilter(filter: FilterSpec | undefined, routes: RouteNames
   if (filter.route) {
     const known = new Set(routes.values());
     for (const name of filter.route) {
-      if (!known.has(name)) throw configError(`${where}.route`, `unknown route "${name}" (known: ${[...known].join(', ')})`);
+      if (!known.has(name))
+        throw configError(`${where}.route`, `unknown route "${name}" (known: ${[...known].join(', ')})`);
     }
     const names = new Set(filter.route);
     checks.push((e) => {

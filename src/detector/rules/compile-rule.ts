@@ -57,14 +57,19 @@ export function routeNamesOf(playbook: Playbook): RouteNames {
 export function compileRule(rule: RuleSpec, playbook: Playbook, options: CompileOptions = {}): CompiledRule {
   const where = `detection.rules[${rule.name}]`;
   const fail = (field: string, message: string): never => {
-    throw new RampartError('RAMPART_CONFIG', `${where}.${field}: ${message}`, [{ path: `${where}.${field}`, message }]);
+    throw new RampartError('RAMPART_CONFIG', `${where}.${field}: ${message}`, [
+      { path: `${where}.${field}`, message },
+    ]);
   };
   const routes = routeNamesOf(playbook);
   const maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
   if (rule.source !== undefined) {
     const names = playbook.detection.sources.map((s) => s.name ?? s.kind);
     if (rule.source !== 'gateway' && !names.includes(rule.source)) {
-      fail('source', `unknown source "${rule.source}" (known: ${['gateway', ...names.filter((n) => n !== 'gateway')].join(', ')})`);
+      fail(
+        'source',
+        `unknown source "${rule.source}" (known: ${['gateway', ...names.filter((n) => n !== 'gateway')].join(', ')})`,
+      );
     }
   }
   const filter = compileFilter(rule.filter, routes, `${where}.filter`);
@@ -79,11 +84,14 @@ export function compileRule(rule: RuleSpec, playbook: Playbook, options: Compile
       trigger = anyTrigger(leakyBucketTrigger(spec, maxKeys));
       break;
     case 'distinct':
-      if (rule.group_by.includes(spec.field)) fail('trigger.field', `"${spec.field}" is also a group_by key: it has one value per group`);
+      if (rule.group_by.includes(spec.field))
+        fail('trigger.field', `"${spec.field}" is also a group_by key: it has one value per group`);
       trigger = anyTrigger(distinctTrigger(spec, fieldGetter(spec.field, routes), maxKeys));
       break;
     case 'ratio':
-      trigger = anyTrigger(ratioTrigger(spec, compileFilter(spec.errors, routes, `${where}.trigger.errors`), maxKeys));
+      trigger = anyTrigger(
+        ratioTrigger(spec, compileFilter(spec.errors, routes, `${where}.trigger.errors`), maxKeys),
+      );
       break;
     case 'baseline':
       if (spec.learn < spec.window) fail('trigger.learn', 'a learning time at least as long as the window');

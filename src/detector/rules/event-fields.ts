@@ -76,7 +76,10 @@ export const MAX_KEY_LENGTH = 200;
  * The key of an event for a rule: the group fields joined with "|"; undefined (skip the event for this rule)
  * when one of them is missing. A rule without group_by has one key for all events, "*".
  */
-export function groupKeyOf(names: readonly string[], routes: RouteNames): (event: RequestEvent) => string | undefined {
+export function groupKeyOf(
+  names: readonly string[],
+  routes: RouteNames,
+): (event: RequestEvent) => string | undefined {
   if (names.length === 0) return () => '*';
   const getters = names.map((name) => fieldGetter(name, routes));
   const cut = (key: string) => (key.length > MAX_KEY_LENGTH ? key.slice(0, MAX_KEY_LENGTH) : key);

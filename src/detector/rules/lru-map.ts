@@ -22,7 +22,8 @@ export class LruMap<K, V> {
     readonly max: number,
     private readonly onEvict?: (key: K, value: V) => void,
   ) {
-    if (!Number.isInteger(max) || max < 1) throw new Error(`LruMap: max must be a positive integer, got ${max}`);
+    if (!Number.isInteger(max) || max < 1)
+      throw new Error(`LruMap: max must be a positive integer, got ${max}`);
     this.slack = Math.floor(max / 4);
   }
 

@@ -41,7 +41,9 @@ export function requestEvent(overrides: Partial<RequestEvent> = {}): RequestEven
   };
 }
 
-export async function seedPlaybook(file: 'fotospiel-public-api.yaml' | '6fb-booking.yaml'): Promise<Playbook> {
+export async function seedPlaybook(
+  file: 'fotospiel-public-api.yaml' | '6fb-booking.yaml',
+): Promise<Playbook> {
   const loaded = await loadPlaybook(`${PLAYBOOKS}${file}`);
   if (!loaded.ok) throw new Error(`seed playbook ${file} does not load`);
   return loaded.playbook;

@@ -37,8 +37,15 @@ export interface TrafficOptions {
 export function* fotospielAccessLines(options: TrafficOptions): Generator<string> {
   const random = prng(options.seed ?? 1);
   const gap = options.gapMs ?? 20;
-  const tokens = Array.from({ length: 300 }, (_, i) => `evt${String(i).padStart(4, '0')}${Math.floor(random() * 1e9).toString(36)}tok`);
-  const ips = Array.from({ length: 4000 }, () => `${10 + Math.floor(random() * 180)}.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}.${1 + Math.floor(random() * 254)}`);
+  const tokens = Array.from(
+    { length: 300 },
+    (_, i) => `evt${String(i).padStart(4, '0')}${Math.floor(random() * 1e9).toString(36)}tok`,
+  );
+  const ips = Array.from(
+    { length: 4000 },
+    () =>
+      `${10 + Math.floor(random() * 180)}.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}.${1 + Math.floor(random() * 254)}`,
+  );
   const attackFrom = Math.floor(options.lines * 0.5);
   const attackTo = attackFrom + 2_000;
   let time = options.start;
@@ -48,9 +55,14 @@ export function* fotospielAccessLines(options: TrafficOptions): Generator<string
     let line: AccessLine;
     if (options.attack === true && n >= attackFrom && n < attackTo && r < 0.2) {
       line = {
-        time, ip: `203.0.113.${10 + Math.floor(random() * 40)}`, method: 'GET',
-        uri: `/api/v1/events/${Math.floor(random() * 2 ** 48).toString(36)}guess/photos`, status: 404, bytes: 52,
-        userAgent: 'python-requests/2.31.0', requestTime: 0.004,
+        time,
+        ip: `203.0.113.${10 + Math.floor(random() * 40)}`,
+        method: 'GET',
+        uri: `/api/v1/events/${Math.floor(random() * 2 ** 48).toString(36)}guess/photos`,
+        status: 404,
+        bytes: 52,
+        userAgent: 'python-requests/2.31.0',
+        requestTime: 0.004,
       };
     } else {
       // A guest belongs to one event: about 13 addresses share each event's token.
@@ -63,13 +75,20 @@ export function* fotospielAccessLines(options: TrafficOptions): Generator<string
       if (kind < 0.45) uri = `/api/v1/events/${token}/photos?page=${1 + Math.floor(random() * 5)}`;
       else if (kind < 0.6) uri = `/api/v1/events/${token}/stats`;
       else if (kind < 0.85) uri = `/api/v1/gallery/${token}/photos`;
-      else if (kind < 0.97) uri = `/api/v1/downloads/${Math.floor(random() * 1e6)}.jpg?token=${token}&signature=ab12cd`;
+      else if (kind < 0.97)
+        uri = `/api/v1/downloads/${Math.floor(random() * 1e6)}.jpg?token=${token}&signature=ab12cd`;
       else uri = '/health';
       const s = random();
       const status = s < 0.92 ? 200 : s < 0.96 ? 304 : s < 0.995 ? 404 : 500;
       line = {
-        time, ip, method: kind < 0.05 ? 'POST' : 'GET', uri, status, bytes: status === 200 ? 2000 + Math.floor(random() * 90_000) : 0,
-        userAgent: agent, requestTime: Math.round(random() ** 3 * 800) / 1000,
+        time,
+        ip,
+        method: kind < 0.05 ? 'POST' : 'GET',
+        uri,
+        status,
+        bytes: status === 200 ? 2000 + Math.floor(random() * 90_000) : 0,
+        userAgent: agent,
+        requestTime: Math.round(random() ** 3 * 800) / 1000,
       };
     }
     yield nginxLine(line);

@@ -31,7 +31,12 @@ export function nginxLine(l: AccessLine): string {
 }
 
 /** A Laravel (Monolog LineFormatter) record: [Y-m-d H:i:s] channel.LEVEL: message {context} []. */
-export function laravelLine(time: number, level: string, message: string, context: Record<string, unknown>): string {
+export function laravelLine(
+  time: number,
+  level: string,
+  message: string,
+  context: Record<string, unknown>,
+): string {
   const d = new Date(time);
   const stamp = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(
     d.getUTCMinutes(),

@@ -5,7 +5,12 @@ const S = 1000;
 const M = 60 * S;
 
 describe('threshold', () => {
-  const rule = { name: 'burst', group_by: ['ip'], trigger: { type: 'threshold', count: 20, window: '1m' }, quiet_period: '5m' };
+  const rule = {
+    name: 'burst',
+    group_by: ['ip'],
+    trigger: { type: 'threshold', count: 20, window: '1m' },
+    quiet_period: '5m',
+  };
 
   it('fires on the 20th event in the window, once, then clears after window + quiet period', async () => {
     const { detector, signals, clears } = record(await playbookWith([rule]));
@@ -13,20 +18,33 @@ describe('threshold', () => {
     expect(signals).toHaveLength(0);
     detector.ingest(requestEvent({ time: T0 + 19 * S }));
     expect(signals).toMatchObject([
-      { kind: 'fired', rule: 'burst', groupKey: '198.51.100.7', value: 20, threshold: 20, windowMs: M, at: new Date(T0 + 19 * S).toISOString() },
+      {
+        kind: 'fired',
+        rule: 'burst',
+        groupKey: '198.51.100.7',
+        value: 20,
+        threshold: 20,
+        windowMs: M,
+        at: new Date(T0 + 19 * S).toISOString(),
+      },
     ]);
     expect(signals[0]?.fingerprint).toBe('guest-api:burst:198.51.100.7');
     // Still over the threshold: no new signal until the value doubles.
     for (let i = 20; i < 39; i++) detector.ingest(requestEvent({ time: T0 + i * 100 + 19 * S }));
     expect(signals).toHaveLength(1);
     detector.ingest(requestEvent({ time: T0 + 24 * S }));
-    expect(signals.map((s) => [s.kind, s.value])).toEqual([['fired', 20], ['updated', 40]]);
+    expect(signals.map((s) => [s.kind, s.value])).toEqual([
+      ['fired', 20],
+      ['updated', 40],
+    ]);
     // Last time the condition held: T0 + 24 s. Clear at + 1 m window + 5 m quiet.
     const clearAt = T0 + 24 * S + M + 5 * M;
     detector.tick(clearAt - 1);
     expect(clears).toHaveLength(0);
     detector.tick(clearAt);
-    expect(clears).toMatchObject([{ kind: 'cleared', rule: 'burst', groupKey: '198.51.100.7', at: new Date(clearAt).toISOString() }]);
+    expect(clears).toMatchObject([
+      { kind: 'cleared', rule: 'burst', groupKey: '198.51.100.7', at: new Date(clearAt).toISOString() },
+    ]);
   });
 
   it('does not count events that fell out of the window', async () => {
@@ -47,7 +65,9 @@ describe('threshold', () => {
 
 describe('leaky bucket', () => {
   const rule = {
-    name: 'bucket', group_by: ['ip'], quiet_period: '1m',
+    name: 'bucket',
+    group_by: ['ip'],
+    quiet_period: '1m',
     trigger: { type: 'leaky_bucket', capacity: 5, leak: '1/s', blackhole: '10m' },
   };
 
@@ -69,18 +89,26 @@ describe('leaky bucket', () => {
 
 describe('distinct', () => {
   const rule = {
-    name: 'enum', group_by: ['ip_prefix'], quiet_period: '10m',
+    name: 'enum',
+    group_by: ['ip_prefix'],
+    quiet_period: '10m',
     trigger: { type: 'distinct', field: 'token', count: 20, window: '5m' },
   };
 
   it('fires on the 20th distinct token of one /24, counting repeats once', async () => {
     const { detector, signals } = record(await playbookWith([rule]));
     for (let i = 0; i < 19; i++) {
-      detector.ingest(requestEvent({ time: T0 + i * S, ip: `203.0.113.${i}`, tokenHash: `h${i}`, tokenPreview: `t${i}…` }));
-      detector.ingest(requestEvent({ time: T0 + i * S, ip: `203.0.113.${i}`, tokenHash: `h${i}`, tokenPreview: `t${i}…` }));
+      detector.ingest(
+        requestEvent({ time: T0 + i * S, ip: `203.0.113.${i}`, tokenHash: `h${i}`, tokenPreview: `t${i}…` }),
+      );
+      detector.ingest(
+        requestEvent({ time: T0 + i * S, ip: `203.0.113.${i}`, tokenHash: `h${i}`, tokenPreview: `t${i}…` }),
+      );
     }
     expect(signals).toHaveLength(0);
-    detector.ingest(requestEvent({ time: T0 + 20 * S, ip: '203.0.113.99', tokenHash: 'h99', tokenPreview: 't99…' }));
+    detector.ingest(
+      requestEvent({ time: T0 + 20 * S, ip: '203.0.113.99', tokenHash: 'h99', tokenPreview: 't99…' }),
+    );
     expect(signals).toMatchObject([{ rule: 'enum', groupKey: '203.0.113.0/24', value: 20, threshold: 20 }]);
     expect(signals[0]?.scope?.ips).toContain('203.0.113.0/24');
     expect(signals[0]?.scope?.tokenPreviews).toContain('t99…');
@@ -96,7 +124,8 @@ describe('distinct', () => {
 
 describe('ratio', () => {
   const rule = {
-    name: 'outage', quiet_period: '10m',
+    name: 'outage',
+    quiet_period: '10m',
     trigger: { type: 'ratio', share: 0.5, min_requests: 20, window: '1m', errors: { status: '>=500' } },
   };
 
@@ -105,7 +134,9 @@ describe('ratio', () => {
     for (let i = 0; i < 19; i++) detector.ingest(requestEvent({ time: T0 + i, status: 503 }));
     expect(signals).toHaveLength(0);
     detector.ingest(requestEvent({ time: T0 + 20, status: 503 }));
-    expect(signals).toMatchObject([{ rule: 'outage', groupKey: '*', value: 1, threshold: 0.5, title: 'outage' }]);
+    expect(signals).toMatchObject([
+      { rule: 'outage', groupKey: '*', value: 1, threshold: 0.5, title: 'outage' },
+    ]);
   });
 
   it('fires on a share strictly above', async () => {
@@ -121,7 +152,9 @@ describe('ratio', () => {
 
 describe('baseline', () => {
   const rule = (group: string[]) => ({
-    name: 'spike', group_by: group, quiet_period: '10m',
+    name: 'spike',
+    group_by: group,
+    quiet_period: '10m',
     trigger: { type: 'baseline', factor: 4, window: '5m', learn: '1h', min_count: 20 },
   });
 
@@ -151,11 +184,17 @@ describe('baseline', () => {
 
 describe('latency', () => {
   const rule = {
-    name: 'slow', filter: { route: ['gallery'] },
+    name: 'slow',
+    filter: { route: ['gallery'] },
     trigger: { type: 'latency', percentile: 95, above: '2s', window: '5m', min_requests: 20 },
   };
   const gallery = (time: number, durationMs: number) =>
-    requestEvent({ time, durationMs, path: '/api/v1/gallery/abcd…ef/photos', route: '/api/v1/gallery/{token}/*' });
+    requestEvent({
+      time,
+      durationMs,
+      path: '/api/v1/gallery/abcd…ef/photos',
+      route: '/api/v1/gallery/{token}/*',
+    });
 
   it('fires when the 95th percentile is above the bound over enough requests', async () => {
     const { detector, signals } = record(await playbookWith([rule]));
@@ -181,7 +220,9 @@ describe('absence', () => {
     detector.tick(T0 + 30 * M - 1);
     expect(signals).toHaveLength(0);
     detector.tick(T0 + 31 * M);
-    expect(signals).toMatchObject([{ rule: 'silent', groupKey: '*', at: new Date(T0 + 30 * M).toISOString(), threshold: 30 * M }]);
+    expect(signals).toMatchObject([
+      { rule: 'silent', groupKey: '*', at: new Date(T0 + 30 * M).toISOString(), threshold: 30 * M },
+    ]);
     detector.ingest(requestEvent({ time: T0 + 40 * M, path: '/api/v1/gallery/x/photos' }));
     expect(clears).toMatchObject([{ rule: 'silent', at: new Date(T0 + 40 * M).toISOString() }]);
   });
