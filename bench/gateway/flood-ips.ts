@@ -16,7 +16,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { memory } from './proc.js';
-import { askStats, ROOT, startNode, stopAll, stopOnSignals, track } from './processes.js';
+import { askStats, isInterrupted, ROOT, startNode, stopAll, stopOnSignals, track } from './processes.js';
 import { runWrk, writeFloodScript } from './wrk.js';
 
 const { values } = parseArgs({
@@ -118,6 +118,10 @@ try {
     options: { total, connections, threads, capMb }, result: r, samples,
   }, null, 2));
   process.stdout.write(`results: ${file}\n`);
+} catch (error) {
+  // A wrk or child killed by Ctrl-C fails the run; the signal handler is already cleaning up and exiting.
+  if (isInterrupted()) await new Promise((r) => setTimeout(r, 15_000));
+  throw error;
 } finally {
   await stopAll();
   rmSync(tmp, { recursive: true, force: true });

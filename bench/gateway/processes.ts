@@ -40,9 +40,17 @@ export async function stopAll(graceMs = 3000): Promise<void> {
   running.clear();
 }
 
+let interrupted = false;
+
+/** True once Ctrl-C or the time bound is stopping the bench: failures of killed processes are expected then. */
+export function isInterrupted(): boolean {
+  return interrupted;
+}
+
 /** Ends the bench's own processes on Ctrl-C and on a hard time bound, cleans up, then exits with `code`. */
 export function stopOnSignals(boundSeconds: number, cleanup: () => Promise<void> = () => Promise.resolve()): void {
   const bail = (why: string, code: number): void => {
+    interrupted = true;
     process.stderr.write(`\n${why}: stopping the bench's processes\n`);
     void stopAll().then(cleanup).finally(() => process.exit(code));
   };

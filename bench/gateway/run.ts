@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { CANDIDATES, type Candidate } from './candidates.js';
 import { cpuSeconds } from './proc.js';
-import { ROOT, startNode, stopAll, stopOnSignals, track, type Started } from './processes.js';
+import { isInterrupted, ROOT, startNode, stopAll, stopOnSignals, track, type Started } from './processes.js';
 import { goals, ratios, summarise, table, type RoundRow, type Summary } from './report.js';
 import { runWrk, writeTokenScript } from './wrk.js';
 
@@ -156,6 +156,10 @@ function report(): void {
 try {
   await main();
   report();
+} catch (error) {
+  // A wrk or child killed by Ctrl-C fails its round; the signal handler is already cleaning up and exiting.
+  if (isInterrupted()) await new Promise((r) => setTimeout(r, 15_000));
+  throw error;
 } finally {
   await stopAll();
   await cleanRedis();
