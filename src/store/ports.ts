@@ -188,6 +188,62 @@ export interface OutboxRepo {
   approve(id: number, at: string): Promise<OutboxMessage | undefined>;
 }
 
+/** Where a monitor run came from: its own interval, a routine, or a person (CLI/API). */
+export type MonitorRunSource = 'schedule' | 'routine' | 'manual';
+
+/** One synthetic check's outcome. Never holds the request's URL or headers (they may carry a token). */
+export interface MonitorResult {
+  id: number;
+  service: string;
+  monitor: string;
+  at: string;
+  ok: boolean;
+  status: number | null;
+  latencyMs: number;
+  /** Each failed assertion in words: "expected status 200, got 503", "header ratelimit missing". */
+  failures: string[];
+  source: MonitorRunSource;
+}
+
+export type NewMonitorResult = Omit<MonitorResult, 'id'>;
+
+export interface MonitorResultRepo {
+  /** Stores a result and keeps only the newest `keep` of that monitor, so the table stays bounded. */
+  record(result: NewMonitorResult, keep: number): Promise<MonitorResult>;
+  /** Newest first. */
+  list(service: string, monitor: string, options?: { limit?: number }): Promise<MonitorResult[]>;
+  latest(service: string, monitor: string): Promise<MonitorResult | undefined>;
+}
+
+/** One due occurrence of a routine or review reminder; unique per (service, name, occurrence). */
+export interface RoutineRun {
+  id: number;
+  service: string;
+  name: string;
+  occurrence: string;
+  startedAt: string;
+  finishedAt: string | null;
+  /** "reminded" (no monitor), "pass" or "fail" (its monitor's result); null while it runs. */
+  outcome: string | null;
+  detail: string | null;
+}
+
+export interface RoutineRunRepo {
+  /** Claims the occurrence; undefined when another run (this desk earlier, or another desk) already has it. */
+  claim(run: {
+    service: string;
+    name: string;
+    occurrence: string;
+    startedAt: string;
+  }): Promise<RoutineRun | undefined>;
+  finish(
+    id: number,
+    result: { finishedAt: string; outcome: string; detail: string | null },
+  ): Promise<RoutineRun | undefined>;
+  /** The run of the latest occurrence. */
+  latest(service: string, name: string): Promise<RoutineRun | undefined>;
+}
+
 /** The repositories, bound to one connection or one transaction. */
 export interface StoreRepos {
   incidents: IncidentRepo;
@@ -198,6 +254,8 @@ export interface StoreRepos {
   audit: AuditRepo;
   apiKeys: ApiKeyRepo;
   outbox: OutboxRepo;
+  monitorResults: MonitorResultRepo;
+  routineRuns: RoutineRunRepo;
 }
 
 export type StoreEngine = 'sqlite' | 'postgres';

@@ -5,6 +5,7 @@ import { openStore } from './open-store.js';
 import { contractEngines, type EngineTarget } from './testing/contract-engines.js';
 import { T0, newIncident, unique } from './testing/fixtures.js';
 import { incidentCases, type ContractContext } from './testing/incident-cases.js';
+import { monitorCases } from './testing/monitor-cases.js';
 import { outboxCases } from './testing/outbox-cases.js';
 import { recordCases } from './testing/record-cases.js';
 
@@ -34,6 +35,7 @@ describe.each(await contractEngines())('store contract on $name', (engine) => {
   incidentCases(ctx);
   recordCases(ctx);
   outboxCases(ctx);
+  monitorCases(ctx);
 
   it('re-opens without re-running migrations, and a second connection sees the writes', async () => {
     const incident = await ctx.store.incidents.create(newIncident({ service: unique('svc') }));

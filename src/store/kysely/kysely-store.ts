@@ -5,8 +5,10 @@ import { KyselyAuditRepo } from './audit-repo.js';
 import { KyselyChecklistRepo } from './checklist-repo.js';
 import { KyselyIncidentRepo } from './incident-repo.js';
 import { KyselyMitigationRepo } from './mitigation-repo.js';
+import { KyselyMonitorResultRepo } from './monitor-result-repo.js';
 import { KyselyOutboxRepo } from './outbox-repo.js';
 import { KyselyPostmortemRepo } from './postmortem-repo.js';
+import { KyselyRoutineRunRepo } from './routine-run-repo.js';
 import type { Database } from './schema.js';
 import { KyselyTimelineRepo } from './timeline-repo.js';
 
@@ -21,6 +23,8 @@ export function kyselyRepos(db: Kysely<Database>): StoreRepos {
     audit: new KyselyAuditRepo(db),
     apiKeys: new KyselyApiKeyRepo(db),
     outbox: new KyselyOutboxRepo(db),
+    monitorResults: new KyselyMonitorResultRepo(db),
+    routineRuns: new KyselyRoutineRunRepo(db),
   };
 }
 
@@ -34,6 +38,8 @@ export class KyselyStore implements Store {
   readonly audit;
   readonly apiKeys;
   readonly outbox;
+  readonly monitorResults;
+  readonly routineRuns;
   private closed = false;
 
   constructor(
@@ -49,6 +55,8 @@ export class KyselyStore implements Store {
     this.audit = repos.audit;
     this.apiKeys = repos.apiKeys;
     this.outbox = repos.outbox;
+    this.monitorResults = repos.monitorResults;
+    this.routineRuns = repos.routineRuns;
   }
 
   transaction<T>(work: (tx: StoreRepos) => Promise<T>): Promise<T> {

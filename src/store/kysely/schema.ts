@@ -3,7 +3,7 @@ import type { Role } from '../../domain/api-key.js';
 import type { ChecklistStatus } from '../../domain/checklist.js';
 import type { IncidentStatus } from '../../domain/incident-status.js';
 import type { MitigationKind } from '../../domain/mitigation.js';
-import type { OutboxStatus } from '../ports.js';
+import type { MonitorRunSource, OutboxStatus } from '../ports.js';
 import type { PostmortemStatus } from '../../domain/postmortem.js';
 import type { TimelineKind } from '../../domain/timeline.js';
 
@@ -21,6 +21,8 @@ export interface Database {
   audit: AuditTable;
   api_keys: ApiKeysTable;
   outbox: OutboxTable;
+  monitor_results: MonitorResultsTable;
+  routine_runs: RoutineRunsTable;
 }
 
 /** A JSON document stored as text. */
@@ -131,4 +133,28 @@ export interface OutboxTable {
   created_at: string;
   updated_at: string;
   delivered_at: string | null;
+}
+
+export interface MonitorResultsTable {
+  id: Generated<number>;
+  service: string;
+  monitor: string;
+  at: string;
+  /** 1 or 0: the same integer on both engines. */
+  ok: number;
+  status: number | null;
+  latency_ms: number;
+  failures: JsonText;
+  source: MonitorRunSource;
+}
+
+export interface RoutineRunsTable {
+  id: Generated<number>;
+  service: string;
+  name: string;
+  occurrence: string;
+  started_at: string;
+  finished_at: string | null;
+  outcome: string | null;
+  detail: string | null;
 }

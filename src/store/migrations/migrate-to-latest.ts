@@ -4,6 +4,7 @@ import type { StoreEngine } from '../ports.js';
 import type { Database } from '../kysely/schema.js';
 import { initialMigration } from './0001-initial.js';
 import { outboxMigration } from './0002-outbox.js';
+import { monitorsMigration } from './0003-monitors.js';
 import { columnTypes } from './column-types.js';
 
 /** Migrations live in code (not a folder scanned at run time) so the built package carries them. */
@@ -13,6 +14,7 @@ export function rampartMigrations(engine: StoreEngine): Record<string, Migration
   return {
     '0001-initial': initialMigration(types),
     '0002-outbox': outboxMigration(types),
+    '0003-monitors': monitorsMigration(types),
   };
 }
 
