@@ -1,5 +1,6 @@
 import { errors, jwtVerify } from 'jose';
 import type { JwtVerification } from './config.js';
+import { LruMap } from './lru.js';
 
 /** The payload of a compact JWS, without verifying it; null when it is not a JWT with a JSON object payload. */
 export function decodeJwtPayload(token: string): Record<string, unknown> | null {
@@ -22,11 +23,10 @@ export function decodeJwtPayload(token: string): Record<string, unknown> | null 
  * so a flood of forged tokens cannot fill it.
  */
 export class JwtVerifier {
-  private readonly verified = new Map<string, number>();
-  private readonly maxEntries: number;
+  private readonly verified: LruMap<number>;
 
   constructor(maxEntries = 10_000) {
-    this.maxEntries = maxEntries;
+    this.verified = new LruMap(maxEntries);
   }
 
   /** Synchronous answer when cached: true = verified before and still valid; undefined = must verify. */
@@ -42,12 +42,6 @@ export class JwtVerifier {
         currentDate: new Date(now),
       });
       const until = typeof payload.exp === 'number' ? payload.exp * 1000 : now + 60_000;
-      if (this.verified.size >= this.maxEntries) {
-        for (const oldest of this.verified.keys()) {
-          this.verified.delete(oldest);
-          break;
-        }
-      }
       this.verified.set(tokenHash, Math.min(until, now + 3_600_000));
       return true;
     } catch (error) {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MemoryRateLimiter } from './memory-rate-limiter.js';
 
 const policy = { limit: 10, windowMs: 60_000, burst: 0 };
@@ -36,12 +36,36 @@ describe('MemoryRateLimiter (GCRA)', () => {
     const keys = 200_000;
     const l = new MemoryRateLimiter({ maxKeysPerLimit: keys });
     gc?.();
-    const before = process.memoryUsage().heapUsed;
+    // The LRU's links live in typed arrays, outside the V8 heap: count both.
+    const used = (): number => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+    const before = used();
     for (let i = 0; i < keys; i++) l.consume('x', `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, policy, i);
     gc?.();
-    const perKey = (process.memoryUsage().heapUsed - before) / keys;
+    const perKey = (used() - before) / keys;
     console.info(`memory rate limiter: ${perKey.toFixed(0)} bytes per IPv4 key (${keys} keys)`);
     expect(l.size('x')).toBe(keys);
     expect(perKey).toBeLessThan(400);
+  });
+});
+
+describe('MemoryRateLimiter at its bound', () => {
+  it('forgets keys in least-recently-counted order, without iterating its tables, at a flat size', () => {
+    const keysSpy = vi.spyOn(Map.prototype, 'keys');
+    const l = new MemoryRateLimiter({ maxKeysPerLimit: 100 });
+    const p = { limit: 100_000, windowMs: 100_000, burst: 0 }; // 1 ms per request: exact arithmetic
+    for (let i = 0; i < 100; i++) l.consume('x', `k${i}`, p, 0);
+    // k0 is counted again, so k1 is now the least recent.
+    l.consume('x', 'k0', p, 0);
+    for (let i = 100; i < 20_100; i++) {
+      l.consume('x', `k${i}`, p, 0);
+      l.consume('x', 'k0', p, 0);
+      expect(l.size('x')).toBe(100);
+    }
+    expect(keysSpy).not.toHaveBeenCalled();
+    keysSpy.mockRestore();
+    // k0 survived 20,000 new keys with its count intact (20,002 requests so far, this is the 20,003rd).
+    expect(l.consume('x', 'k0', p, 0)).toMatchObject({ allowed: true, remaining: 100_000 - 20_003 });
+    // k1 was forgotten (forgiven): it starts whole again.
+    expect(l.consume('x', 'k1', p, 0)).toMatchObject({ allowed: true, remaining: 99_999 });
   });
 });

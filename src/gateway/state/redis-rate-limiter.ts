@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Clock } from '../../shared/clock.js';
 import { sha256 } from '../../shared/secrets.js';
+import { LruMap } from '../lru.js';
 import type { RateDecision, RateLimiter, RatePolicy } from './rate-limiter.js';
 import { RedisLink, silentLogger, type RedisLogger, type RedisStatus } from './redis-connection.js';
 import { withScripts, type RampartCommands } from './redis-scripts.js';
@@ -64,7 +65,7 @@ export class RedisRateLimiter implements RateLimiter {
   private readonly maxKeys: number;
   private readonly maxSync: number;
   private readonly syncMs: number;
-  private readonly tables = new Map<string, Map<string, Slot>>();
+  private readonly tables = new Map<string, LruMap<Slot>>();
   private readonly dirty = new Set<Slot>();
   private readonly staleMs: number;
   private readonly loading = new Map<string, Promise<void>>();
@@ -104,7 +105,7 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   consume(limitName: string, key: string, policy: RatePolicy, now: number): RateDecision | Promise<RateDecision> {
-    const slot = this.tables.get(limitName)?.get(key);
+    const slot = this.tables.get(limitName)?.peek(key);
     if ((slot === undefined || now - slot.syncedAt > this.staleMs) && this.link.isUp && this.loading.size < this.maxSync) {
       return this.load(limitName, key, policy.windowMs / policy.limit, now).then(() => this.decide(limitName, key, policy, now));
     }
@@ -115,17 +116,14 @@ export class RedisRateLimiter implements RateLimiter {
     const table = this.table(limitName);
     const interval = policy.windowMs / policy.limit;
     const tolerance = (policy.limit + policy.burst) * interval;
-    let slot = table.get(key);
+    let slot = table.peek(key);
     const tat = slot === undefined || slot.tat < now ? now : slot.tat;
     const next = tat + interval;
     if (next - now > tolerance) {
       return { allowed: false, remaining: 0, resetMs: tat - now, retryAfterMs: next - now - tolerance };
     }
-    if (slot !== undefined) table.delete(key);
-    else {
-      if (table.size >= this.maxKeys) this.evictOldest(table);
-      slot = { limit: limitName, key, tat: now, interval, pending: 0, since: now, syncedAt: now };
-    }
+    // set() makes the key the most recent; a full table forgets its least recent key.
+    slot ??= { limit: limitName, key, tat: now, interval, pending: 0, since: now, syncedAt: now };
     table.set(key, slot);
     slot.tat = next;
     slot.interval = interval;
@@ -161,7 +159,7 @@ export class RedisRateLimiter implements RateLimiter {
     args.push(now);
     for (const b of batch) {
       // A held slot's uncounted requests go along, so the shared time read back includes them.
-      const slot = this.tables.get(b.limit)?.get(b.key);
+      const slot = this.tables.get(b.limit)?.peek(b.key);
       const n = slot === undefined || !this.dirty.delete(slot) ? 0 : slot.pending;
       args.push(b.interval, n, n === 0 ? now : (slot as Slot).since);
       if (slot !== undefined && n > 0) slot.pending = 0;
@@ -174,9 +172,8 @@ export class RedisRateLimiter implements RateLimiter {
     }
     batch.forEach((b, i) => {
       const table = this.table(b.limit);
-      let slot = table.get(b.key);
+      let slot = table.peek(b.key);
       if (slot === undefined) {
-        if (table.size >= this.maxKeys) this.evictOldest(table);
         slot = { limit: b.limit, key: b.key, tat: now, interval: b.interval, pending: 0, since: now, syncedAt: now };
         table.set(b.key, slot);
       }
@@ -187,10 +184,10 @@ export class RedisRateLimiter implements RateLimiter {
     });
   }
 
-  private table(limitName: string): Map<string, Slot> {
+  private table(limitName: string): LruMap<Slot> {
     let table = this.tables.get(limitName);
     if (table === undefined) {
-      table = new Map();
+      table = new LruMap(this.maxKeys);
       this.tables.set(limitName, table);
     }
     return table;
@@ -246,12 +243,5 @@ export class RedisRateLimiter implements RateLimiter {
   private redisKey(limit: string, key: string): string {
     // Keys come from requests (IPs, token hashes, JWT claims): long ones are hashed to keep Redis keys small.
     return `${this.keyPrefix}${limit}:${key.length > 96 ? `#${sha256(key)}` : key}`;
-  }
-
-  private evictOldest(table: Map<string, Slot>): void {
-    for (const oldest of table.keys()) {
-      table.delete(oldest);
-      return;
-    }
   }
 }

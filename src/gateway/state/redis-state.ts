@@ -4,6 +4,7 @@ import type { Mitigation } from '../../domain/mitigation.js';
 import type { Clock } from '../../shared/clock.js';
 import { RampartError } from '../../shared/errors.js';
 import type { ParsedIp } from '../ip.js';
+import { LruMap } from '../lru.js';
 import type { GatewayState, LimitOverride, MaintenanceStatus } from './gateway-state.js';
 import { MemoryState } from './memory-state.js';
 import { RedisLink, silentLogger, type RedisLogger, type RedisStatus } from './redis-connection.js';
@@ -56,7 +57,7 @@ export class RedisState implements GatewayState {
   private readonly link: RedisLink;
   private readonly node = randomUUID();
   private readonly known = new Map<string, Known>();
-  private readonly lifted = new Map<string, Mitigation>();
+  private readonly lifted: LruMap<Mitigation>;
   private readonly pending = new Map<string, string>();
   /**
    * Writes sent but not yet answered. While Redis restarts, ioredis holds commands in its offline queue, so a
@@ -65,7 +66,6 @@ export class RedisState implements GatewayState {
    */
   private readonly inflight = new Map<string, number>();
   private readonly maxPending: number;
-  private readonly maxLifted: number;
   private readonly retentionMs: number;
   private readonly reconcileMs: number;
   private rewriteAll = false;
@@ -86,7 +86,7 @@ export class RedisState implements GatewayState {
     this.logger = options.logger ?? silentLogger;
     this.mirror = new MemoryState({ clock: options.clock, ...(options.maxMitigations === undefined ? {} : { maxMitigations: options.maxMitigations }) });
     this.maxPending = options.maxPendingWrites ?? 10_000;
-    this.maxLifted = options.maxLiftedRemembered ?? 10_000;
+    this.lifted = new LruMap(options.maxLiftedRemembered ?? 10_000);
     this.retentionMs = options.tombstoneRetentionMs ?? 24 * 3600_000;
     this.reconcileMs = options.reconcileIntervalMs ?? 5_000;
     const onStatus = options.onStatus;
@@ -294,12 +294,7 @@ export class RedisState implements GatewayState {
   }
 
   private remember(m: Mitigation): void {
-    if (this.lifted.size >= this.maxLifted) {
-      for (const oldest of this.lifted.keys()) {
-        this.lifted.delete(oldest);
-        break;
-      }
-    }
+    // A full memory forgets its oldest lift (O(1)); the tombstone in Redis still guards it.
     this.lifted.set(m.id, m);
   }
 
