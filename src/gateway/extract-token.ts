@@ -1,7 +1,8 @@
-import { hashToken, previewToken } from '../shared/secrets.js';
+import { previewToken } from '../shared/secrets.js';
 import type { GatewayConfig, TokenRule } from './config.js';
 import { decodeJwtPayload } from './jwt.js';
 import type { RequestContext } from './request-context.js';
+import type { TokenHasher } from './token-hasher.js';
 
 /** Longer values are not tokens we hash: a hostile client must not make us HMAC megabytes. */
 const MAX_TOKEN_LENGTH = 4096;
@@ -10,7 +11,7 @@ const MAX_TOKEN_LENGTH = 4096;
  * Finds the request's token where the playbook says (the route's path parameter first, then query, header,
  * JWT rules in order), and records only its keyed hash and preview plus JWT claims on the context.
  */
-export function extractToken(ctx: RequestContext, config: GatewayConfig, hashKey: string): void {
+export function extractToken(ctx: RequestContext, config: GatewayConfig, hasher: TokenHasher): void {
   let token: string | null = null;
   let rawSegment: string | null = null;
   const route = ctx.route;
@@ -33,7 +34,7 @@ export function extractToken(ctx: RequestContext, config: GatewayConfig, hashKey
   }
   if (token === null || token === '' || token.length > MAX_TOKEN_LENGTH) return;
   ctx.token = token;
-  ctx.tokenHash = hashToken(token, hashKey);
+  ctx.tokenHash = hasher.hash(token);
   ctx.tokenPreview = previewToken(token);
   // The path goes into the event: it must show the preview, never the token itself.
   if (rawSegment !== null) ctx.path = ctx.path.replace(`/${rawSegment}`, `/${ctx.tokenPreview}`);

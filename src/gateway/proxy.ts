@@ -12,6 +12,7 @@ import { createGuards, runGuards, type Guard, type Verdict } from './guards/inde
 import { setRateLimitHeaders, stripResponseHeaders, upstreamHeaders } from './headers.js';
 import { JwtVerifier } from './jwt.js';
 import { RequestContext } from './request-context.js';
+import { TokenHasher } from './token-hasher.js';
 import { fail, reject, toEvent, upstreamStatus } from './respond.js';
 import type { GatewayState } from './state/gateway-state.js';
 import { MemoryRateLimiter } from './state/memory-rate-limiter.js';
@@ -64,6 +65,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   const limiter = options.limiter ?? new MemoryRateLimiter();
   const guards: Guard[] = createGuards({ config, state, limiter });
   const verifier = new JwtVerifier();
+  const hasher = new TokenHasher(options.tokenHashKey);
   const maxHeaderCount = options.maxHeaderCount ?? 100;
   const source = options.source ?? 'gateway';
   const onEvent = options.onEvent;
@@ -107,7 +109,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
       ctx.route = config.routes[match.index] ?? null;
       ctx.params = match.params;
     }
-    extractToken(ctx, config, options.tokenHashKey);
+    extractToken(ctx, config, hasher);
     const pending = ctx.pendingJwt?.verify;
     if (pending != null && ctx.token !== null && ctx.tokenHash !== null
       && verifier.cached(ctx.tokenHash, ctx.time) === undefined) {
