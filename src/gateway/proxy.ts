@@ -9,7 +9,7 @@ import { resolveClientIp } from './client-ip.js';
 import type { GatewayConfig } from './config.js';
 import { extractToken } from './extract-token.js';
 import { createGuards, runGuards, type Guard, type Verdict } from './guards/index.js';
-import { setRateLimitHeaders, stripResponseHeaders, upstreamHeaders } from './headers.js';
+import { addRateLimitHeaders, stripResponseHeaders, upstreamHeaders } from './headers.js';
 import { JwtVerifier } from './jwt.js';
 import { RequestContext } from './request-context.js';
 import { TokenHasher } from './token-hasher.js';
@@ -156,7 +156,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
 
   function streamFactory({ statusCode, headers, opaque: ctx }: Dispatcher.StreamFactoryData<RequestContext>): ServerResponse {
     stripResponseHeaders(headers);
-    setRateLimitHeaders(ctx, ctx.res);
+    addRateLimitHeaders(ctx, headers);
     // While draining, tell keep-alive clients this connection ends with this response.
     if (closing !== null) ctx.res.shouldKeepAlive = false;
     ctx.res.writeHead(statusCode, headers as Record<string, string | string[]>);

@@ -1,5 +1,6 @@
 import type { Decision, RequestEvent } from '../domain/request-event.js';
-import { setRateLimitHeaders } from './headers.js';
+import type { OutgoingHttpHeaders } from 'node:http';
+import { addRateLimitHeaders } from './headers.js';
 import type { Rejection } from './guards/guard.js';
 import type { RequestContext } from './request-context.js';
 
@@ -12,14 +13,15 @@ export function reject(ctx: RequestContext, r: Rejection): void {
     res.destroy();
     return;
   }
-  setRateLimitHeaders(ctx, res);
-  if (r.retryAfterSeconds !== null) res.setHeader('retry-after', String(r.retryAfterSeconds));
   const body = JSON.stringify({ error: { code: r.code, message: r.message } });
-  res.writeHead(r.status, {
+  const headers: OutgoingHttpHeaders = {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store',
-  });
+  };
+  if (r.retryAfterSeconds !== null) headers['retry-after'] = String(r.retryAfterSeconds);
+  addRateLimitHeaders(ctx, headers as Record<string, string | number | string[] | undefined>);
+  res.writeHead(r.status, headers);
   res.end(body);
   // The request body is not wanted; let node discard it rather than leave the socket stalled.
   ctx.req.resume();
