@@ -1,4 +1,4 @@
-import type { ServicePolicy } from '../desk/index.js';
+import type { ServicePolicy, VerificationStep } from '../desk/index.js';
 import { checklistPlan, postmortemDueMs, severityScale, type Playbook } from '../playbook/index.js';
 
 const DEFAULT_SECTIONS = ['summary', 'timeline', 'root-cause', 'detection-gaps', 'follow-ups'];
@@ -18,5 +18,15 @@ export function policyFromPlaybook(playbook: Playbook): ServicePolicy {
     postmortemDueMs: postmortemDueMs(playbook),
     postmortemSections: playbook.postmortem?.sections ?? DEFAULT_SECTIONS,
     incidentTypes,
+    verification: (playbook.verification?.steps ?? []).map((step): VerificationStep =>
+      step.check === 'error_rate_baseline'
+        ? {
+            name: step.name,
+            check: step.check,
+            forMs: step.for,
+            ...(step.routes ? { routes: step.routes } : {}),
+          }
+        : step,
+    ),
   };
 }

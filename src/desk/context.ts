@@ -1,4 +1,5 @@
 import type { Actor } from '../domain/actor.js';
+import type { Role } from '../domain/api-key.js';
 import type { Clock } from '../shared/clock.js';
 import type { Store } from '../store/ports.js';
 import type { DeskEvents } from './desk-events.js';
@@ -10,6 +11,11 @@ export interface DeskContext {
   clock: Clock;
   services: ServiceCatalog;
   actor: Actor;
+  /**
+   * The actor's role where it matters (overriding the verification gate needs admin). API callers carry their
+   * key's role; when absent, a CLI actor counts as admin (it holds the database) and anyone else does not.
+   */
+  role?: Role;
   events?: DeskEvents;
 }
 

@@ -16,3 +16,11 @@ export { applyMitigation, applyMitigationInput, type ApplyMitigationInput } from
 export { liftMitigation, liftMitigationInput } from './lift-mitigation.js';
 export { clearSignal, clearSignalInput, type ClearSignalInput } from './clear-signal.js';
 export { renderIncidentReport } from './render-report.js';
+export { verifyIncident, verifyIn } from './verify-incident.js';
+export type { VerificationCheck, VerificationReport, VerificationStep } from './verification-steps.js';
+export { keepMitigation, keepMitigationInput, type KeepMitigationInput } from './keep-mitigation.js';
+export {
+  confirmVerificationStep,
+  confirmVerificationStepInput,
+  type ConfirmVerificationStepInput,
+} from './confirm-verification-step.js';

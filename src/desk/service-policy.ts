@@ -1,5 +1,6 @@
 import type { ChecklistPhasePlan } from '../domain/checklist.js';
 import type { SeverityLevel } from '../domain/severity.js';
+import type { VerificationStep } from './verification-steps.js';
 
 /**
  * What the desk needs to know about a protected service, distilled from its playbook. The desk depends on this
@@ -15,6 +16,8 @@ export interface ServicePolicy {
   postmortemSections: string[];
   /** Incident type name → its default severity, when the playbook gives one. */
   incidentTypes: Record<string, { title: string; severity: string | null }>;
+  /** What must hold before the incident may be resolved; none means the gate is open. */
+  verification?: VerificationStep[];
 }
 
 export interface ServiceCatalog {

@@ -16,6 +16,7 @@ import { composeMessage } from './compose-message.js';
 import { createDispatcher, type DispatchSummary } from './dispatcher.js';
 import type { NotifyEvent } from './message.js';
 import { enqueueAll } from './outbox.js';
+import { DEFAULT_POSTMORTEM_LEAD_MS, runPostmortemReminders } from './postmortem-reminders.js';
 import { routeEvent, statusEvents } from './routing.js';
 import { tenantDirectoryFromEnv, type TenantDirectory } from './tenant-directory.js';
 import { compileTemplate, type CompiledTemplate } from './templates.js';
@@ -40,6 +41,8 @@ export interface NotifierOptions {
   random?: () => number;
   owner?: string;
   updateGraceMs?: number;
+  /** How long before a post-mortem's due date its reminder goes out (24 h by default). */
+  postmortemLeadMs?: number;
   dispatchIntervalMs?: number;
   tickIntervalMs?: number;
 }
@@ -203,19 +206,17 @@ export function createNotifier(options: NotifierOptions): Notifier {
   scheduler.add({
     name: 'notify.postmortem-due',
     everyMs: 15 * 60_000,
-    run: async (at) => {
-      for (const pm of await store.postmortems.listDue(at.toISOString())) {
-        const incident = await store.incidents.get(pm.incidentId);
-        if (!incident) continue;
-        await notify(
-          incident,
-          ['postmortem_due'],
-          'postmortem-due',
-          `The post-mortem of ${incident.id} was due at ${pm.dueAt}.`,
-          at,
-        );
-      }
-    },
+    run: (at) =>
+      runPostmortemReminders(
+        {
+          store,
+          leadMs: options.postmortemLeadMs ?? DEFAULT_POSTMORTEM_LEAD_MS,
+          remind: async (incident, key, change, when) => {
+            await notify(incident, ['postmortem_due'], key, change, when);
+          },
+        },
+        at,
+      ),
   });
 
   const inflight = new Set<Promise<unknown>>();

@@ -12,6 +12,10 @@ export const ERROR_CATALOG = {
     status: 409,
     description: 'The incident cannot move from its current status to the requested one.',
   },
+  RAMPART_VERIFICATION_FAILED: {
+    status: 409,
+    description: "The playbook's verification does not pass yet; an admin may override it with a reason.",
+  },
   RAMPART_CONFLICT: { status: 409, description: 'The record changed or already exists.' },
   RAMPART_UNKNOWN_SERVICE: { status: 422, description: 'No loaded playbook protects that service.' },
   RAMPART_UNKNOWN_SEVERITY: { status: 422, description: "The severity is not on the service's scale." },
