@@ -6,6 +6,7 @@ import type { Clock } from '../shared/clock.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { createMetrics } from '../shared/metrics.js';
 import { bootstrapAdminKey } from './bootstrap-admin-key.js';
+import { createDetectionLoop, type DetectionLoop } from './detection-loop.js';
 import { inboundSecretsFrom } from './inbound-secrets.js';
 import type { Config } from './config.js';
 import { openDesk, type DeskHandle } from './open-desk.js';
@@ -23,6 +24,7 @@ export interface RunningApp {
   desk: DeskHandle;
   apiUrl: string;
   gateways: RunningGateway[];
+  detection: DetectionLoop;
   adminKeyFile: string | null;
   logger: Logger;
   stop(): Promise<void>;
@@ -69,18 +71,35 @@ export async function startApp(options: {
   });
 
   const tokenKey = await loadTokenKey(options.config.RAMPART_TOKEN_KEY, options.cwd);
-  const gateways = await startGateways({
+  const detection = createDetectionLoop({
     playbooks: desk.playbooks,
-    store: desk.store,
+    ctx: { store: desk.store, clock: desk.clock, services: desk.services, actor: 'detector', events },
     clock: desk.clock,
     tokenKey,
     logger,
-    env: options.env ?? process.env,
-    missingJwtSecret: 'read-claims',
-    redisUrl: options.config.REDIS_URL,
-    redisPrefix: options.config.RAMPART_REDIS_PREFIX,
-    ...(options.gatewayListen ? { listen: options.gatewayListen } : {}),
+    cwd: options.cwd,
   });
+  detection.start();
+  let gateways: RunningGateway[];
+  try {
+    gateways = await startGateways({
+      onEvent: (event) => detection.ingest(event),
+      playbooks: desk.playbooks,
+      store: desk.store,
+      clock: desk.clock,
+      tokenKey,
+      logger,
+      env: options.env ?? process.env,
+      missingJwtSecret: 'read-claims',
+      redisUrl: options.config.REDIS_URL,
+      redisPrefix: options.config.RAMPART_REDIS_PREFIX,
+      ...(options.gatewayListen ? { listen: options.gatewayListen } : {}),
+    });
+  } catch (error) {
+    await detection.stop();
+    await desk.close();
+    throw error;
+  }
   // A mitigation applied through this desk reaches its gateway at once; other processes' changes come by sync.
   events.on((event) => {
     if (event.type !== 'mitigation.applied' && event.type !== 'mitigation.lifted') return;
@@ -114,6 +133,7 @@ export async function startApp(options: {
     await api.listen({ port: options.port ?? options.config.RAMPART_PORT, host });
   } catch (error) {
     await stopGateways(gateways);
+    await detection.stop();
     await desk.close();
     throw error;
   }
@@ -126,10 +146,12 @@ export async function startApp(options: {
     desk,
     apiUrl,
     gateways,
+    detection,
     adminKeyFile: created ? adminKeyFile : null,
     logger,
     async stop() {
       await stopGateways(gateways);
+      await detection.stop();
       await api.close();
       await notifier.stop();
       await desk.close();

@@ -28,7 +28,7 @@ export function renderIncidentReport(view: IncidentView, now: Date): string {
     '## Scope',
     '',
   ];
-  const scope = Object.entries(i.scope).filter(([, values]) => values.length > 0);
+  const scope = (Object.entries(i.scope) as [string, string[]][]).filter(([, values]) => values.length > 0);
   if (scope.length === 0) lines.push('Nothing recorded.');
   for (const [field, values] of scope) lines.push(`- **${field}**: ${values.join(', ')}`);
 

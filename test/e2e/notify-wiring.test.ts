@@ -50,7 +50,11 @@ describe('rampart up pages on-call through the outbox', () => {
       }),
     });
     const incident = (await opened.json()) as { id: string };
-    await waitFor(() => Promise.resolve(slack.received.length > 0 && pagerduty.received.length > 0), 10_000, 50);
+    await waitFor(
+      () => Promise.resolve(slack.received.length > 0 && pagerduty.received.length > 0),
+      10_000,
+      50,
+    );
     const message = slack.received.find((r) => r.path.endsWith('/XXXX'))?.body as {
       text: string;
       blocks: { type: string }[];

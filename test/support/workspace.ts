@@ -1,5 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,15 +16,21 @@ export interface Workspace {
  * A temp working directory holding the shipped playbooks with every upstream pointed at one small local
  * upstream that answers 200 with what it was asked. The playbooks are otherwise unchanged.
  */
-export async function createWorkspace(): Promise<Workspace> {
+export type UpstreamHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+const answerOk: UpstreamHandler = (req, res) => {
+  req.resume();
+  req.on('end', () => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ ok: true, path: req.url }));
+  });
+};
+
+export async function createWorkspace(handler: UpstreamHandler = answerOk): Promise<Workspace> {
   const seen: string[] = [];
   const upstream: Server = createServer((req, res) => {
     seen.push(`${req.method ?? ''} ${req.url ?? ''}`);
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: true, path: req.url }));
-    });
+    handler(req, res);
   });
   await new Promise<void>((done) => upstream.listen(0, '127.0.0.1', done));
   const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;

@@ -1,0 +1,192 @@
+import {
+  blastRadius,
+  exceedsCap,
+  planMitigation,
+  type Detector,
+  type DetectorSignal,
+} from '../detector/index.js';
+import {
+  applyMitigation,
+  attachEvidence,
+  completeAutomaticSteps,
+  ingestSignal,
+  recordAction,
+  type DeskContext,
+} from '../desk/index.js';
+import type { Incident } from '../domain/incident.js';
+import type { RequestEvent } from '../domain/request-event.js';
+import type { Playbook } from '../playbook/index.js';
+import { formatDuration } from '../shared/duration.js';
+
+export interface SignalOutcome {
+  incident: Incident | null;
+  joined: boolean;
+  /** Ids of the mitigations applied for this signal. */
+  applied: string[];
+}
+
+/**
+ * What the desk does with a detector signal, as the playbook says: open or join the incident, freeze the
+ * evidence snapshot, tick the checklist steps that run by themselves, and weigh the rule's mitigation — its blast
+ * radius on the timeline first, then applied, or held for a responder when it exceeds the playbook's cap.
+ * A shadow rule only records what it would have done, in the audit log.
+ */
+export async function respondToSignal(
+  ctx: DeskContext,
+  detector: Detector,
+  playbook: Playbook,
+  signal: DetectorSignal,
+): Promise<SignalOutcome> {
+  const at = Date.parse(signal.at);
+  const rule = detector.rules.find((r) => r.service === signal.service && r.name === signal.rule);
+  const evidenceMs = playbook.detection.evidence_window;
+  const behind = detector.recent.snapshot({
+    keys: [signal.groupKey],
+    ...(rule ? { rule } : {}),
+    from: at - evidenceMs,
+    to: at,
+  });
+
+  if (signal.shadow) {
+    const plan = signal.mitigation ? planMitigation(signal.mitigation, behind.events, playbook) : undefined;
+    await ctx.store.audit.append({
+      at: ctx.clock.now().toISOString(),
+      actor: ctx.actor,
+      action: 'signal.shadow',
+      target: signal.fingerprint,
+      details: {
+        rule: signal.rule,
+        groupKey: signal.groupKey,
+        value: signal.value,
+        threshold: signal.threshold,
+        wouldApply: plan?.kind === 'apply' ? plan.mitigations.map((m) => m.label) : (plan?.text ?? null),
+      },
+    });
+    return { incident: null, joined: false, applied: [] };
+  }
+
+  const { incident, joined } = await ingestSignal({
+    ctx,
+    input: {
+      service: signal.service,
+      rule: signal.rule,
+      fingerprint: signal.fingerprint,
+      title: signal.title,
+      ...(signal.severity ? { severity: signal.severity } : {}),
+      ...(signal.type ? { type: signal.type } : {}),
+      groupKey: signal.groupKey,
+      value: signal.value,
+      threshold: signal.threshold,
+      windowMs: signal.windowMs,
+      at: signal.at,
+      ...(signal.scope ? { scope: signal.scope } : {}),
+      ...(signal.samples ? { samples: signal.samples } : {}),
+    },
+  });
+
+  if (!joined) {
+    await attachEvidence({
+      ctx,
+      input: {
+        id: incident.id,
+        title: `${formatDuration(evidenceMs)} evidence snapshot for ${signal.rule} (${signal.groupKey})`,
+        from: new Date(behind.from).toISOString(),
+        to: new Date(behind.to).toISOString(),
+        hash: behind.hash,
+        events: behind.events.map(evidenceEvent),
+        truncated: behind.truncated,
+      },
+    });
+    await completeAutomaticSteps({
+      ctx,
+      input: {
+        id: incident.id,
+        automatic: 'evidence-snapshot',
+        note: `${behind.events.length} events frozen`,
+      },
+    });
+    const s = incident.scope;
+    await completeAutomaticSteps({
+      ctx,
+      input: {
+        id: incident.id,
+        automatic: 'scope',
+        note: `${s.ips.length} IPs, ${s.tokenPreviews.length} tokens, ${s.tenants.length} tenants, ${s.events.length} events`,
+      },
+    });
+  }
+
+  const applied: string[] = [];
+  if (signal.kind !== 'fired' || !signal.mitigation) return { incident, joined, applied };
+  const plan = planMitigation(signal.mitigation, behind.events, playbook);
+  if (plan.kind === 'suggest') {
+    await recordAction({ ctx, input: { id: incident.id, summary: `suggested: ${plan.text}` } });
+    return { incident, joined, applied };
+  }
+  const capWindow = playbook.detection.blast_radius_cap?.window ?? evidenceMs;
+  const recent = detector.recent.snapshot({ from: at - capWindow, to: at }).events;
+  for (const m of plan.mitigations) {
+    const radius = blastRadius(m, recent, playbook, capWindow);
+    const over = exceedsCap(radius, playbook);
+    await recordAction({
+      ctx,
+      input: {
+        id: incident.id,
+        summary: `blast radius of ${m.label}: ${radius.requests} requests, ${radius.tenants} tenants, ${radius.clients} clients in the last ${formatDuration(capWindow)}`,
+        data: { mitigation: m.label, ...radius },
+      },
+    });
+    if (!signal.mitigation.automatic) {
+      await recordAction({
+        ctx,
+        input: {
+          id: incident.id,
+          summary: `suggested (the playbook does not apply it by itself): ${m.label}`,
+        },
+      });
+      continue;
+    }
+    if (over) {
+      await recordAction({
+        ctx,
+        input: { id: incident.id, summary: `held for a responder: ${m.label} (${over})`, data: { held: m } },
+      });
+      continue;
+    }
+    const mitigation = await applyMitigation({
+      ctx,
+      input: {
+        service: signal.service,
+        kind: m.kind,
+        target: m.target,
+        reason: `rule ${signal.rule}: ${signal.title}`,
+        incidentId: incident.id,
+        ...(m.forMs !== undefined ? { forMs: m.forMs } : {}),
+        ...(m.data ? { data: m.data } : {}),
+      },
+    });
+    applied.push(mitigation.id);
+  }
+  return { incident, joined, applied };
+}
+
+/** The evidence keeps what a responder needs and what the request event already limits to previews. */
+function evidenceEvent(e: RequestEvent): Record<string, unknown> {
+  return {
+    time: new Date(e.time).toISOString(),
+    source: e.source,
+    method: e.method,
+    path: e.path,
+    route: e.route,
+    status: e.status,
+    ip: e.ip,
+    ipPrefix: e.ipPrefix,
+    tokenPreview: e.tokenPreview,
+    subject: e.subject,
+    tenant: e.tenant,
+    event: e.event,
+    decision: e.decision,
+    rule: e.rule,
+    message: e.message,
+  };
+}
