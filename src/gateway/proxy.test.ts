@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { Client } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -159,5 +160,29 @@ describe('graceful close', () => {
     await closing;
     expect(closed).toBe(true);
     await client.close();
+  });
+});
+
+describe('client going away', () => {
+  it('cancels the upstream request when the client disconnects before the answer', async () => {
+    let arrived = 0;
+    let upstreamClosed = 0;
+    const g = await start({
+      handler: (_req, res) => {
+        arrived++;
+        // Never answers: only the gateway cancelling the request ends it.
+        res.on('close', () => upstreamClosed++);
+      },
+    });
+    const url = new URL(g.base);
+    const socket = connect({ host: url.hostname, port: Number(url.port) });
+    socket.on('error', () => undefined);
+    socket.write('GET /api/v1/events/t/photos HTTP/1.1\r\nHost: api.example\r\n\r\n');
+    await until(() => arrived === 1, 'the request at the upstream');
+    expect(upstreamClosed).toBe(0);
+    socket.destroy();
+    await until(() => upstreamClosed === 1, 'the upstream request to be cancelled');
+    const event = (await eventsArrive(g, 1))[0];
+    expect(event?.fields).toMatchObject({ completed: false });
   });
 });

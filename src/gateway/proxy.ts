@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { Pool, type Dispatcher } from 'undici';
 import type { RequestEvent } from '../domain/request-event.js';
 import { systemClock, type Clock } from '../shared/clock.js';
-import { resolveClientIp } from './client-ip.js';
+import { resolveClientIp, type ClientIp } from './client-ip.js';
 import type { GatewayConfig } from './config.js';
 import { extractToken } from './extract-token.js';
 import { createGuards, runGuards, type Guard, type Verdict } from './guards/index.js';
@@ -57,10 +57,13 @@ export interface Gateway {
 }
 
 const kContext = Symbol('rampart.context');
+const kPeer = Symbol('rampart.peer');
 type WithContext = ServerResponse & { [kContext]?: RequestContext };
 
 export function createGateway(config: GatewayConfig, options: GatewayOptions): Gateway {
   const clock = options.clock ?? systemClock;
+  // The system clock's time without a Date per request; an injected clock is asked as usual.
+  const nowMs = clock === systemClock ? Date.now : (): number => clock.now().getTime();
   const state = options.state ?? new MemoryState({ clock });
   const limiter = options.limiter ?? new MemoryRateLimiter();
   const guards: Guard[] = createGuards({ config, state, limiter });
@@ -84,15 +87,14 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   server.maxHeadersCount = maxHeaderCount + 1;
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
-    const ctx = new RequestContext(req, res, clock.now().getTime(), performance.now());
+    const ctx = new RequestContext(req, res, nowMs(), performance.now());
     (res as WithContext)[kContext] = ctx;
     res.once('close', onResponseClose);
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     ctx.path = q === -1 ? url : url.slice(0, q);
     ctx.query = q === -1 ? null : url.slice(q + 1);
-    const client = resolveClientIp(req.socket.remoteAddress, header(req.headers['x-forwarded-for']),
-      header(req.headers.forwarded), config.trustedProxies);
+    const client = clientOf(req);
     ctx.ip = client.ip;
     ctx.ipPrefix = client.prefix;
     ctx.spoofedForwardedFor = client.spoofedForwardedFor;
@@ -144,7 +146,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
           body: hasBody ? req : null,
           opaque: ctx,
           // A client that goes away before the upstream answers cancels the upstream request (see onResponseClose).
-          signal: ctx.res,
+          signal: ctx,
         },
         streamFactory,
         streamDone,
@@ -191,12 +193,23 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     const ctx = (this as WithContext)[kContext];
     if (ctx === undefined || ctx.done) return;
     ctx.done = true;
-    // undici listens for "abort" on the signal it was given; a finished response needs no cancelling.
-    if (!this.writableFinished) this.emit('abort');
+    // undici listens for "abort" on the signal it was given (the context); a finished response needs no cancelling.
+    if (!this.writableFinished) ctx.abortUpstream();
     if (closing !== null) setImmediate(closeIdle);
     if (onEvent !== undefined) {
       onEvent(toEvent(ctx, config.service, source, Math.round((performance.now() - ctx.started) * 1000) / 1000));
     }
+  }
+
+  /** Without forwarding headers the client is the socket peer: resolved once per connection, not per request. */
+  function clientOf(req: IncomingMessage): ClientIp {
+    const forwardedFor = req.headers['x-forwarded-for'];
+    const forwarded = req.headers.forwarded;
+    if (forwardedFor === undefined && forwarded === undefined) {
+      const socket = req.socket as Socket & { [kPeer]?: ClientIp };
+      return (socket[kPeer] ??= resolveClientIp(socket.remoteAddress, undefined, undefined, config.trustedProxies));
+    }
+    return resolveClientIp(req.socket.remoteAddress, header(forwardedFor), header(forwarded), config.trustedProxies);
   }
 
   server.on('clientError', (error: Error & { code?: string }, socket: Socket) => {

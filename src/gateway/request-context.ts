@@ -52,6 +52,12 @@ export class RequestContext {
   message: string | null = null;
   rate: RateOutcome[] | null = null;
   done = false;
+  /**
+   * The context is also the "signal" undici is given for the upstream request (it accepts any object with
+   * once/removeListener): one plain field instead of an 'abort' listener on the response per request.
+   */
+  readonly aborted = false;
+  private abortListener: (() => void) | null = null;
 
   constructor(req: IncomingMessage, res: ServerResponse, time: number, started: number) {
     this.req = req;
@@ -61,5 +67,28 @@ export class RequestContext {
     this.socket = req.socket;
     this.bytesInStart = req.socket.bytesRead;
     this.bytesOutStart = req.socket.bytesWritten;
+  }
+
+  /** undici checks that its signal has on(); it registers through once(). One listener at most: one request. */
+  on(_event: 'abort', listener: () => void): this {
+    this.abortListener = listener;
+    return this;
+  }
+
+  once(_event: 'abort', listener: () => void): this {
+    this.abortListener = listener;
+    return this;
+  }
+
+  removeListener(_event: 'abort', listener: () => void): this {
+    if (this.abortListener === listener) this.abortListener = null;
+    return this;
+  }
+
+  /** Cancels the upstream request, if one is still running. */
+  abortUpstream(): void {
+    const listener = this.abortListener;
+    this.abortListener = null;
+    listener?.();
   }
 }

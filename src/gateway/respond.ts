@@ -20,7 +20,7 @@ export function reject(ctx: RequestContext, r: Rejection): void {
     'cache-control': 'no-store',
   };
   if (r.retryAfterSeconds !== null) headers['retry-after'] = String(r.retryAfterSeconds);
-  addRateLimitHeaders(ctx, headers as Record<string, string | number | string[] | undefined>);
+  addRateLimitHeaders(ctx, headers);
   res.writeHead(r.status, headers);
   res.end(body);
   // The request body is not wanted; let node discard it rather than leave the socket stalled.
