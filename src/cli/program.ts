@@ -5,6 +5,7 @@ import { registerAuditCommand } from './commands/audit.js';
 import { registerGatewayCommand } from './commands/gateway.js';
 import { registerIncidentCommands } from './commands/incident.js';
 import { registerKeyCommands } from './commands/keys.js';
+import { registerLogsCommands } from './commands/logs.js';
 import { registerMitigationCommands } from './commands/mitigations.js';
 import { registerNotifyCommands } from './commands/notify.js';
 import { registerPlaybookCommands } from './commands/playbook.js';
@@ -28,6 +29,7 @@ export function buildProgram(
   registerMitigationCommands(program, cli);
   registerNotifyCommands(program, cli);
   registerKeyCommands(program, cli);
+  registerLogsCommands(program, cli);
   registerAuditCommand(program, cli);
   return program;
 }
