@@ -83,7 +83,9 @@ function baselineCheck(step: Extract<VerificationStep, { check: 'error_rate_base
 
 function liftedCheck(f: Facts) {
   const kept = keptMitigations(f.entries);
-  const inForce = f.mitigations.filter((m) => isInForce(m, f.now));
+  const inForce = f.mitigations
+    .filter((m) => isInForce(m, f.now))
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   const blocking = inForce.filter((m) => !kept.has(m.id));
   if (blocking.length > 0)
     return {

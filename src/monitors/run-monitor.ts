@@ -27,7 +27,7 @@ const MAX_BODY_BYTES = 1_000_000;
 
 async function readBounded(response: Response): Promise<string> {
   if (!response.body) return '';
-  const reader = response.body.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
