@@ -94,7 +94,7 @@ export function createRoutineRunner(options: RoutineRunnerOptions): RoutineRunne
         detail = `${monitor} could not run: ${error instanceof Error ? error.message : 'unknown error'}`;
       }
     }
-    const owner = routine.owner ? ` (owner ${routine.owner})` : '';
+    const owner = routine.owner ? `, owner ${routine.owner}` : '';
     const lines = [`${routine.title} is due (${routine.every}${owner}).`, ...(routine.details ?? [])];
     if (detail) lines.push(`Monitor ${detail}.`);
     await remindOwner(store, {
