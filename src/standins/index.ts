@@ -1,0 +1,10 @@
+export { createGuestApi, type GuestApiOptions } from './guest-api.js';
+export { createBookingApi, type BookingApiOptions } from './booking-api.js';
+export { startStandins, type RunningStandins, type StandinsOptions } from './start-standins.js';
+export { createSlackReceiver, slackHeadline, type SlackReceiver } from './slack-receiver.js';
+export { DEMO_GUEST_SEED, KNOWN_GOOD_TOKEN, type GuestSeed, type GuestEvent } from './guest-seed.js';
+export { DEMO_BOOKING_SEED, type BookingSeed } from './booking-seed.js';
+export { MISBEHAVIOURS, isMisbehaviour, type Misbehaviour } from './misbehaviour.js';
+export { CONTROL_KEY_HEADER } from './control.js';
+export { demoBookingJwtSecret, loadOrCreateSecret, standinKeyFile } from './standin-secrets.js';
+export type { Standin } from './standin.js';
