@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { RampartError } from '../../shared/errors.js';
 import type { StoreEngine } from '../ports.js';
 import type { Database } from '../kysely/schema.js';
@@ -32,8 +32,15 @@ class CodeMigrationProvider implements MigrationProvider {
  * skips what already ran. Returns the names of the migrations this call applied.
  */
 export async function migrateToLatest(db: Kysely<Database>, engine: StoreEngine): Promise<string[]> {
+  // Kysely looks for its migration tables in every schema unless told which one: on a PostgreSQL server with
+  // another Rampart schema (tests, a second tenant) it would find that one's tables and never create its own.
+  const schema =
+    engine === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
   const migrator = new Migrator({
     db,
+    ...(schema ? { migrationTableSchema: schema } : {}),
     provider: new CodeMigrationProvider(rampartMigrations(engine)),
     migrationTableName: 'rampart_migration',
     migrationLockTableName: 'rampart_migration_lock',
