@@ -26,7 +26,14 @@ const full = requestEvent({
 
 describe('event codec', () => {
   it('round-trips every field exactly: numbers, nulls, booleans, unicode and the extra fields', () => {
-    const nulls = requestEvent({ durationMs: null, bytes: null, ip: null, ipPrefix: null, host: null, userAgent: null });
+    const nulls = requestEvent({
+      durationMs: null,
+      bytes: null,
+      ip: null,
+      ipPrefix: null,
+      host: null,
+      userAgent: null,
+    });
     for (const event of [full, nulls]) {
       const decoded = decodeEvent(encodeEvent(event));
       expect(decoded).toEqual({ ok: true, event });

@@ -75,7 +75,8 @@ export function decodeEvent(text: string): DecodeResult {
     if (value !== null && !isFiniteNumber(value)) return { ok: false, reason: key };
     out[key] = value;
   }
-  if (typeof raw.decision !== 'string' || !DECISIONS.has(raw.decision)) return { ok: false, reason: 'decision' };
+  if (typeof raw.decision !== 'string' || !DECISIONS.has(raw.decision))
+    return { ok: false, reason: 'decision' };
   out.decision = raw.decision;
   const spoofed = raw.spoofedForwardedFor ?? false;
   if (typeof spoofed !== 'boolean') return { ok: false, reason: 'spoofedForwardedFor' };

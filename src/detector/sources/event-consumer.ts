@@ -103,10 +103,14 @@ export function consumeEvents(options: ConsumeEventsOptions): EventConsumer {
       // Trimmed by MAXLEN while pending: nothing left to read, only the ACK.
       if (!fields) continue;
       const text = valueOf(fields, EVENT_FIELD);
-      const decoded = text === undefined ? { ok: false as const, reason: `no "${EVENT_FIELD}" field` } : decodeEvent(text);
+      const decoded =
+        text === undefined ? { ok: false as const, reason: `no "${EVENT_FIELD}" field` } : decodeEvent(text);
       if (!decoded.ok) {
         if (counts.malformed++ % logEvery === 0)
-          logger.warn({ id, reason: decoded.reason, malformed: counts.malformed }, 'events consumer: malformed entry skipped');
+          logger.warn(
+            { id, reason: decoded.reason, malformed: counts.malformed },
+            'events consumer: malformed entry skipped',
+          );
         continue;
       }
       try {
@@ -114,7 +118,10 @@ export function consumeEvents(options: ConsumeEventsOptions): EventConsumer {
         counts.processed++;
       } catch (error) {
         if (counts.failed++ % logEvery === 0)
-          logger.error({ id, err: messageOf(error), failed: counts.failed }, 'events consumer: onEvent threw');
+          logger.error(
+            { id, err: messageOf(error), failed: counts.failed },
+            'events consumer: onEvent threw',
+          );
       }
     }
     return ids;
@@ -144,11 +151,15 @@ export function consumeEvents(options: ConsumeEventsOptions): EventConsumer {
   const claim = async (): Promise<void> => {
     let cursor = '0-0';
     do {
-      const reply = (await redis.xautoclaim(key, group, consumer, claimMinIdleMs, cursor, 'COUNT', count)) as [
-        string,
-        Entry[],
-        string[]?,
-      ];
+      const reply = (await redis.xautoclaim(
+        key,
+        group,
+        consumer,
+        claimMinIdleMs,
+        cursor,
+        'COUNT',
+        count,
+      )) as [string, Entry[], string[]?];
       cursor = reply[0];
       const entries = reply[1];
       counts.claimed += entries.length;
@@ -161,7 +172,16 @@ export function consumeEvents(options: ConsumeEventsOptions): EventConsumer {
     let reply: [string, Entry[]][] | null;
     try {
       reply = (await redis.xreadgroup(
-        'GROUP', group, consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', key, '>',
+        'GROUP',
+        group,
+        consumer,
+        'COUNT',
+        count,
+        'BLOCK',
+        blockMs,
+        'STREAMS',
+        key,
+        '>',
       )) as [string, Entry[]][] | null;
     } finally {
       reading = false;
@@ -183,15 +203,16 @@ export function consumeEvents(options: ConsumeEventsOptions): EventConsumer {
           await ensureGroup(groupFrom);
           groupReady = true;
         }
+        if (status !== 'connected') {
+          if (status === 'degraded')
+            logger.info({ group, consumer }, 'events consumer: Redis is back; reading');
+          status = 'connected';
+        }
         if (Date.now() - claimedAt >= claimMinIdleMs) {
           await claim();
           claimedAt = Date.now();
         }
         await read();
-        if (status !== 'connected') {
-          if (status === 'degraded') logger.info({ group, consumer }, 'events consumer: Redis is back; reading');
-          status = 'connected';
-        }
         backoffMs = 100;
       } catch (error) {
         if (stopped) break;

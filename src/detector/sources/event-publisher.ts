@@ -60,7 +60,11 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
   const retryMs = options.retryMs ?? 500;
   const logger = options.logger ?? silentEventLogger;
   const what = `events publisher${options.service ? ` (${options.service})` : ''}`;
-  const redis = createStreamConnection(options.redisUrl, `rampart-events:${options.service ?? 'gateway'}`, 2_000);
+  const redis = createStreamConnection(
+    options.redisUrl,
+    `rampart-events:${options.service ?? 'gateway'}`,
+    2_000,
+  );
 
   // A queue of encoded events: `buffer[head..]` is pending, the front is the oldest.
   let buffer: string[] = [];
@@ -76,7 +80,10 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
   const goDown = (reason: string) => {
     if (status === 'degraded' || closed) return;
     status = 'degraded';
-    logger.warn({ component: what, err: reason, buffered: size() }, `${what}: Redis is unavailable; buffering events`);
+    logger.warn(
+      { component: what, err: reason, buffered: size() },
+      `${what}: Redis is unavailable; buffering events`,
+    );
   };
   const goUp = () => {
     if (status === 'connected') return;
@@ -160,7 +167,10 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
       head = 0;
       dropOldest(size() - maxBuffered);
       if (redis.status === 'ready') {
-        logger.warn({ component: what, err: reason, failed: failed.length }, `${what}: Redis refused a batch; retrying`);
+        logger.warn(
+          { component: what, err: reason, failed: failed.length },
+          `${what}: Redis refused a batch; retrying`,
+        );
         await new Promise((resolve) => setTimeout(resolve, retryMs).unref());
       } else goDown(reason);
       if (closed) return;
