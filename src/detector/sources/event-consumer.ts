@@ -243,8 +243,8 @@ export function consumeEvents(options: ConsumeEventsOptions): EventConsumer {
       if (stopped) return;
       stopped = true;
       wake?.();
-      // A blocked read would hold us for up to blockMs; cutting its connection ends it now.
-      if (reading) redis.disconnect();
+      // A blocked read would hold us for up to blockMs, a connect attempt for its timeout: cut the connection.
+      if (reading || redis.status !== 'ready') redis.disconnect();
       await Promise.race([loop, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
       redis.disconnect();
       status = 'stopped';

@@ -141,6 +141,24 @@ describe.runIf(await redisSuitesEnabled())('createEventPublisher', () => {
     expect(lines.filter((l) => l.includes('Redis is back'))).toHaveLength(1);
   });
 
+  it('keeps a batch Redis refuses, says so once, and sends it once the cause is gone', async () => {
+    const prefix = testPrefix();
+    prefixes.push(prefix);
+    const r = new Redis(TEST_REDIS_URL);
+    await r.set(eventStreamKey(prefix), 'not a stream');
+    const { lines, logger } = recordingLogger();
+    const publisher = createEventPublisher({ redisUrl: TEST_REDIS_URL, prefix, retryMs: 10, logger });
+    publishers.push(publisher);
+    for (let n = 0; n < 3; n++) publisher.publish(numbered(n));
+    await until(() => publisher.stats().failedBatches >= 3);
+    expect(publisher.stats()).toMatchObject({ sent: 0, buffered: 3, dropped: 0 });
+    await r.del(eventStreamKey(prefix));
+    await r.quit();
+    await until(() => publisher.stats().sent === 3);
+    expect(lines).toEqual(['warn events publisher: Redis refused a batch; retrying']);
+    expect((await readStream(TEST_REDIS_URL, prefix)).map((e) => e.fields.n)).toEqual([0, 1, 2]);
+  });
+
   it('sends what is buffered on close, and ignores events after it', async () => {
     const prefix = testPrefix();
     prefixes.push(prefix);

@@ -75,6 +75,7 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
   let flushing: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
+  let refusing = false;
 
   const size = () => buffer.length - head;
   const goDown = (reason: string) => {
@@ -158,6 +159,7 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
       }
       counts.sent += batch.length - failed.length;
       if (failed.length === 0) {
+        refusing = false;
         if (!drain && size() < batchSize) return;
         continue;
       }
@@ -167,10 +169,13 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
       head = 0;
       dropOldest(size() - maxBuffered);
       if (redis.status === 'ready') {
-        logger.warn(
-          { component: what, err: reason, failed: failed.length },
-          `${what}: Redis refused a batch; retrying`,
-        );
+        // e.g. the key holds another type: retried until it is fixed, told once until a batch gets through.
+        if (!refusing)
+          logger.warn(
+            { component: what, err: reason, failed: failed.length },
+            `${what}: Redis refused a batch; retrying`,
+          );
+        refusing = true;
         await new Promise((resolve) => setTimeout(resolve, retryMs).unref());
       } else goDown(reason);
       if (closed) return;
