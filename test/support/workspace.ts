@@ -35,14 +35,7 @@ export async function createWorkspace(handler: UpstreamHandler = answerOk): Prom
   await new Promise<void>((done) => upstream.listen(0, '127.0.0.1', done));
   const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
   const cwd = mkdtempSync(join(tmpdir(), 'rampart-ws-'));
-  mkdirSync(join(cwd, 'playbooks'));
-  for (const file of readdirSync(resolve('playbooks'))) {
-    const text = readFileSync(resolve('playbooks', file), 'utf8').replace(
-      /url: http:\/\/127\.0\.0\.1:808[12]/g,
-      `url: ${upstreamUrl}`,
-    );
-    writeFileSync(join(cwd, 'playbooks', file), text);
-  }
+  copyPlaybooks(cwd, { guest: upstreamUrl, booking: upstreamUrl });
   return {
     cwd,
     upstreamUrl,
@@ -53,6 +46,20 @@ export async function createWorkspace(handler: UpstreamHandler = answerOk): Prom
       rmSync(cwd, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Copies the shipped playbooks into `cwd`/playbooks with the guest upstream (8081) and the booking upstream
+ * (8082) pointed at the given URLs; nothing else changes.
+ */
+export function copyPlaybooks(cwd: string, upstreams: { guest: string; booking: string }): void {
+  mkdirSync(join(cwd, 'playbooks'), { recursive: true });
+  for (const file of readdirSync(resolve('playbooks'))) {
+    const text = readFileSync(resolve('playbooks', file), 'utf8')
+      .replace(/url: http:\/\/127\.0\.0\.1:8081/g, `url: ${upstreams.guest}`)
+      .replace(/url: http:\/\/127\.0\.0\.1:8082/g, `url: ${upstreams.booking}`);
+    writeFileSync(join(cwd, 'playbooks', file), text);
+  }
 }
 
 /** Polls `probe` until it returns true or the deadline passes; returns the milliseconds it took. */

@@ -1,0 +1,52 @@
+import type { Drill } from '../drill.js';
+import { DrillFailure } from '../drill.js';
+import { send, statusSummary, type Answer } from '../http.js';
+
+/** A loopback address that is not in the playbooks' trusted_proxies (127.0.0.1/32, ::1/128). */
+export const UNTRUSTED_PEER = '127.0.0.2';
+const REQUESTS = 110;
+const PER_IP_LIMIT = 100;
+
+export const xffSpoofing: Drill = {
+  name: 'xff-spoofing',
+  title: 'Dodging the per-IP limit with a spoofed X-Forwarded-For',
+  explain:
+    `A client connecting from ${UNTRUSTED_PEER} (loopback, but not a trusted proxy) sends ${REQUESTS} requests, each ` +
+    'claiming a different X-Forwarded-For. Expected (6FB "Check for IP spoofing"): the gateway ignores the ' +
+    `header from an untrusted peer and counts the real peer, so the per-IP limit (${PER_IP_LIMIT}/60 s) still ` +
+    'answers 429 with Retry-After and rate-limit headers.',
+  async run(ctx, run) {
+    const event = await ctx.standins.guest.createEvent();
+    const answers: Answer[] = [];
+    await run.step('traffic', async () => {
+      try {
+        for (let i = 0; i < Math.min(REQUESTS, ctx.limits.maxRequests); i++) {
+          answers.push(
+            await send(`${ctx.targets.guest}/api/v1/events/${event.joinToken}/stats`, {
+              localAddress: UNTRUSTED_PEER,
+              headers: { 'x-forwarded-for': `10.${i % 256}.${(i * 7) % 256}.${((i * 13) % 254) + 1}` },
+            }),
+          );
+        }
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code === 'EADDRNOTAVAIL')
+          throw new DrillFailure(
+            `cannot send from ${UNTRUSTED_PEER} on this machine (only Linux routes all of 127.0.0.0/8)`,
+          );
+        throw error;
+      }
+      return `sent ${answers.length} requests from ${UNTRUSTED_PEER}, each with a different spoofed X-Forwarded-For: ${statusSummary(answers)}`;
+    });
+    await run.step('limit', async () => {
+      const passed = answers.filter((a) => a.status === 200).length;
+      const first = answers.find((a) => a.status === 429);
+      if (!first)
+        throw new DrillFailure(`no 429: the spoofed addresses dodged the per-IP limit (${passed} passed)`);
+      if (passed > PER_IP_LIMIT)
+        throw new DrillFailure(`${passed} requests passed a limit of ${PER_IP_LIMIT}`);
+      if (!first.headers['retry-after']) throw new DrillFailure('429 without Retry-After');
+      return `limit held on the real peer: ${passed} passed, then 429 with Retry-After ${first.headers['retry-after']} s (X-RateLimit-Limit ${first.headers['x-ratelimit-limit'] ?? '-'})`;
+    });
+  },
+};
