@@ -9,6 +9,7 @@ import { incidentRoutes } from './routes/incidents.js';
 import { keyRoutes } from './routes/keys.js';
 import { inboundRoutes } from './routes/inbound.js';
 import { mitigationRoutes } from './routes/mitigations.js';
+import { monitorRoutes } from './routes/monitors.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { serviceRoutes } from './routes/services.js';
 import { signalRoutes } from './routes/signals.js';
@@ -66,6 +67,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     ...mitigationRoutes(deps),
     ...inboundRoutes(deps),
     ...notificationRoutes(deps),
+    ...monitorRoutes(deps),
     ...serviceRoutes(deps),
     ...keyRoutes(deps),
     ...auditRoutes(deps),

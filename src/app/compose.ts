@@ -1,12 +1,14 @@
 import { join } from 'node:path';
 import { buildApi } from '../api/build-api.js';
 import { deskEventBus } from '../desk/index.js';
+import type { MonitorRunner, RoutineRunner } from '../monitors/index.js';
 import { createNotifier } from '../notify/index.js';
 import type { Clock } from '../shared/clock.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { createMetrics } from '../shared/metrics.js';
 import { bootstrapAdminKey } from './bootstrap-admin-key.js';
 import { createDetectionLoop, type DetectionLoop } from './detection-loop.js';
+import { startMonitors } from './start-monitors.js';
 import { inboundSecretsFrom } from './inbound-secrets.js';
 import type { Config } from './config.js';
 import { openDesk, type DeskHandle } from './open-desk.js';
@@ -20,11 +22,19 @@ import { loadTokenKey } from './token-key.js';
 
 export const VERSION = '0.1.0';
 
+function groupNames(monitors: readonly { service: string; name: string }[]): Map<string, string[]> {
+  const byService = new Map<string, string[]>();
+  for (const m of monitors) byService.set(m.service, [...(byService.get(m.service) ?? []), m.name]);
+  return byService;
+}
+
 export interface RunningApp {
   desk: DeskHandle;
   apiUrl: string;
   gateways: RunningGateway[];
   detection: DetectionLoop;
+  monitors: MonitorRunner;
+  routines: RoutineRunner;
   adminKeyFile: string | null;
   logger: Logger;
   stop(): Promise<void>;
@@ -61,6 +71,13 @@ export async function startApp(options: {
       : {}),
   });
   events.on((event) => notifier.onDeskEvent(event));
+  const { monitors, routines, compiled } = startMonitors({
+    playbooks: desk.playbooks,
+    desk: { store: desk.store, clock: desk.clock, services: desk.services, actor: 'monitors', events },
+    env: options.env ?? process.env,
+    logger,
+    scheduler: notifier.scheduler,
+  });
   events.on((event) => {
     if (event.type === 'incident.opened') {
       metrics.incidentsOpened.inc({ service: event.incident.service, severity: event.incident.severity });
@@ -127,6 +144,8 @@ export async function startApp(options: {
     version: VERSION,
     tokenKey,
     inboundSecrets: inboundSecretsFrom(desk.playbooks, options.env ?? process.env, logger),
+    monitorNames: groupNames(compiled),
+    routines,
   });
   const host = options.host ?? options.config.RAMPART_HOST;
   try {
@@ -147,6 +166,8 @@ export async function startApp(options: {
     apiUrl,
     gateways,
     detection,
+    monitors,
+    routines,
     adminKeyFile: created ? adminKeyFile : null,
     logger,
     async stop() {

@@ -7,6 +7,7 @@ import { registerIncidentCommands } from './commands/incident.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerLogsCommands } from './commands/logs.js';
 import { registerMitigationCommands } from './commands/mitigations.js';
+import { registerMonitorCommands } from './commands/monitors.js';
 import { registerNotifyCommands } from './commands/notify.js';
 import { registerPlaybookCommands } from './commands/playbook.js';
 import { registerUpCommand } from './commands/up.js';
@@ -28,6 +29,7 @@ export function buildProgram(
   registerPlaybookCommands(program, cli.io);
   registerMitigationCommands(program, cli);
   registerNotifyCommands(program, cli);
+  registerMonitorCommands(program, cli);
   registerKeyCommands(program, cli);
   registerLogsCommands(program, cli);
   registerAuditCommand(program, cli);

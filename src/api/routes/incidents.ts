@@ -21,8 +21,11 @@ import {
   resolveInput,
   updateChecklistStep,
   updateChecklistStepInput,
+  verifyIncident,
+  confirmVerificationStep,
   type DeskContext,
 } from '../../desk/index.js';
+import type { Role } from '../../domain/api-key.js';
 import { INCIDENT_STATUSES } from '../../domain/incident-status.js';
 import type { ApiDeps } from '../api-deps.js';
 import { idParams, route, type AnyRoute } from '../define-route.js';
@@ -37,11 +40,12 @@ const listQuery = z
   .strict();
 
 export function incidentRoutes(deps: ApiDeps): AnyRoute[] {
-  const ctx = (actor: string): DeskContext => ({
+  const ctx = (actor: string, role?: Role): DeskContext => ({
     store: deps.store,
     clock: deps.clock,
     services: deps.services,
     actor,
+    ...(role ? { role } : {}),
     ...(deps.events ? { events: deps.events } : {}),
   });
   const tag = 'incidents';
@@ -170,6 +174,27 @@ export function incidentRoutes(deps: ApiDeps): AnyRoute[] {
       body: resolveInput.omit({ id: true }),
       handler: ({ params, body, actor }) =>
         resolveIncident({ ctx: ctx(actor), input: { ...body, id: params.id } }),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/incidents/:id/verification',
+      role: 'viewer',
+      tag,
+      summary: "The playbook's verification checks for this incident: what stands between it and resolved",
+      params: idParams,
+      handler: ({ params, actor }) => verifyIncident(ctx(actor), params.id),
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/incidents/:id/verification/confirm',
+      role: 'responder',
+      tag,
+      summary: 'Confirm a manual verification step (by name or 1-based position)',
+      params: idParams,
+      body: z.object({ step: z.string().min(1).max(200), note: z.string().max(2000).optional() }).strict(),
+      status: 201,
+      handler: ({ params, body, actor }) =>
+        confirmVerificationStep({ ctx: ctx(actor), input: { ...body, id: params.id } }),
     }),
     route({
       method: 'POST',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   applyMitigation,
   applyMitigationInput,
+  keepMitigation,
   liftMitigation,
   liftMitigationInput,
   type DeskContext,
@@ -95,6 +96,18 @@ export function mitigationRoutes(deps: ApiDeps): AnyRoute[] {
           },
         });
       },
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/mitigations/:id/keep',
+      role: 'responder',
+      tag,
+      summary:
+        'Keep a temporary mitigation in force past resolution, with a reason (verification accepts it)',
+      params: idParams,
+      body: z.object({ reason: z.string().trim().min(1).max(2000) }).strict(),
+      handler: ({ params, body, actor }) =>
+        keepMitigation({ ctx: ctx(actor), input: { id: params.id, reason: body.reason } }),
     }),
     route({
       method: 'DELETE',

@@ -44,7 +44,14 @@ describe('rampart incident …', () => {
     expect(
       (await run('incident', 'severity', incident.id, 'SEV-1', '--reason', 'wrong gallery served')).code,
     ).toBe(0);
-    expect((await run('incident', 'resolve', incident.id)).code).toBe(0);
+    const gated = await run('incident', 'resolve', incident.id);
+    expect(gated.code).toBe(1);
+    expect(gated.err).toContain('cannot be resolved yet: FAIL');
+    const verify = await run('incident', 'verify', incident.id);
+    expect(verify.out).toContain('verification fails');
+    expect(
+      (await run('incident', 'resolve', incident.id, '--override', 'drill: no live traffic to verify')).code,
+    ).toBe(0);
     expect((await run('incident', 'close', incident.id)).code).toBe(0);
 
     const list = await run('incident', 'list');

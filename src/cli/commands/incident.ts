@@ -24,6 +24,8 @@ import {
   resolveInput,
   updateChecklistStep,
   updateChecklistStepInput,
+  verifyIncident,
+  confirmVerificationStep,
 } from '../../desk/index.js';
 import { isIncidentStatus } from '../../domain/incident-status.js';
 import type { Incident } from '../../domain/incident.js';
@@ -174,7 +176,6 @@ export function registerIncidentCommands(program: Command, cli: CliEnv): void {
 
   const simple = [
     ['mitigated', 'mark mitigated', markMitigatedInput, markMitigated],
-    ['resolve', 'resolve; opens the post-mortem with its due date', resolveInput, resolveIncident],
     ['close', 'close a resolved incident', closeInput, closeIncident],
   ] as const;
   for (const [name, description, schema, action] of simple) {
@@ -190,6 +191,49 @@ export function registerIncidentCommands(program: Command, cli: CliEnv): void {
         }),
       );
   }
+
+  incident
+    .command('resolve <id>')
+    .description("resolve, once the playbook's verification passes; opens the post-mortem with its due date")
+    .option('--note <text>', 'a note for the timeline')
+    .option(
+      '--override <reason>',
+      'resolve although verification fails (admin), with the reason on the timeline',
+    )
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, opts: { note?: string; override?: string } & JsonOption, command: Command) =>
+      withDesk(cli, command, async (_desk, ctx) => {
+        const input = parseArgs(
+          resolveInput,
+          defined({ id, note: opts.note, override: opts.override ? { reason: opts.override } : undefined }),
+        );
+        printIncident(await resolveIncident({ ctx, input }), opts);
+      }),
+    );
+
+  incident
+    .command('verify <id>')
+    .description("check the playbook's verification for this incident (what stands between it and resolved)")
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, opts: JsonOption, command: Command) =>
+      withDesk(cli, command, async (_desk, ctx) => {
+        const result = await verifyIncident(ctx, id);
+        if (opts.json) return io.out(JSON.stringify(result, null, 2));
+        io.out(result.ok ? `${id}: verification passes` : `${id}: verification fails`);
+        for (const c of result.checks) io.out(`  [${c.ok ? 'x' : ' '}] ${c.name} (${c.check}): ${c.detail}`);
+      }),
+    );
+
+  incident
+    .command('confirm <id> <step>')
+    .description('confirm a manual verification step (by name or 1-based position)')
+    .option('--note <text>', 'what you checked')
+    .action(async (id: string, step: string, opts: { note?: string }, command: Command) =>
+      withDesk(cli, command, async (_desk, ctx) => {
+        await confirmVerificationStep({ ctx, input: defined({ id, step, note: opts.note }) });
+        io.out(`${id}: confirmed "${step}"`);
+      }),
+    );
 
   incident
     .command('step <id> <step> <status>')
