@@ -40,6 +40,8 @@ export interface DrillReport {
 
 export interface Drill {
   name: string;
+  /** Whose gateway it attacks: `--target` replaces that one. */
+  service: 'guest' | 'booking';
   title: string;
   /** What the drill does and what Rampart should do, for `rampart drill --list`. */
   explain: string;
@@ -59,7 +61,7 @@ export class DrillRun {
   constructor(private readonly log: (line: string) => void) {}
 
   /** Runs one step; `work` returns the line to print. A thrown error fails the step and the drill. */
-  async step(name: string, work: () => Promise<string>): Promise<void> {
+  async step(name: string, work: () => Promise<string> | string): Promise<void> {
     const started = performance.now();
     try {
       const detail = await work();

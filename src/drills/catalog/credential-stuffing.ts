@@ -15,6 +15,7 @@ const ATTEMPTS = 25;
 
 export const credentialStuffing: Drill = {
   name: 'credential-stuffing',
+  service: 'booking',
   title: 'Credential stuffing on /auth/login from one address',
   explain:
     `One address tries ${ATTEMPTS} accounts with wrong passwords on POST /auth/login. Expected (6FB "Failed ` +

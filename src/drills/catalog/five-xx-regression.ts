@@ -11,6 +11,7 @@ const RULES = ['error-spike', 'event-errors'];
 
 export const fiveXxRegression: Drill = {
   name: '5xx-regression',
+  service: 'guest',
   title: 'A release that answers 500',
   explain:
     'The guest stand-in is told to answer 500 (a bad release); guests keep using the event API, in batches of ' +

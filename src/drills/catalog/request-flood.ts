@@ -16,6 +16,7 @@ const EACH = 5;
 
 export const requestFlood: Drill = {
   name: 'request-flood',
+  service: 'booking',
   title: 'Request flood from many addresses of one network',
   explain:
     `${ADDRESSES} addresses of one /24 send ${EACH} authenticated GET /bookings each (${ADDRESSES * EACH} in all), every ` +
@@ -75,7 +76,7 @@ export const requestFlood: Drill = {
       'throttle',
       performance.now() - after,
       true,
-      `per-prefix limit tightened to ${String(throttle.data.limit ?? '?')} (${throttle.id}): a new address of ${prefix} gets 429, Retry-After ${limited.value.headers['retry-after'] ?? '-'} s`,
+      `per-prefix limit tightened to ${typeof throttle.data.limit === 'number' ? throttle.data.limit : '?'} (${throttle.id}): a new address of ${prefix} gets 429, Retry-After ${limited.value.headers['retry-after'] ?? '-'} s`,
     );
     await slackDelivered(ctx, run, incident.id);
     await tellStory(ctx, run, incident.id);

@@ -11,6 +11,7 @@ const client = () => `192.0.2.${100 + Math.floor(Math.random() * 150)}`;
 
 export const revokeAllSessions: Drill = {
   name: 'revoke-all-sessions',
+  service: 'booking',
   title: 'Authentication bypass: revoke all sessions',
   explain:
     'A user logs in; then the booking stand-in starts accepting any token (an authentication bypass) and an ' +

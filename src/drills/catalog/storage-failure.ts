@@ -10,6 +10,7 @@ const DETECT_WAIT_MS = 3000;
 
 export const storageFailure: Drill = {
   name: 'storage-failure',
+  service: 'guest',
   title: 'Downstream storage lost: fail closed',
   explain:
     'The guest stand-in loses its storage disk: gallery, photos and uploads answer 500 and laravel.log fills ' +

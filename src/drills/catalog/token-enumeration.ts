@@ -16,6 +16,7 @@ const ADDRESSES = 25;
 
 export const tokenEnumeration: Drill = {
   name: 'token-enumeration',
+  service: 'guest',
   title: 'Join-token enumeration from one /24',
   explain:
     '25 addresses of one /24 each guess a different join token on /api/v1/events/{token}/stats (one request each, ' +

@@ -16,6 +16,7 @@ const ADDRESSES = 55;
 
 export const tokenMassDownload: Drill = {
   name: 'token-mass-download',
+  service: 'guest',
   title: 'A leaked join token used for a mass download',
   explain:
     `A fresh event's join token is "leaked": ${ADDRESSES} addresses list its gallery and fetch a photo through the ` +

@@ -9,6 +9,7 @@ const PER_IP_LIMIT = 100;
 
 export const xffSpoofing: Drill = {
   name: 'xff-spoofing',
+  service: 'guest',
   title: 'Dodging the per-IP limit with a spoofed X-Forwarded-For',
   explain:
     `A client connecting from ${UNTRUSTED_PEER} (loopback, but not a trusted proxy) sends ${REQUESTS} requests, each ` +
@@ -38,7 +39,7 @@ export const xffSpoofing: Drill = {
       }
       return `sent ${answers.length} requests from ${UNTRUSTED_PEER}, each with a different spoofed X-Forwarded-For: ${statusSummary(answers)}`;
     });
-    await run.step('limit', async () => {
+    await run.step('limit', () => {
       const passed = answers.filter((a) => a.status === 200).length;
       const first = answers.find((a) => a.status === 429);
       if (!first)
