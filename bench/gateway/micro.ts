@@ -83,3 +83,47 @@ if (want('hash')) {
     for (let i = 0; i < n; i++) hasher.hash(`t${seq++}-abcdefghijklmnopqrstuvwxyz012345`);
   });
 }
+
+if (want('headers')) {
+  const { IncomingMessage, ServerResponse } = await import('node:http');
+  const { Socket } = await import('node:net');
+  const { addRateLimitHeaders } = await import('../../src/gateway/headers.js');
+  const { fotospielConfig } = await import('./fotospiel-config.js');
+  const { RequestContext } = await import('../../src/gateway/request-context.js');
+  const config = await fotospielConfig('http://127.0.0.1:9', true);
+  const match = config.matcher.match('/api/v1/events/0123456789abcdef0123456789abcdef/photos');
+  const route = match === null ? null : (config.routes[match.index] ?? null);
+  if (route === null) throw new Error('no fotospiel route for the bench path');
+  const req = new IncomingMessage(new Socket());
+  const ctx = new RequestContext(req, new ServerResponse(req), 0, 0);
+  ctx.route = route;
+  ctx.rate = route.limits.map((limit) => ({ limit, quota: limit.limit, windowMs: limit.windowMs, policy: limit.policy,
+    decision: { allowed: true, remaining: 999_999_990, resetMs: 40, retryAfterMs: 0 } }));
+  const upstream = (): Record<string, string> => ({ 'content-type': 'application/json', 'content-length': '97',
+    date: 'Sun, 22 Nov 2026 18:00:00 GMT', 'keep-alive': 'timeout=5' });
+  const socket = new Socket();
+  const response = (): InstanceType<typeof ServerResponse> => new ServerResponse(new IncomingMessage(socket));
+  measure('rate-limit headers: 5 × setHeader + writeHead (before)', 200_000, (n) => {
+    for (let i = 0; i < n; i++) {
+      const res = response();
+      const outcomes = ctx.rate ?? [];
+      res.setHeader('ratelimit-policy', outcomes.map((o) => o.policy).join(', '));
+      res.setHeader('ratelimit', outcomes.map((o) => `"${o.limit.name}";r=${o.decision.remaining};t=60`).join(', '));
+      res.setHeader('x-ratelimit-limit', String(outcomes[0]?.quota));
+      res.setHeader('x-ratelimit-remaining', String(outcomes[0]?.decision.remaining));
+      res.setHeader('x-ratelimit-reset', '60');
+      res.writeHead(200, upstream());
+    }
+  });
+  measure('rate-limit headers: addRateLimitHeaders into the writeHead object', 200_000, (n) => {
+    for (let i = 0; i < n; i++) {
+      const res = response();
+      const headers = upstream();
+      addRateLimitHeaders(ctx, headers);
+      res.writeHead(200, headers);
+    }
+  });
+  measure('(ServerResponse + writeHead of the upstream headers alone)', 200_000, (n) => {
+    for (let i = 0; i < n; i++) response().writeHead(200, upstream());
+  });
+}

@@ -16,7 +16,9 @@ export interface MemoryRateLimiterOptions {
  * Memory is bounded: each limit keeps at most maxKeysPerLimit keys in an LruIndex (O(1) per request, refreshed
  * on every counted request, the least recent forgotten when full) with the arrival times in a parallel unboxed
  * number array. Forgetting a key only forgives it, never blocks anyone, and a key whose arrival time is past is
- * identical to a forgotten one. MEMORY_NOTE
+ * identical to a forgotten one. Measured on Node 20.20 with --expose-gc (heap + array buffers), 200,000
+ * distinct IPv4 keys: 97 bytes per key (the Map-as-LRU before it: 134), so the default bound costs ≈ 10 MB per
+ * limit however many distinct keys arrive.
  */
 export class MemoryRateLimiter implements RateLimiter {
   private readonly maxKeys: number;
