@@ -74,7 +74,8 @@ export function consumeEvents(options: ConsumeEventsOptions): EventConsumer {
   const logEvery = options.logEvery ?? 1_000;
   const logger = options.logger ?? silentEventLogger;
   // A blocked XREADGROUP is a long command by design; the timeout only catches a Redis that stopped answering.
-  const redis = createStreamConnection(options.redisUrl, `rampart-detector:${consumer}`, blockMs + 5_000);
+  const connectionName = `rampart-detector:${consumer}`.replace(/[^\w.:-]/g, '_');
+  const redis = createStreamConnection(options.redisUrl, connectionName, blockMs + 5_000);
   const counts = { delivered: 0, processed: 0, malformed: 0, failed: 0, claimed: 0, acked: 0, errors: 0 };
   let status: ConsumerStats['status'] = 'starting';
   let unacked: string[] = [];

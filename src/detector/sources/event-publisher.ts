@@ -38,8 +38,8 @@ export interface EventPublisherStats {
 }
 
 export interface EventPublisher {
-  /** The gateway's per-request sink: synchronous, never throws, no I/O. */
-  publish(event: RequestEvent): void;
+  /** The gateway's per-request sink: synchronous, never throws, no I/O; safe to pass unbound (`onEvent: p.publish`). */
+  publish: (event: RequestEvent) => void;
   /** Sends what is buffered (bounded by timeoutMs while Redis is up), then closes the connection. */
   close(timeoutMs?: number): Promise<void>;
   stats(): EventPublisherStats;
@@ -74,6 +74,7 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
   let droppedThisOutage = 0;
   let flushing: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
+  let timerDelay = 0;
   let closed = false;
   let refusing = false;
 
@@ -119,10 +120,12 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
 
   function schedule(delayMs: number): void {
     if (closed || flushing || size() === 0 || status !== 'connected') return;
+    // The per-request path: at most one timer call per batch, not one per event.
     if (timer) {
-      if (delayMs > 0) return;
+      if (delayMs > 0 || timerDelay === 0) return;
       clearTimeout(timer);
     }
+    timerDelay = delayMs;
     timer = setTimeout(() => {
       timer = null;
       flushing = flush().finally(() => {
