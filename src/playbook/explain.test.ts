@@ -53,7 +53,7 @@ describe('explainPlaybook', () => {
     expect(text).toContain('2. Investigation: 30m (due 45m after start)');
     expect(text).toContain('revoke every session issued before now (no secret rotation)');
     expect(text).toContain(
-      'team: Slack #booking-incidents — P2/P3, on opened, mitigated, resolved, during business hours',
+      'team: Slack #booking-incidents — P2/P3, on opened, mitigated, resolved, postmortem_due, during business hours',
     );
     expect(text).toContain('p95 latency above 1.5s over 5m');
   });
