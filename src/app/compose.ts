@@ -3,6 +3,7 @@ import { buildApi } from '../api/build-api.js';
 import { deskEventBus } from '../desk/index.js';
 import type { MonitorRunner, RoutineRunner } from '../monitors/index.js';
 import { createNotifier } from '../notify/index.js';
+import { consumeEvents, type EventConsumer } from '../detector/sources/index.js';
 import type { Clock } from '../shared/clock.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { createMetrics } from '../shared/metrics.js';
@@ -97,6 +98,16 @@ export async function startApp(options: {
     cwd: options.cwd,
   });
   detection.start();
+  // Events of `rampart gateway` processes elsewhere arrive over the Redis stream; this process's own gateways
+  // feed the detector directly and never publish, so each request is counted once.
+  const remoteEvents: EventConsumer | undefined = options.config.REDIS_URL
+    ? consumeEvents({
+        redisUrl: options.config.REDIS_URL,
+        prefix: options.config.RAMPART_REDIS_PREFIX,
+        onEvent: (event) => detection.ingest(event),
+        logger,
+      })
+    : undefined;
   let gateways: RunningGateway[];
   try {
     gateways = await startGateways({
@@ -113,6 +124,7 @@ export async function startApp(options: {
       ...(options.gatewayListen ? { listen: options.gatewayListen } : {}),
     });
   } catch (error) {
+    await remoteEvents?.stop();
     await detection.stop();
     await desk.close();
     throw error;
@@ -152,6 +164,7 @@ export async function startApp(options: {
     await api.listen({ port: options.port ?? options.config.RAMPART_PORT, host });
   } catch (error) {
     await stopGateways(gateways);
+    await remoteEvents?.stop();
     await detection.stop();
     await desk.close();
     throw error;
@@ -172,6 +185,7 @@ export async function startApp(options: {
     logger,
     async stop() {
       await stopGateways(gateways);
+      await remoteEvents?.stop();
       await detection.stop();
       await api.close();
       await notifier.stop();

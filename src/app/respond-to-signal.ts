@@ -14,6 +14,7 @@ import {
   type DeskContext,
 } from '../desk/index.js';
 import type { Incident } from '../domain/incident.js';
+import { SCOPE_FIELD_LIMIT } from '../domain/scope.js';
 import type { RequestEvent } from '../domain/request-event.js';
 import type { Playbook } from '../playbook/index.js';
 import { formatDuration } from '../shared/duration.js';
@@ -79,7 +80,7 @@ export async function respondToSignal(
       threshold: signal.threshold,
       windowMs: signal.windowMs,
       at: signal.at,
-      ...(signal.scope ? { scope: signal.scope } : {}),
+      scope: scopeOf(behind.events, signal.scope),
       ...(signal.samples ? { samples: signal.samples } : {}),
     },
   });
@@ -168,6 +169,35 @@ export async function respondToSignal(
     applied.push(mitigation.id);
   }
   return { incident, joined, applied };
+}
+
+/** The scope is every address, token preview, tenant and event behind the signal, not just its few samples. */
+function scopeOf(events: readonly RequestEvent[], fromSignal: DetectorSignal['scope']) {
+  const fields = {
+    ips: new Set<string>(),
+    tokenPreviews: new Set<string>(),
+    tenants: new Set<string>(),
+    events: new Set<string>(),
+  };
+  const add = (set: Set<string>, value: string | null | undefined, max: number) => {
+    if (value && value.length <= max && set.size < SCOPE_FIELD_LIMIT) set.add(value);
+  };
+  for (const value of fromSignal?.ips ?? []) add(fields.ips, value, 64);
+  for (const value of fromSignal?.tokenPreviews ?? []) add(fields.tokenPreviews, value, 16);
+  for (const value of fromSignal?.tenants ?? []) add(fields.tenants, value, 200);
+  for (const value of fromSignal?.events ?? []) add(fields.events, value, 200);
+  for (const e of events) {
+    add(fields.ips, e.ip, 64);
+    add(fields.tokenPreviews, e.tokenPreview, 16);
+    add(fields.tenants, e.tenant, 200);
+    add(fields.events, e.event, 200);
+  }
+  return {
+    ips: [...fields.ips],
+    tokenPreviews: [...fields.tokenPreviews],
+    tenants: [...fields.tenants],
+    events: [...fields.events],
+  };
 }
 
 /** The evidence keeps what a responder needs and what the request event already limits to previews. */

@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { VERSION } from '../app/compose.js';
 import type { CliEnv } from './cli-context.js';
 import { registerAuditCommand } from './commands/audit.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerDrillCommand } from './commands/drill.js';
 import { registerGatewayCommand } from './commands/gateway.js';
 import { registerIncidentCommands } from './commands/incident.js';
 import { registerKeyCommands } from './commands/keys.js';
@@ -25,6 +27,8 @@ export function buildProgram(
     .configureOutput({ writeOut: (s) => cli.io.out(s.trimEnd()), writeErr: (s) => cli.io.err(s.trimEnd()) });
   registerUpCommand(program, cli, hooks.onStarted);
   registerGatewayCommand(program, cli, hooks.onStarted);
+  registerDemoCommand(program, cli, hooks.onStarted);
+  registerDrillCommand(program, cli);
   registerIncidentCommands(program, cli);
   registerPlaybookCommands(program, cli.io);
   registerMitigationCommands(program, cli);

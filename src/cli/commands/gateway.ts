@@ -3,6 +3,7 @@ import { readConfig } from '../../app/config.js';
 import { openDesk } from '../../app/open-desk.js';
 import { startGateways, stopGateways } from '../../app/start-gateways.js';
 import { loadTokenKey } from '../../app/token-key.js';
+import { createEventPublisher } from '../../detector/sources/index.js';
 import { createLogger } from '../../shared/logger.js';
 import { reportError, type CliEnv } from '../cli-context.js';
 
@@ -28,6 +29,16 @@ export function registerGatewayCommand(
         });
         const logger = createLogger({ level: config.LOG_LEVEL });
         const playbooks = desk.playbooks.filter((p) => !opts.service || p.service.name === opts.service);
+        // No detector runs here: request events travel to the desk's detector over a Redis stream.
+        const publisher = config.REDIS_URL
+          ? createEventPublisher({
+              redisUrl: config.REDIS_URL,
+              prefix: config.RAMPART_REDIS_PREFIX,
+              service: opts.service ?? 'gateway',
+              logger,
+            })
+          : undefined;
+        if (!publisher) logger.warn('no REDIS_URL: request events from this gateway reach no detector');
         const gateways = await startGateways({
           playbooks,
           store: desk.store,
@@ -37,11 +48,13 @@ export function registerGatewayCommand(
           env: cli.env,
           redisUrl: config.REDIS_URL,
           redisPrefix: config.RAMPART_REDIS_PREFIX,
+          ...(publisher ? { onEvent: publisher.publish } : {}),
           ...(opts.port !== undefined
             ? { listen: (p) => ({ host: p.gateway?.listen?.host ?? '127.0.0.1', port: Number(opts.port) }) }
             : {}),
         });
         if (gateways.length === 0) {
+          await publisher?.close();
           await desk.close();
           throw new Error(
             `no playbook${opts.service ? ` for ${opts.service}` : ''} has a gateway section with listen`,
@@ -50,6 +63,7 @@ export function registerGatewayCommand(
         for (const g of gateways) cli.io.out(`gateway for ${g.service} on ${g.url}`);
         onStarted?.(async () => {
           await stopGateways(gateways);
+          await publisher?.close();
           await desk.close();
         });
       } catch (error) {
