@@ -43,7 +43,9 @@ describe('hostile input, every format', () => {
         const result = parser.parse(line, ctx);
         expect(result.ok, name).toBe(false);
         if (!result.ok) expect(result.reason, name).toMatch(/\w/);
-        expect(performance.now() - started, name).toBeLessThan(50);
+        // A guard against catastrophic backtracking, which costs seconds on such lines — not a speed test: the bound
+        // leaves room for a loaded CI machine.
+        expect(performance.now() - started, name).toBeLessThan(1000);
       }
       expect(parser.parse('a'.repeat(MB), ctx)).toEqual({ ok: false, reason: 'line too long' });
       expect(parser.parse('', ctx)).toEqual({ ok: false, reason: 'empty line' });
@@ -65,7 +67,7 @@ describe('hostile input, every format', () => {
         const started = performance.now();
         parser.parse(long, ctx);
         parser.parse(filler.repeat(60_000 / filler.length) + line, ctx);
-        expect(performance.now() - started, JSON.stringify(filler)).toBeLessThan(100);
+        expect(performance.now() - started, JSON.stringify(filler)).toBeLessThan(1000);
       }
     });
   }
