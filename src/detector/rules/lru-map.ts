@@ -62,6 +62,10 @@ export class LruMap<K, V> {
     }
   }
 
+  clear(): void {
+    this.map.clear();
+  }
+
   delete(key: K): boolean {
     return this.map.delete(key);
   }

@@ -12,18 +12,44 @@ export const distinctCap = (count: number): number => Math.max(16, count * 2);
 /** Whole-rule budget of remembered values; the key cap is derived from it. */
 export const DISTINCT_VALUE_BUDGET = 1_000_000;
 
+interface Sighting {
+  /** The map key itself (a detached copy of the event's value). */
+  value: string;
+  at: number;
+  older: Sighting | null;
+  newer: Sighting | null;
+}
+
 interface Seen {
-  /** value → last seen, in order of last sighting (oldest first). */
-  values: Map<string, number>;
-  /** A lower bound on the oldest last-seen time: no pruning pass is needed while it is inside the window. */
-  oldest: number;
+  /** value → its last sighting. */
+  values: Map<string, Sighting>;
+  /** The sightings in order of last sighting, oldest first: a refresh relinks, it does not touch the Map. */
+  oldest: Sighting | null;
+  newest: Sighting | null;
+}
+
+function unlink(seen: Seen, s: Sighting): void {
+  if (s.older === null) seen.oldest = s.newer;
+  else s.older.newer = s.newer;
+  if (s.newer === null) seen.newest = s.older;
+  else s.newer.older = s.older;
+  s.older = null;
+  s.newer = null;
+}
+
+function append(seen: Seen, s: Sighting): void {
+  s.older = seen.newest;
+  if (seen.newest === null) seen.oldest = s;
+  else seen.newest.newer = s;
+  seen.newest = s;
 }
 
 /**
  * At least `count` distinct values of `field` for a key within the window (one /24 trying many tokens, one
- * token from many IPs). Per key a Map value → last seen, oldest first; it keeps at most distinctCap(count)
- * values (the most recent ones, which is all the condition needs), so the value saturates at that cap.
- * A known value's sighting is refreshed at most once per window/16, so it may leave the window that much early.
+ * token from many IPs). Per key a Map value → last sighting plus a list of the sightings oldest first; it keeps
+ * at most distinctCap(count) values (the most recent ones, which is all the condition needs), so the value
+ * saturates at that cap. A known value's sighting is refreshed at most once per window/16, so it may leave
+ * the window that much early.
  */
 export function distinctTrigger(spec: Spec, field: FieldGetter, maxKeys = DEFAULT_MAX_KEYS): Trigger<Seen> {
   const cap = distinctCap(spec.count);
@@ -34,34 +60,36 @@ export function distinctTrigger(spec: Spec, field: FieldGetter, maxKeys = DEFAUL
     windowMs: spec.window,
     holdMs: spec.window,
     maxKeys: Math.min(maxKeys, Math.floor(DISTINCT_VALUE_BUDGET / cap)),
-    create: () => ({ values: new Map<string, number>(), oldest: Infinity }),
+    create: () => ({ values: new Map<string, Sighting>(), oldest: null, newest: null }),
     observe(seen, event, time) {
       const values = seen.values;
       const value = field(event);
       if (value !== null) {
         const previous = values.get(value);
-        // A known value's sighting is re-recorded at most once per 1/16 window: far less Map churn, and the
-        // value can only leave the window up to that much early (an undercount, never a false alarm).
-        if (previous === undefined || previous < time - refresh) {
-          if (previous !== undefined) values.delete(value);
-          values.set(detach(value), time);
-          if (time < seen.oldest) seen.oldest = time;
+        // A known value's sighting is re-recorded at most once per 1/16 window, and the value can only leave
+        // the window up to that much early (an undercount, never a false alarm).
+        if (previous === undefined) {
+          const copy = detach(value);
+          const sighting: Sighting = { value: copy, at: time, older: null, newer: null };
+          values.set(copy, sighting);
+          append(seen, sighting);
+        } else if (previous.at < time - refresh) {
+          unlink(seen, previous);
+          previous.at = time;
+          append(seen, previous);
         }
         if (values.size > cap) {
-          const first = values.keys().next();
-          if (first.done !== true) values.delete(first.value);
+          const first = seen.oldest as Sighting;
+          unlink(seen, first);
+          values.delete(first.value);
         }
       }
       const from = time - spec.window;
-      if (seen.oldest <= from) {
-        seen.oldest = Infinity;
-        for (const [key, at] of values) {
-          if (at > from) {
-            seen.oldest = at;
-            break;
-          }
-          values.delete(key);
-        }
+      let first = seen.oldest;
+      while (first !== null && first.at <= from) {
+        unlink(seen, first);
+        values.delete(first.value);
+        first = seen.oldest;
       }
       return values.size >= spec.count ? values.size : undefined;
     },
