@@ -1,4 +1,4 @@
-import { buildEvent, dash, fail, stripQuery, toInt } from './normalize.js';
+import { buildEvent, dash, fail, requestEvent, stripQuery, toInt } from './normalize.js';
 import type { FieldValue } from './normalize.js';
 import type { ParseContext, ParseResult } from './types.js';
 import { parseClfTime } from './time.js';
@@ -9,9 +9,13 @@ import { parseClfTime } from './time.js';
  * Quoted fields use the unrolled-loop form so a hostile line cannot make the regex backtrack: every step has
  * exactly one way to match. nginx escapes '"' as \x22, Apache as \" — both fit.
  */
-const QUOTED = '"([^"\\\\]*(?:\\\\.[^"\\\\]*)*)"';
-const CLF = new RegExp(
-  `^(\\S+) \\S+ (\\S+) \\[([^\\]]{1,40})\\] ${QUOTED} (\\d{3}) (\\d+|-)(?: ${QUOTED} ${QUOTED})?(?: (.*))?$`,
+// No character class admits a C0 control (tab aside) or DEL, so a match also proves what precheck's binary
+// test would: nginx's fast path skips that test and runs it only on lines that do not match.
+const TEXT = '\\x00-\\x08\\x0a-\\x1f\\x7f';
+const NOT_SPACE = `[^\\s${TEXT}]`;
+const QUOTED = `"([^"\\\\${TEXT}]*(?:\\\\[^${TEXT}\\u2028\\u2029][^"\\\\${TEXT}]*)*)"`;
+export const CLF = new RegExp(
+  `^(${NOT_SPACE}+) ${NOT_SPACE}+ (${NOT_SPACE}+) \\[([^\\]${TEXT}]{1,40})\\] ${QUOTED} (\\d{3}) (\\d+|-)(?: ${QUOTED} ${QUOTED})?(?: ([^${TEXT}\\u2028\\u2029]*))?$`,
 );
 
 export interface ClfMatch {
@@ -41,7 +45,7 @@ export function matchClf(line: string): ClfMatch | string {
   let method = '';
   let uri: string | null = null;
   let protocol: string | null = null;
-  if (first > 0 && /^[A-Z]{1,16}$/.test(request.slice(0, first))) {
+  if (isMethod(request, first)) {
     method = request.slice(0, first);
     if (last > first && request.startsWith('HTTP/', last + 1)) {
       uri = request.slice(first + 1, last);
@@ -64,6 +68,51 @@ export function matchClf(line: string): ClfMatch | string {
     userAgent: dash(m[8]),
     rest: m[9] ?? null,
   };
+}
+
+/** Whether request[0, end) is 1–16 capital letters (/^[A-Z]{1,16}$/ without the slice). */
+function isMethod(request: string, end: number): boolean {
+  if (end < 1 || end > 16) return false;
+  for (let i = 0; i < end; i++) {
+    const c = request.charCodeAt(i);
+    if (c < 65 || c > 90) return false;
+  }
+  return true;
+}
+
+/**
+ * matchClf + clfEvent without the intermediate records: the event is built once from the regex match. `fields`
+ * is the caller's own object (what its log_format appended), filled in place.
+ */
+export function clfMatchEvent(
+  m: RegExpExecArray,
+  ctx: ParseContext,
+  durationMs: number | null,
+  fields: Record<string, FieldValue>,
+): ParseResult {
+  const time = parseClfTime(m[3] ?? '');
+  if (time === null) return fail('bad time');
+  const request = m[4] ?? '';
+  const first = request.indexOf(' ');
+  let method = '';
+  let uri: string | null = null;
+  let protocol: string | null = null;
+  if (isMethod(request, first)) {
+    const last = request.lastIndexOf(' ');
+    method = request.slice(0, first);
+    if (last > first && request.startsWith('HTTP/', last + 1)) {
+      uri = request.slice(first + 1, last);
+      protocol = request.slice(last + 1);
+    } else {
+      uri = request.slice(first + 1);
+    }
+  }
+  const referer = dash(m[7]);
+  if (referer !== null) fields.referer = stripQuery(referer);
+  if (protocol !== null) fields.protocol = protocol;
+  const user = dash(m[2]);
+  if (user !== null) fields.user = user;
+  return requestEvent(ctx, time, method, uri, Number(m[5]), toInt(m[6]), durationMs, m[1] ?? '', dash(m[8]), fields);
 }
 
 export function clfEvent(

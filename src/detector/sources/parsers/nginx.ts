@@ -1,5 +1,5 @@
-import { clfEvent, matchClf } from './clf.js';
-import { fail, precheck } from './normalize.js';
+import { CLF, clfMatchEvent } from './clf.js';
+import { BINARY, DEFAULT_MAX_LINE_LENGTH, fail, precheck } from './normalize.js';
 import type { FieldValue } from './normalize.js';
 import type { LineParser, ParseContext, ParseResult } from './types.js';
 
@@ -9,25 +9,35 @@ const TIMES = /^"?(\d+(?:\.\d+)?)"?(?: "?(-|\d+(?:\.\d+)?)"?)?$/;
 /**
  * nginx `combined` (and `main`/common): the fields after the user agent may be `$request_time` and then
  * `$upstream_response_time` ("0.012", "-", or "0.010, 0.002" when nginx retried upstreams), each optionally quoted.
+ *
+ * The hot path of `logs replay`: the line is matched once, and precheck's binary-data test runs only on lines
+ * that do not match (the CLF classes admit no control characters), with the same reasons as precheck gives.
  */
-export function nginxParser(maxLineLength?: number): LineParser {
+export function nginxParser(maxLineLength = DEFAULT_MAX_LINE_LENGTH): LineParser {
   return {
     format: 'nginx',
     parse(line: string, ctx: ParseContext): ParseResult {
-      const checked = precheck(line, maxLineLength);
-      if ('reason' in checked) return fail(checked.reason);
-      const match = matchClf(checked.line);
-      if (typeof match === 'string') return fail(match);
+      if (typeof line !== 'string' || line.length > maxLineLength) {
+        const checked = precheck(line, maxLineLength);
+        return fail('reason' in checked ? checked.reason : 'not a combined log line');
+      }
+      const text = line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
+      // A line starting with a visible ASCII character is not blank: trim() only for the rest.
+      const head = text.charCodeAt(0);
+      if (!(head > 32 && head < 127) && text.trim() === '') return fail('empty line');
+      const m = CLF.exec(text);
+      if (m === null) return fail(BINARY.test(text) ? 'binary data' : 'not a combined log line');
       let durationMs: number | null = null;
       const extra: Record<string, FieldValue> = {};
-      const simple = match.rest === null ? null : TIMES.exec(match.rest);
+      const rest = m[9];
+      const simple = rest === undefined ? null : TIMES.exec(rest);
       if (simple) {
         // The common case, "0.012 0.010", without splitting.
         durationMs = Math.round(Number(simple[1]) * 1_000_000) / 1000;
         const upstreamTime = simple[2];
         if (upstreamTime !== undefined && upstreamTime !== '-') extra.upstreamResponseTime = upstreamTime;
-      } else if (match.rest !== null) {
-        const words = match.rest.split(' ', 8).map((word) => word.replace(/^"|"$/g, ''));
+      } else if (rest !== undefined) {
+        const words = rest.split(' ', 8).map((word) => word.replace(/^"|"$/g, ''));
         const pairs = words.filter((word) => word.includes('='));
         if (pairs.length > 0) {
           // The other common habit: "rt=0.012 uct=0.001 urt=0.010".
@@ -39,7 +49,7 @@ export function nginxParser(maxLineLength?: number): LineParser {
               extra[key] = value;
             }
           }
-          return clfEvent(match, ctx, durationMs, extra);
+          return clfMatchEvent(m, ctx, durationMs, extra);
         }
         const [requestTime, ...upstream] = words;
         if (requestTime !== undefined && SECONDS.test(requestTime)) {
@@ -48,7 +58,7 @@ export function nginxParser(maxLineLength?: number): LineParser {
           if (upstreamTime !== '' && upstreamTime !== '-') extra.upstreamResponseTime = upstreamTime;
         }
       }
-      return clfEvent(match, ctx, durationMs, extra);
+      return clfMatchEvent(m, ctx, durationMs, extra);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Decision, RequestEvent } from '../../../domain/request-event.js';
 import { hashToken, previewToken } from '../../../shared/secrets.js';
+import { detach } from '../../rules/event-fields.js';
 import { LruMap } from '../../rules/lru-map.js';
 import { cleanIp, prefixOfClean } from '../ip-prefix.js';
 import type { ParseContext, ParseResult } from './types.js';
@@ -39,7 +40,7 @@ export { fail };
 
 // C0 controls other than tab, and DEL: a text log never holds them, a binary or corrupt one does.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const BINARY = /[\x00-\x08\x0a-\x1f\x7f]/;
+export const BINARY = /[\x00-\x08\x0a-\x1f\x7f]/;
 
 /** Refuses what no format can read, before any format regex runs. Returns the usable line or a reason. */
 export function precheck(line: string, maxLength = DEFAULT_MAX_LINE_LENGTH): { line: string } | { reason: string } {
@@ -53,9 +54,20 @@ export function precheck(line: string, maxLength = DEFAULT_MAX_LINE_LENGTH): { l
 
 // Query parameters that carry a join token the detector can group by (hashed).
 const TOKEN_PARAMS = new Set(['token', 'access_token', 'join_token']);
+const TOKEN_PARAM_LENGTHS = new Set([...TOKEN_PARAMS].map((name) => name.length));
+
+/** The query token found by the last pathOfUri call. */
+let foundQueryToken: string | null = null;
 
 /** Drops the query (it may carry ?token=, ?key=, ?signature=) and keeps only a hashed token from it. */
 export function splitUri(uri: string): { path: string; queryToken: string | null } {
+  const path = pathOfUri(uri);
+  return { path, queryToken: foundQueryToken };
+}
+
+/** splitUri without the result object: the token is left in foundQueryToken. */
+function pathOfUri(uri: string): string {
+  foundQueryToken = null;
   let path = uri;
   // An absolute-form request line ("GET http://host/path HTTP/1.1") still names a path.
   if (path.startsWith('http://') || path.startsWith('https://')) {
@@ -65,19 +77,28 @@ export function splitUri(uri: string): { path: string; queryToken: string | null
   const hash = path.indexOf('#');
   if (hash >= 0) path = path.slice(0, hash);
   const q = path.indexOf('?');
-  if (q < 0) return { path, queryToken: null };
-  const query = path.slice(q + 1);
-  path = path.slice(0, q);
-  let queryToken: string | null = null;
-  for (const pair of query.split('&', 32)) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) continue;
-    if (TOKEN_PARAMS.has(pair.slice(0, eq).toLowerCase())) {
-      queryToken = safeDecode(pair.slice(eq + 1)) || null;
-      break;
+  if (q < 0) return path;
+  // The first 32 '&'-separated pairs, as query.split('&', 32) would give them, read in place.
+  let at = q + 1;
+  let eq = -1;
+  for (let n = 0; n < 32; n++) {
+    let end = path.indexOf('&', at);
+    if (end < 0) end = path.length;
+    // The next '=' is searched again only once passed: a hostile query costs one scan, not one per pair.
+    if (eq < at) eq = path.indexOf('=', at);
+    if (eq < 0) break;
+    if (eq > at && eq < end) {
+      const length = eq - at;
+      // Only a name as long as one of TOKEN_PARAMS is worth a slice and a lower-case copy.
+      if (TOKEN_PARAM_LENGTHS.has(length) && TOKEN_PARAMS.has(path.slice(at, eq).toLowerCase())) {
+        foundQueryToken = safeDecode(path.slice(eq + 1, end)) || null;
+        break;
+      }
     }
+    if (end === path.length) break;
+    at = end + 1;
   }
-  return { path, queryToken };
+  return path.slice(0, q);
 }
 
 /** A logged value that is already a preview ("abcd…ef", "abcd...", "ab***"); anything else is treated as secret. */
@@ -112,6 +133,91 @@ function hashedToken(token: string, key: string): { hash: string; preview: strin
   return known;
 }
 
+interface Address {
+  ip: string | null;
+  prefix: string | null;
+}
+
+/**
+ * Raw client address → cleaned address and prefix. Logs repeat their clients: one lookup replaces isIP and a
+ * new prefix string per line, and every event of a client then shares the same strings (their hash is
+ * computed once for all the maps keyed by them). Copies, so no log line is kept alive; emptied when full.
+ */
+const ADDRESS_CACHE_SIZE = 10_000;
+const addresses = new Map<string, Address>();
+
+function addressOf(raw: string | null | undefined): Address {
+  if (raw === null || raw === undefined || raw.length > 64) {
+    return { ip: null, prefix: null };
+  }
+  let known = addresses.get(raw);
+  if (known === undefined) {
+    const ip = cleanIp(raw);
+    known = ip === null ? { ip: null, prefix: null } : { ip: detach(ip), prefix: detachAll(prefixOfClean(ip)) };
+    if (addresses.size >= ADDRESS_CACHE_SIZE) addresses.clear();
+    addresses.set(detach(raw), known);
+  }
+  return known;
+}
+
+const detachAll = (text: string | null): string | null => (text === null ? null : detach(text));
+
+/** The event of an access-log line, built in one go (buildEvent's rules for the fields an access log has). */
+export function requestEvent(
+  ctx: ParseContext,
+  time: number,
+  method: string,
+  uri: string | null,
+  status: number,
+  bytes: number | null,
+  durationMs: number | null,
+  rawIp: string,
+  userAgent: string | null,
+  fields: Record<string, FieldValue>,
+): ParseResult {
+  if (!Number.isFinite(time)) return fail('no timestamp');
+  let path = '';
+  let tokenHash: string | null = null;
+  let tokenPreview: string | null = null;
+  if (uri) {
+    path = pathOfUri(uri);
+    const token = foundQueryToken;
+    if (token) {
+      const known = hashedToken(token, ctx.tokenKey);
+      tokenHash = known.hash;
+      tokenPreview = known.preview;
+    }
+  }
+  const address = addressOf(rawIp);
+  const event: RequestEvent = {
+    time,
+    service: ctx.service,
+    source: ctx.source,
+    method,
+    path,
+    route: null,
+    host: null,
+    status,
+    durationMs,
+    bytes,
+    ip: address.ip,
+    ipPrefix: address.prefix,
+    tokenHash,
+    tokenPreview,
+    subject: null,
+    tenant: null,
+    event: null,
+    userAgent,
+    decision: decisionForStatus(status),
+    rule: null,
+    spoofedForwardedFor: false,
+    message: null,
+    level: null,
+    fields,
+  };
+  return { ok: true, event };
+}
+
 /** Builds the normalized event; every parser ends here so all formats agree on the edge cases. */
 export function buildEvent(raw: RawRecord, ctx: ParseContext): ParseResult {
   const time = raw.time ?? ctx.now ?? null;
@@ -132,7 +238,7 @@ export function buildEvent(raw: RawRecord, ctx: ParseContext): ParseResult {
       tokenPreview = known.preview;
     }
   }
-  const ip = cleanIp(raw.ip);
+  const address = addressOf(raw.ip);
   const status = raw.status ?? 0;
   const event: RequestEvent = {
     time,
@@ -145,8 +251,8 @@ export function buildEvent(raw: RawRecord, ctx: ParseContext): ParseResult {
     status,
     durationMs: raw.durationMs ?? null,
     bytes: raw.bytes ?? null,
-    ip,
-    ipPrefix: ip === null ? null : prefixOfClean(ip),
+    ip: address.ip,
+    ipPrefix: address.prefix,
     tokenHash,
     tokenPreview,
     subject: raw.subject ?? null,
