@@ -162,6 +162,39 @@ function addressOf(raw: string | null | undefined): Address {
 
 const detachAll = (text: string | null): string | null => (text === null ? null : detach(text));
 
+/**
+ * The index of the last dot when `text` is exactly a dotted-quad IPv4 address as isIP accepts it (octets
+ * 0–255, no leading zeros), else -1. A character loop: cheaper than isIP's regex and the cleanIp steps.
+ */
+export function plainIpv4LastDot(text: string): number {
+  const length = text.length;
+  if (length < 7 || length > 15) return -1;
+  let dots = 0;
+  let lastDot = -1;
+  let value = 0;
+  let digits = 0;
+  let lead = 0;
+  for (let i = 0; i <= length; i++) {
+    const c = i === length ? 46 : text.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || value > 255 || (digits > 1 && lead === 48)) return -1;
+      if (i < length) {
+        if (++dots > 3) return -1;
+        lastDot = i;
+      }
+      value = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 0) lead = c;
+      if (++digits > 3) return -1;
+      value = value * 10 + (c - 48);
+    } else {
+      return -1;
+    }
+  }
+  return dots === 3 ? lastDot : -1;
+}
+
 /** The event of an access-log line, built in one go (buildEvent's rules for the fields an access log has). */
 export function requestEvent(
   ctx: ParseContext,
@@ -188,7 +221,17 @@ export function requestEvent(
       tokenPreview = known.preview;
     }
   }
-  const address = addressOf(rawIp);
+  let ip: string | null = rawIp;
+  let ipPrefix: string | null = null;
+  const dot = plainIpv4LastDot(rawIp);
+  if (dot > 0) {
+    // Nearly every access-log client: a plain dotted quad is its own clean form (cleanIp would return it).
+    ipPrefix = `${rawIp.slice(0, dot)}.0/24`;
+  } else {
+    const address = addressOf(rawIp);
+    ip = address.ip;
+    ipPrefix = address.prefix;
+  }
   const event: RequestEvent = {
     time,
     service: ctx.service,
@@ -200,8 +243,8 @@ export function requestEvent(
     status,
     durationMs,
     bytes,
-    ip: address.ip,
-    ipPrefix: address.prefix,
+    ip,
+    ipPrefix,
     tokenHash,
     tokenPreview,
     subject: null,
