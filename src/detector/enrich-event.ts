@@ -1,6 +1,7 @@
 import type { RequestEvent } from '../domain/request-event.js';
 import type { Playbook } from '../playbook/index.js';
 import { hashToken, previewToken } from '../shared/secrets.js';
+import { detach } from './rules/event-fields.js';
 import { LruMap } from './rules/lru-map.js';
 
 interface CompiledRoute {
@@ -35,12 +36,13 @@ export function createEventEnricher(playbook: Playbook, tokenKey: string): (even
       tokenSegment: kind && 'param' in kind ? segments.indexOf(`{${kind.param}}`) : -1,
     };
   });
-  const cache = new LruMap<string, string>(HASH_CACHE_SIZE);
-  const hash = (token: string): string => {
+  const cache = new LruMap<string, HashedToken>(HASH_CACHE_SIZE);
+  const hash = (token: string): HashedToken => {
     let hashed = cache.get(token);
     if (hashed === undefined) {
-      hashed = hashToken(token, tokenKey);
-      cache.set(token, hashed);
+      hashed = { hash: hashToken(token, tokenKey), preview: previewToken(token) };
+      // A copy as the key: the token is a slice of the log line, which must not stay alive with the cache.
+      cache.set(detach(token), hashed);
     }
     return hashed;
   };
@@ -57,7 +59,12 @@ export function createEventEnricher(playbook: Playbook, tokenKey: string): (even
   };
 }
 
-function takePathToken(event: RequestEvent, index: number, hash: (token: string) => string): void {
+interface HashedToken {
+  hash: string;
+  preview: string;
+}
+
+function takePathToken(event: RequestEvent, index: number, hash: (token: string) => HashedToken): void {
   // Find segment `index` by scanning for slashes: no split/join per line.
   const path = event.path;
   let start = 0;
@@ -77,9 +84,10 @@ function takePathToken(event: RequestEvent, index: number, hash: (token: string)
       // A malformed escape is still the value the client sent.
     }
   }
-  const preview = previewToken(token);
+  const hashed = hash(token);
+  const preview = hashed.preview;
   if (event.tokenHash === null) {
-    event.tokenHash = hash(token);
+    event.tokenHash = hashed.hash;
     event.tokenPreview = preview;
   }
   event.path = `${path.slice(0, start)}${preview}${path.slice(end)}`;
