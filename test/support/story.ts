@@ -116,6 +116,41 @@ export class Story {
     return clear;
   }
 
+  /** Resolving before the work is done is refused (409), and the named checks are among the failing ones. */
+  async refused(id: string, failing: string[]): Promise<VerificationAnswer> {
+    const answer = await this.step('"resolved" refused by verification (409)', () =>
+      this.s.api.call('POST', `/v1/incidents/${id}/resolve`, {}),
+    );
+    if (answer.status !== 409) throw new Error(`resolve answered ${answer.status}, not 409`);
+    const report = await this.verification(id);
+    const names = report.checks.filter((c) => !c.ok).map((c) => c.name);
+    for (const name of failing)
+      if (!names.includes(name))
+        throw new Error(`"${name}" should fail; failing: ${JSON.stringify(report.checks)}`);
+    return report;
+  }
+
+  /** Verification passes, the incident resolves over the API, the post-mortem is due `dueHours` later. */
+  async resolve(id: string, dueHours: number, sections: string[]): Promise<IncidentAnswer> {
+    const verified = await this.step('verification passes', () => this.verification(id));
+    const failing = verified.checks.filter((c) => !c.ok);
+    if (failing.length > 0) throw new Error(`verification still fails: ${JSON.stringify(failing)}`);
+    await this.step('resolved (POST …/resolve)', () =>
+      this.s.api.ok('POST', `/v1/incidents/${id}/resolve`, { note: 'verified' }),
+    );
+    const view = await this.step(
+      (v) => `post-mortem due ${v.postmortem?.dueAt ?? '?'}`,
+      () => this.view(id),
+    );
+    const due = hoursBetween(view.incident.resolvedAt ?? '', view.postmortem?.dueAt ?? '');
+    if (view.incident.status !== 'resolved' || due !== dueHours)
+      throw new Error(`${id} is ${view.incident.status}, post-mortem due after ${due} h, not ${dueHours} h`);
+    const got = view.postmortem?.sections.map((x) => x.name) ?? [];
+    if (JSON.stringify(got) !== JSON.stringify(sections))
+      throw new Error(`post-mortem sections ${got.join(', ')}`);
+    return view;
+  }
+
   /** Runs the named monitors with `rampart monitors run`, as the person at the terminal would. */
   async monitors(service: string, names: string[], env: NodeJS.ProcessEnv = {}): Promise<string[]> {
     const lines: string[] = [];
