@@ -80,7 +80,7 @@ export async function respondToSignal(
       threshold: signal.threshold,
       windowMs: signal.windowMs,
       at: signal.at,
-      scope: scopeOf(behind.events, signal.scope),
+      scope: scopeOf(culprits(playbook, signal.rule, behind.events), signal.scope),
       ...(signal.samples ? { samples: signal.samples } : {}),
     },
   });
@@ -169,6 +169,22 @@ export async function respondToSignal(
     applied.push(mitigation.id);
   }
   return { incident, joined, applied };
+}
+
+/**
+ * The events that make the case. For an error-ratio rule those are the errors: a client whose requests succeeded
+ * in the same window is not in the incident's scope.
+ */
+function culprits(
+  playbook: Playbook,
+  ruleName: string,
+  events: readonly RequestEvent[],
+): readonly RequestEvent[] {
+  const trigger = playbook.detection.rules.find((r) => r.name === ruleName)?.trigger;
+  if (trigger?.type !== 'ratio') return events;
+  const ranges = trigger.errors.status;
+  if (!ranges) return events;
+  return events.filter((e) => ranges.some((r) => e.status >= r.from && e.status <= r.to));
 }
 
 /** The scope is every address, token preview, tenant and event behind the signal, not just its few samples. */

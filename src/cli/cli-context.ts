@@ -2,10 +2,15 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { readConfig, type Config } from '../app/config.js';
 import { openDesk, type DeskHandle } from '../app/open-desk.js';
-import type { DeskContext } from '../desk/index.js';
+import { deskEventBus, type DeskContext } from '../desk/index.js';
+import { createNotifier } from '../notify/index.js';
+import { createLogger } from '../shared/logger.js';
 import type { Clock } from '../shared/clock.js';
 import { isRampartError } from '../shared/errors.js';
 import type { CliIo } from './io.js';
+
+/** The CLI prints its own errors; library warnings (e.g. unset channel variables) would only repeat them. */
+const quietLogger = createLogger({ level: 'error', destination: process.stderr });
 
 export interface CliEnv {
   io: CliIo;
@@ -54,6 +59,17 @@ export async function withDesk(
       ...(playbooks ? { playbooks } : {}),
       ...(cli.clock ? { clock: cli.clock } : {}),
     });
+    // A change made here is told to on-call like any other: its messages go into the outbox, which the running
+    // Rampart's dispatcher sends. Nothing is sent from this short-lived process itself.
+    const notifier = createNotifier({
+      store: desk.store,
+      clock: desk.clock,
+      playbooks: desk.playbooks,
+      env: cli.env,
+      logger: quietLogger,
+    });
+    const events = deskEventBus();
+    events.on((event) => notifier.onDeskEvent(event));
     // Whoever runs the CLI holds the database itself: they act as an admin (e.g. may override verification).
     const ctx: DeskContext = {
       store: desk.store,
@@ -61,8 +77,10 @@ export async function withDesk(
       services: desk.services,
       actor: cliActor(cli.env),
       role: 'admin',
+      events,
     };
     await work(desk, ctx, config);
+    await notifier.idle();
   } catch (error) {
     reportError(cli.io, error);
   } finally {

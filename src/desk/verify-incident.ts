@@ -27,7 +27,8 @@ export function confirmedSteps(entries: readonly TimelineEntry[]): Set<string> {
 
 /** When the incident was last mitigated: its status stamp or its newest linked mitigation, whichever is later. */
 function mitigatedSince(incident: Incident, mitigations: readonly Mitigation[]): number | undefined {
-  const times = mitigations.map((m) => Date.parse(m.createdAt));
+  // A green result from before the incident proves nothing about it: count from its opening at the earliest.
+  const times = [Date.parse(incident.createdAt), ...mitigations.map((m) => Date.parse(m.createdAt))];
   if (incident.mitigatedAt) times.push(Date.parse(incident.mitigatedAt));
   return times.length > 0 ? Math.max(...times) : undefined;
 }

@@ -73,6 +73,31 @@ describe('rampart incident …', () => {
     expect(report.out).toContain('### root-cause');
   });
 
+  it("queues the playbook's notifications for a change made from the CLI, for the running dispatcher to send", async () => {
+    const opened = await runCli(
+      [
+        'incident',
+        'open',
+        '--service',
+        'guest-api',
+        '--severity',
+        'SEV-1',
+        '--title',
+        'Gallery down',
+        '--json',
+      ],
+      {
+        cwd,
+        env: { SLACK_WEBHOOK_URL: 'http://127.0.0.1:9/hook' },
+      },
+    );
+    const { id } = JSON.parse(opened.out) as { id: string };
+    const listed = await run('notify', 'list', '--incident', id, '--json');
+    const messages = JSON.parse(listed.out) as { channel: string; status: string }[];
+    expect(messages.map((m) => m.channel)).toContain('slack');
+    expect(messages.every((m) => m.status === 'pending' || m.status === 'held')).toBe(true);
+  });
+
   it('names the problem when the service or severity is wrong', async () => {
     const unknownService = await run('incident', 'open', '--service', 'nope', '--title', 'x');
     expect(unknownService.code).toBe(1);
