@@ -1,4 +1,5 @@
 import type { WEEKDAYS } from '../playbook/index.js';
+import { instantOfWall, wallClockAt } from '../shared/time-zone.js';
 
 export interface BusinessHours {
   timezone: string;
@@ -19,45 +20,16 @@ interface LocalTime {
   minutes: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 /** Wall-clock fields of `at` in `timeZone`, plus the zone's offset from UTC at that instant. */
 function local(at: number, timeZone: string): LocalTime & { offsetMs: number } {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(at))) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  const year = parts.year ?? 1970;
-  const month = parts.month ?? 1;
-  const day = parts.day ?? 1;
-  const hour = parts.hour ?? 0;
-  const minute = parts.minute ?? 0;
-  const asUtc = Date.UTC(year, month - 1, day, hour, minute, parts.second ?? 0);
+  const w = wallClockAt(at, timeZone);
   return {
-    year,
-    month,
-    day,
-    weekday: DAY_NAMES[new Date(Date.UTC(year, month - 1, day)).getUTCDay()] ?? 'sun',
-    minutes: hour * 60 + minute,
-    offsetMs: asUtc - Math.floor(at / 1000) * 1000,
+    year: w.year,
+    month: w.month,
+    day: w.day,
+    weekday: DAY_NAMES[new Date(Date.UTC(w.year, w.month - 1, w.day)).getUTCDay()] ?? 'sun',
+    minutes: w.hour * 60 + w.minute,
+    offsetMs: w.offsetMs,
   };
 }
 
@@ -68,10 +40,7 @@ function minutesOf(clock: string): number {
 
 /** The instant when the wall clock in `timeZone` shows this date and time (DST-safe: offset re-checked). */
 function instantOf(year: number, month: number, day: number, minutes: number, timeZone: string): number {
-  const wall = Date.UTC(year, month - 1, day, Math.floor(minutes / 60), minutes % 60);
-  let guess = wall - local(wall, timeZone).offsetMs;
-  guess = wall - local(guess, timeZone).offsetMs;
-  return guess;
+  return instantOfWall(Date.UTC(year, month - 1, day, Math.floor(minutes / 60), minutes % 60), timeZone);
 }
 
 /**

@@ -10,10 +10,12 @@ import {
   pagerDutyEvent,
   pagerDutyProblem,
 } from '../../detector/sources/alerts/index.js';
-import type { DeskContext } from '../../desk/index.js';
+
 import { RampartError } from '../../shared/errors.js';
 import { safeEqual } from '../../shared/secrets.js';
+import type { Role } from '../../domain/api-key.js';
 import type { ApiDeps } from '../api-deps.js';
+import { deskContext } from '../desk-context.js';
 import { route, type AnyRoute } from '../define-route.js';
 import { deliverAlert } from '../inbound/deliver-alert.js';
 
@@ -28,13 +30,7 @@ function matches(presented: string, accepted: readonly string[]): boolean {
 
 export function inboundRoutes(deps: ApiDeps): AnyRoute[] {
   const secrets = deps.inboundSecrets ?? new Map<string, readonly string[]>();
-  const ctx = (actor: string): DeskContext => ({
-    store: deps.store,
-    clock: deps.clock,
-    services: deps.services,
-    actor,
-    ...(deps.events ? { events: deps.events } : {}),
-  });
+  const ctx = (actor: string, role?: Role) => deskContext(deps, actor, role);
 
   /** Bearer <secret> of one of the service's inbound sources; a service with none configured accepts nothing. */
   const sharedSecret = (request: FastifyRequest): void => {

@@ -23,11 +23,11 @@ import {
   updateChecklistStepInput,
   verifyIncident,
   confirmVerificationStep,
-  type DeskContext,
 } from '../../desk/index.js';
 import type { Role } from '../../domain/api-key.js';
 import { INCIDENT_STATUSES } from '../../domain/incident-status.js';
 import type { ApiDeps } from '../api-deps.js';
+import { deskContext } from '../desk-context.js';
 import { idParams, route, type AnyRoute } from '../define-route.js';
 
 const listQuery = z
@@ -40,14 +40,7 @@ const listQuery = z
   .strict();
 
 export function incidentRoutes(deps: ApiDeps): AnyRoute[] {
-  const ctx = (actor: string, role?: Role): DeskContext => ({
-    store: deps.store,
-    clock: deps.clock,
-    services: deps.services,
-    actor,
-    ...(role ? { role } : {}),
-    ...(deps.events ? { events: deps.events } : {}),
-  });
+  const ctx = (actor: string, role?: Role) => deskContext(deps, actor, role);
   const tag = 'incidents';
   return [
     route({

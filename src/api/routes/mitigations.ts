@@ -5,11 +5,12 @@ import {
   keepMitigation,
   liftMitigation,
   liftMitigationInput,
-  type DeskContext,
 } from '../../desk/index.js';
 import { RampartError } from '../../shared/errors.js';
 import { hashToken, previewToken } from '../../shared/secrets.js';
+import type { Role } from '../../domain/api-key.js';
 import type { ApiDeps } from '../api-deps.js';
+import { deskContext } from '../desk-context.js';
 import { idParams, route, type AnyRoute } from '../define-route.js';
 
 const revokeTokenBody = z
@@ -24,13 +25,7 @@ const revokeTokenBody = z
   .strict();
 
 export function mitigationRoutes(deps: ApiDeps): AnyRoute[] {
-  const ctx = (actor: string): DeskContext => ({
-    store: deps.store,
-    clock: deps.clock,
-    services: deps.services,
-    actor,
-    ...(deps.events ? { events: deps.events } : {}),
-  });
+  const ctx = (actor: string, role?: Role) => deskContext(deps, actor, role);
   const tag = 'mitigations';
   return [
     route({

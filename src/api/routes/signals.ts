@@ -1,5 +1,6 @@
 import { ingestSignal, signalInput } from '../../desk/index.js';
 import type { ApiDeps } from '../api-deps.js';
+import { deskContext } from '../desk-context.js';
 import { route, type AnyRoute } from '../define-route.js';
 
 export function signalRoutes(deps: ApiDeps): AnyRoute[] {
@@ -13,13 +14,7 @@ export function signalRoutes(deps: ApiDeps): AnyRoute[] {
       body: signalInput,
       handler: async ({ body, actor, reply }) => {
         const result = await ingestSignal({
-          ctx: {
-            store: deps.store,
-            clock: deps.clock,
-            services: deps.services,
-            actor,
-            ...(deps.events ? { events: deps.events } : {}),
-          },
+          ctx: deskContext(deps, actor),
           input: body,
         });
         reply.code(result.joined ? 200 : 201);
