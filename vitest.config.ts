@@ -7,5 +7,8 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Two cores: keep parallel workers modest so timing-sensitive network tests stay honest.
     maxWorkers: 2,
+    // Under CI a JSON report too, from which .ci/run prints the plain "N passed, N failed" closing line.
+    reporters: process.env.CI === 'true' ? ['default', 'json'] : ['default'],
+    outputFile: { json: 'coverage/vitest-results.json' },
   },
 });

@@ -10,7 +10,7 @@ const CLI = resolve('dist/cli/main.js');
 function startUp(
   cwd: string,
 ): Promise<{ url: string; stop(): Promise<number | null>; output: () => string }> {
-  const child = spawn(process.execPath, [CLI, 'up', '--port', '0'], {
+  const child = spawn(process.execPath, [CLI, 'up', '--port', '0', '--gateway-port', '0'], {
     cwd,
     env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
