@@ -142,6 +142,20 @@ export class LruMap<V> {
     return slot === -1 ? undefined : this.values[slot];
   }
 
+  /** The key's slot or -1, for a caller that reads (valueAt) and then maybe touches it without a second lookup. */
+  find(key: string): number {
+    return this.index.find(key);
+  }
+
+  valueAt(slot: number): V | undefined {
+    return this.values[slot];
+  }
+
+  /** Makes the key in this slot the most recent. */
+  touch(slot: number): void {
+    this.index.touch(slot);
+  }
+
   get(key: string): V | undefined {
     const slot = this.index.find(key);
     if (slot === -1) return undefined;

@@ -89,7 +89,8 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const ctx = new RequestContext(req, res, nowMs(), performance.now());
     (res as WithContext)[kContext] = ctx;
-    res.once('close', onResponseClose);
+    // on, not once: 'close' comes once per response and the handler checks ctx.done; once() wraps it per request.
+    res.on('close', onResponseClose);
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     ctx.path = q === -1 ? url : url.slice(0, q);

@@ -1,7 +1,7 @@
 import type { CompiledLimit } from '../config.js';
 import { policyMember } from '../config.js';
 import type { RequestContext } from '../request-context.js';
-import type { RateDecision } from '../state/rate-limiter.js';
+import type { RateDecision, RatePolicy } from '../state/rate-limiter.js';
 import type { Guard, GuardDeps, Rejection, Verdict } from './guard.js';
 import { seconds } from './guard.js';
 
@@ -21,7 +21,9 @@ export function rateLimitGuard({ config, state, limiter }: GuardDeps): Guard {
       const windowMs = override?.windowMs ?? limit.windowMs;
       const burst = override?.burst ?? limit.burst;
       const policy = override === null ? limit.policy : policyMember(limit.name, quota, windowMs);
-      const result = limiter.consume(limit.name, key, { limit: quota, windowMs, burst }, ctx.time);
+      // Without an override the compiled limit is the policy (same limit/windowMs/burst): no object per request.
+      const rate: RatePolicy = override === null ? limit : { limit: quota, windowMs, burst };
+      const result = limiter.consume(limit.name, key, rate, ctx.time);
       if (result instanceof Promise) {
         return result.then((decision) => record(ctx, limit, quota, windowMs, policy, decision) ?? run(ctx, limits, i + 1));
       }

@@ -61,7 +61,7 @@ export class MemoryState implements GatewayState {
   }
 
   subjectRevokedBefore(subject: string, now: number): number | null {
-    return latestEpoch(this.byTarget.get(`revoke-subject\0${subject}`), now);
+    return this.byTarget.size === 0 ? null : latestEpoch(this.byTarget.get(`revoke-subject\0${subject}`), now);
   }
 
   globalRevokedBefore(now: number): number | null {
@@ -124,6 +124,8 @@ export class MemoryState implements GatewayState {
   }
 
   private first(kind: string, target: string, now: number): Entry | null {
+    // No mitigation held (the usual case): no key string to build and hash, five times per request.
+    if (this.byTarget.size === 0) return null;
     const entries = this.byTarget.get(`${kind}\0${target}`);
     return entries === undefined ? null : live(entries, now);
   }

@@ -34,6 +34,8 @@ interface Slot {
   since: number;
   /** When this gateway last exchanged the key with Redis (request time, ms). */
   syncedAt: number;
+  /** Whether the slot is in the dirty list (its pending count goes with the next sync). */
+  queued: boolean;
 }
 
 /**
@@ -66,7 +68,11 @@ export class RedisRateLimiter implements RateLimiter {
   private readonly maxSync: number;
   private readonly syncMs: number;
   private readonly tables = new Map<string, LruMap<Slot>>();
-  private readonly dirty = new Set<Slot>();
+  /**
+   * Slots with uncounted requests, in the order they were first counted: a slot is pushed once when its pending
+   * count leaves 0 (a flag, not a Set lookup per request); the sync batch is built from it at sync time only.
+   */
+  private dirty: Slot[] = [];
   private readonly staleMs: number;
   private readonly loading = new Map<string, Promise<void>>();
   private toLoad: { limit: string; key: string; interval: number; done: () => void }[] = [];
@@ -105,30 +111,40 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   consume(limitName: string, key: string, policy: RatePolicy, now: number): RateDecision | Promise<RateDecision> {
-    const slot = this.tables.get(limitName)?.peek(key);
+    const table = this.table(limitName);
+    const at = table.find(key);
+    const slot = at === -1 ? undefined : table.valueAt(at);
     if ((slot === undefined || now - slot.syncedAt > this.staleMs) && this.link.isUp && this.loading.size < this.maxSync) {
-      return this.load(limitName, key, policy.windowMs / policy.limit, now).then(() => this.decide(limitName, key, policy, now));
+      return this.load(limitName, key, policy.windowMs / policy.limit, now)
+        .then(() => this.decide(table, limitName, key, policy, now));
     }
-    return this.decide(limitName, key, policy, now);
+    return this.decide(table, limitName, key, policy, now, at, slot);
   }
 
-  private decide(limitName: string, key: string, policy: RatePolicy, now: number): RateDecision {
-    const table = this.table(limitName);
+  /** `at`/`slot`: the key's slot when the caller has just looked it up (the synchronous path: one lookup). */
+  private decide(table: LruMap<Slot>, limitName: string, key: string, policy: RatePolicy, now: number,
+    at = table.find(key), slot = at === -1 ? undefined : table.valueAt(at)): RateDecision {
     const interval = policy.windowMs / policy.limit;
     const tolerance = (policy.limit + policy.burst) * interval;
-    let slot = table.peek(key);
     const tat = slot === undefined || slot.tat < now ? now : slot.tat;
     const next = tat + interval;
     if (next - now > tolerance) {
       return { allowed: false, remaining: 0, resetMs: tat - now, retryAfterMs: next - now - tolerance };
     }
-    // set() makes the key the most recent; a full table forgets its least recent key.
-    slot ??= { limit: limitName, key, tat: now, interval, pending: 0, since: now, syncedAt: now };
-    table.set(key, slot);
+    // Counting makes the key the most recent; a full table forgets its least recent key for a new one.
+    if (slot === undefined) {
+      slot = { limit: limitName, key, tat: now, interval, pending: 0, since: now, syncedAt: now, queued: false };
+      table.set(key, slot);
+    } else {
+      table.touch(at);
+    }
     slot.tat = next;
     slot.interval = interval;
     if (slot.pending++ === 0) slot.since = tat;
-    if (this.dirty.size < this.maxSync * 2) this.dirty.add(slot);
+    if (!slot.queued && this.dirty.length < this.maxSync * 2) {
+      slot.queued = true;
+      this.dirty.push(slot);
+    }
     return {
       allowed: true,
       remaining: Math.floor((tolerance - (next - now)) / interval + 1e-9),
@@ -160,7 +176,8 @@ export class RedisRateLimiter implements RateLimiter {
     for (const b of batch) {
       // A held slot's uncounted requests go along, so the shared time read back includes them.
       const slot = this.tables.get(b.limit)?.peek(b.key);
-      const n = slot === undefined || !this.dirty.delete(slot) ? 0 : slot.pending;
+      // A queued slot left with pending 0 here is skipped (and unqueued) by the next sync.
+      const n = slot === undefined || !slot.queued ? 0 : slot.pending;
       args.push(b.interval, n, n === 0 ? now : (slot as Slot).since);
       if (slot !== undefined && n > 0) slot.pending = 0;
     }
@@ -174,7 +191,8 @@ export class RedisRateLimiter implements RateLimiter {
       const table = this.table(b.limit);
       let slot = table.peek(b.key);
       if (slot === undefined) {
-        slot = { limit: b.limit, key: b.key, tat: now, interval: b.interval, pending: 0, since: now, syncedAt: now };
+        slot = { limit: b.limit, key: b.key, tat: now, interval: b.interval, pending: 0, since: now, syncedAt: now,
+          queued: false };
         table.set(b.key, slot);
       }
       const tat = Number(shared[i]);
@@ -207,25 +225,27 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   private async runSync(): Promise<void> {
-    if (this.dirty.size === 0) return;
+    if (this.dirty.length === 0) return;
     const batch: Slot[] = [];
-    for (const slot of this.dirty) {
-      if (batch.length >= this.maxSync) break;
+    const sent: [number, number][] = [];
+    let taken = 0;
+    for (; taken < this.dirty.length && batch.length < this.maxSync; taken++) {
+      const slot = this.dirty[taken] as Slot;
+      slot.queued = false;
+      if (slot.pending === 0) continue;
       batch.push(slot);
-    }
-    const sent = batch.map((slot) => {
-      this.dirty.delete(slot);
-      const n = slot.pending;
+      sent.push([slot.pending, slot.since]);
       slot.pending = 0;
-      return [n, slot.since] as const;
-    });
+    }
+    this.dirty = taken === this.dirty.length ? [] : this.dirty.slice(taken);
+    if (batch.length === 0) return;
     // Redis away: the counts were enforced locally and are dropped rather than charged late.
     if (!this.link.isUp && this.redis.status !== 'ready') return;
     const args: (string | number)[] = [batch.length];
     for (const slot of batch) args.push(this.redisKey(slot.limit, slot.key));
     const now = this.clock.now().getTime();
     args.push(now);
-    batch.forEach((slot, i) => args.push(slot.interval, ...(sent[i] as readonly [number, number])));
+    batch.forEach((slot, i) => args.push(slot.interval, ...(sent[i] as [number, number])));
     try {
       const shared = await this.redis.rampartGcraAdd(...args);
       batch.forEach((slot, i) => {
