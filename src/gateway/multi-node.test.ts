@@ -9,7 +9,15 @@ import { createGateway, type Gateway } from './proxy.js';
 import { createRedisGatewayState, type RedisGatewayState } from './state/redis-gateway-state.js';
 import { spawnGateway, type GatewayChild } from './testing/gateway-child.js';
 import { mitigation } from './testing/mitigation.js';
-import { deleteKeys, freePort, redisSuitesEnabled, startPrivateRedis, testPrefix, TEST_REDIS_URL, type PrivateRedis } from './testing/redis.js';
+import {
+  deleteKeys,
+  freePort,
+  redisSuitesEnabled,
+  startPrivateRedis,
+  testPrefix,
+  TEST_REDIS_URL,
+  type PrivateRedis,
+} from './testing/redis.js';
 
 const agent = new Agent({ keepAliveTimeout: 10_000, connections: 32 });
 let upstream: Server;
@@ -36,7 +44,10 @@ afterAll(async () => {
 /** Status B answers for a client at `ip`, via a trusted X-Forwarded-For from loopback; 0 on a connection error. */
 async function statusFor(port: number, ip: string): Promise<number> {
   try {
-    const r = await request(`http://127.0.0.1:${port}/api/photos`, { dispatcher: agent, headers: { 'x-forwarded-for': ip } });
+    const r = await request(`http://127.0.0.1:${port}/api/photos`, {
+      dispatcher: agent,
+      headers: { 'x-forwarded-for': ip },
+    });
     await r.body.dump();
     return r.statusCode;
   } catch {
@@ -59,7 +70,11 @@ describe.runIf(await redisSuitesEnabled())('gateways sharing Redis', () => {
     const prefix = testPrefix();
     prefixes.push(prefix);
     const config = compileGatewayConfig({
-      service: { name: 'fotospiel', upstream: { url: upstreamUrl }, routes: [{ name: 'api', pattern: '/api/*' }] },
+      service: {
+        name: 'fotospiel',
+        upstream: { url: upstreamUrl },
+        routes: [{ name: 'api', pattern: '/api/*' }],
+      },
       gateway: { trusted_proxies: ['127.0.0.1'] },
     });
     const shared: RedisGatewayState[] = [];
@@ -73,13 +88,20 @@ describe.runIf(await redisSuitesEnabled())('gateways sharing Redis', () => {
       const [a, b] = gateways as [Gateway, Gateway];
       await a.listen(0, '127.0.0.1');
       const portB = (await b.listen(0, '127.0.0.1')).port;
-      expect(await statusFor(portB, '198.51.100.20')).toBe(200);
-      const t0 = performance.now();
-      await a.state.apply(block('198.51.100.20'));
-      const ms = await untilBlocked(portB, '198.51.100.20', t0, 2_000);
-      console.info(`in-process: B enforced A's block after ${ms.toFixed(2)} ms`);
-      expect(ms).toBeLessThan(100);
-      expect(await statusFor(portB, '198.51.100.21')).toBe(200);
+      // Five blocks, judged by the median: one sample on a loaded 2-core CI machine says more about the machine.
+      const timings: number[] = [];
+      for (let n = 20; n < 25; n++) {
+        expect(await statusFor(portB, `198.51.100.${n}`)).toBe(200);
+        const t0 = performance.now();
+        await a.state.apply(block(`198.51.100.${n}`));
+        timings.push(await untilBlocked(portB, `198.51.100.${n}`, t0, 2_000));
+      }
+      const median = [...timings].sort((x, y) => x - y)[2] ?? Infinity;
+      console.info(
+        `in-process: B enforced A's blocks after ${timings.map((t) => t.toFixed(2)).join(', ')} ms (median ${median.toFixed(2)})`,
+      );
+      expect(median).toBeLessThan(100);
+      expect(await statusFor(portB, '198.51.100.30')).toBe(200);
     } finally {
       for (const g of gateways) await g.close();
       for (const s of shared) await s.close();
@@ -104,7 +126,9 @@ describe.runIf(await redisSuitesEnabled())('gateways sharing Redis', () => {
       expect(await a.command({ op: 'apply', mitigation: block(ip) })).toMatchObject({ ok: true });
       figures.push(await untilBlocked(b.port, ip, t0, 2_000));
     }
-    console.info(`two processes: B enforced A's block after ${figures.map((f) => f.toFixed(2)).join(', ')} ms`);
+    console.info(
+      `two processes: B enforced A's block after ${figures.map((f) => f.toFixed(2)).join(', ')} ms`,
+    );
     // The median, not the maximum: on a shared 2-core machine a child process can wait >100 ms for a CPU
     // (measured with a load average of 8); the state itself propagates in 1–4 ms (pub/sub on loopback).
     const median = [...figures].sort((x, y) => x - y)[3] as number;
@@ -134,7 +158,8 @@ describe.runIf(await redisSuitesEnabled())('gateways sharing Redis', () => {
     const worker = async (w: number): Promise<void> => {
       for (let i = 0; !stop && performance.now() - start < 30_000; i++) {
         const gw = (w + i) % 2 === 0 ? a : b;
-        const ip = i % 5 === 0 ? '198.51.100.1' : i % 5 === 1 ? '198.51.100.2' : `203.0.113.${(w * 7 + i) % 50}`;
+        const ip =
+          i % 5 === 0 ? '198.51.100.1' : i % 5 === 1 ? '198.51.100.2' : `203.0.113.${(w * 7 + i) % 50}`;
         // What was in force when the request was sent: one already on its way when the block landed may pass.
         const blockedWhenSent = outageBlockApplied;
         const status = await statusFor(gw.port, ip);
@@ -142,11 +167,18 @@ describe.runIf(await redisSuitesEnabled())('gateways sharing Redis', () => {
         if (phase === 'during') counts.during++;
         if (phase === 'after') counts.after++;
         if (status === 403) counts.blocked++;
-        const ok = ip === '198.51.100.1' ? status === 403
-          : ip === '198.51.100.2' ? status === 200 || status === 403
-            : status === 200;
-        if (!ok) failures.push(`${gw === a ? 'A' : 'B'} ${ip} → ${status} at ${(performance.now() - start).toFixed(0)} ms`);
-        if (gw === a && ip === '198.51.100.2' && blockedWhenSent && status !== 403) failures.push(`A forgot its outage block`);
+        const ok =
+          ip === '198.51.100.1'
+            ? status === 403
+            : ip === '198.51.100.2'
+              ? status === 200 || status === 403
+              : status === 200;
+        if (!ok)
+          failures.push(
+            `${gw === a ? 'A' : 'B'} ${ip} → ${status} at ${(performance.now() - start).toFixed(0)} ms`,
+          );
+        if (gw === a && ip === '198.51.100.2' && blockedWhenSent && status !== 403)
+          failures.push(`A forgot its outage block`);
         await new Promise((resolve) => setTimeout(resolve, 4));
       }
     };
@@ -164,12 +196,15 @@ describe.runIf(await redisSuitesEnabled())('gateways sharing Redis', () => {
     redises.push(redis);
     phase = 'after';
     const back = performance.now();
-    while (counts.after < 300 && performance.now() - start < 30_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (counts.after < 300 && performance.now() - start < 30_000)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     stop = true;
     await load;
     const convergedMs = await untilBlocked(b.port, '198.51.100.2', back, 10_000);
-    console.info(`outage: ${counts.total} requests (${counts.blocked} blocked), ${failures.length} failed; `
-      + `B enforced A's outage-time block ${convergedMs.toFixed(0)} ms after Redis restarted`);
+    console.info(
+      `outage: ${counts.total} requests (${counts.blocked} blocked), ${failures.length} failed; ` +
+        `B enforced A's outage-time block ${convergedMs.toFixed(0)} ms after Redis restarted`,
+    );
     expect(failures).toEqual([]);
     expect(counts.during).toBeGreaterThan(20);
     expect(counts.after).toBeGreaterThanOrEqual(300);
@@ -177,7 +212,11 @@ describe.runIf(await redisSuitesEnabled())('gateways sharing Redis', () => {
     for (const gw of [a, b]) {
       expect(await statusFor(gw.port, '198.51.100.1')).toBe(403);
       expect(await statusFor(gw.port, '198.51.100.2')).toBe(403);
-      expect(await gw.command({ op: 'status' })).toMatchObject({ state: 'connected', limiter: 'connected', pending: 0 });
+      expect(await gw.command({ op: 'status' })).toMatchObject({
+        state: 'connected',
+        limiter: 'connected',
+        pending: 0,
+      });
     }
     const log = (await a.command({ op: 'status' })).log as string[];
     expect(log.filter((s) => s === 'state:degraded')).toHaveLength(1);
