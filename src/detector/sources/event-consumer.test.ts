@@ -169,7 +169,8 @@ describe.runIf(await redisSuitesEnabled())('consumeEvents', () => {
     await new Promise((resolve) => setTimeout(resolve, 50)); // into the blocked XREADGROUP
     const begun = performance.now();
     await consumer.stop();
-    expect(performance.now() - begun).toBeLessThan(500);
+    // Far below the 20 s the read would block: stop() ends it instead of waiting, however busy the machine.
+    expect(performance.now() - begun).toBeLessThan(5000);
     expect(consumer.stats().status).toBe('stopped');
   });
 
