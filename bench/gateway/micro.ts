@@ -1,6 +1,6 @@
 /**
  * Micro-benchmarks of the gateway's per-request pieces, in-process (no network):
- *   node --import tsx bench/gateway/micro.ts [--only limiter,hash,headers]
+ *   node --import tsx bench/gateway/micro.ts [--only limiter,hash,headers,redis-limiter]
  * Each figure is the median of 5 runs, µs per call, after a warm-up run.
  */
 import { performance } from 'node:perf_hooks';
@@ -126,4 +126,36 @@ if (want('headers')) {
   measure('(ServerResponse + writeHead of the upstream headers alone)', 200_000, (n) => {
     for (let i = 0; i < n; i++) response().writeHead(200, upstream());
   });
+  const { upstreamHeaders, stripResponseHeaders } = await import('../../src/gateway/headers.js');
+  // What wrk sends (host, a keep-alive connection header) plus three ordinary client headers.
+  Object.assign(req.headers, { host: '127.0.0.1:8080', connection: 'keep-alive', 'user-agent': 'bench/1.0',
+    accept: 'application/json', 'accept-encoding': 'gzip' });
+  measure('upstreamHeaders (5 client headers)', 1_000_000, (n) => {
+    for (let i = 0; i < n; i++) upstreamHeaders(ctx);
+  });
+  measure('stripResponseHeaders (4 upstream headers)', 1_000_000, (n) => {
+    for (let i = 0; i < n; i++) stripResponseHeaders(upstream());
+  });
+}
+
+if (want('redis-limiter')) {
+  // The per-request (synchronous) path of the shared limiter: keys already loaded, the 50 ms sync running.
+  const { Redis } = await import('ioredis');
+  const { RedisRateLimiter } = await import('../../src/gateway/state/redis-rate-limiter.js');
+  const { systemClock } = await import('../../src/shared/clock.js');
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true });
+  await redis.connect();
+  const prefix = `micro-${process.pid}`;
+  const lim = new RedisRateLimiter({ redis, prefix, service: 'bench', clock: systemClock });
+  lim.start();
+  const policy = { limit: 1e9, windowMs: 60_000, burst: 0 };
+  for (let i = 0; i < 8; i++) await lim.consume('x', ipKey(i), policy, Date.now());
+  measure('RedisRateLimiter, 8 repeated keys (sync path)', 1_000_000, (n) => {
+    const now = Date.now();
+    for (let i = 0; i < n; i++) lim.consume('x', ipKey(i & 7), policy, now);
+  });
+  await lim.close();
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
 }
