@@ -152,7 +152,7 @@ if (want('redis-limiter')) {
   for (let i = 0; i < 8; i++) await lim.consume('x', ipKey(i), policy, Date.now());
   measure('RedisRateLimiter, 8 repeated keys (sync path)', 1_000_000, (n) => {
     const now = Date.now();
-    for (let i = 0; i < n; i++) lim.consume('x', ipKey(i & 7), policy, now);
+    for (let i = 0; i < n; i++) void lim.consume('x', ipKey(i & 7), policy, now);
   });
   await lim.close();
   const keys = await redis.keys(`${prefix}:*`);
