@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import {
   blastRadius,
   exceedsCap,
@@ -198,7 +199,8 @@ function scopeOf(events: readonly RequestEvent[], fromSignal: DetectorSignal['sc
   const add = (set: Set<string>, value: string | null | undefined, max: number) => {
     if (value && value.length <= max && set.size < SCOPE_FIELD_LIMIT) set.add(value);
   };
-  for (const value of fromSignal?.ips ?? []) add(fields.ips, value, 64);
+  // Addresses only: a rule grouped by prefix names its /24 in the signal, which is not a client.
+  for (const value of fromSignal?.ips ?? []) if (isIP(value) !== 0) add(fields.ips, value, 64);
   for (const value of fromSignal?.tokenPreviews ?? []) add(fields.tokenPreviews, value, 16);
   for (const value of fromSignal?.tenants ?? []) add(fields.tenants, value, 200);
   for (const value of fromSignal?.events ?? []) add(fields.events, value, 200);
