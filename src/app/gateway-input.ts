@@ -2,8 +2,6 @@ import type { GatewayConfigInput, TokenInput } from '../gateway/index.js';
 import type { Playbook, TokenKindSpec } from '../playbook/index.js';
 import { RampartError } from '../shared/errors.js';
 
-const ms = (value: number): string => `${value}ms`;
-
 export interface GatewayInputOptions {
   env: NodeJS.ProcessEnv;
   /**
@@ -62,7 +60,7 @@ function tokenInput(token: TokenKindSpec, file: string, options: GatewayInputOpt
   }
 }
 
-/** The playbook's service and gateway sections in the shape the gateway compiles (durations back to text). */
+/** The playbook's service and gateway sections in the shape the gateway compiles. */
 export function gatewayInputFromPlaybook(
   playbook: Playbook,
   options: GatewayInputOptions,
@@ -72,7 +70,7 @@ export function gatewayInputFromPlaybook(
   return {
     service: {
       name: service.name,
-      upstream: { url: service.upstream.url, timeout: ms(service.upstream.timeout) },
+      upstream: { url: service.upstream.url, timeout: service.upstream.timeout },
       routes: service.routes.map((r) => ({ name: r.name, pattern: r.pattern })),
     },
     ...(gateway
@@ -86,7 +84,7 @@ export function gatewayInputFromPlaybook(
               key: l.key,
               ...(l.routes ? { routes: l.routes } : {}),
               limit: l.limit,
-              window: ms(l.window),
+              window: l.window,
               burst: l.burst,
               headers: l.headers,
             })),
@@ -100,7 +98,7 @@ export function gatewayInputFromPlaybook(
               ? {
                   maintenance: {
                     banner: gateway.maintenance.banner,
-                    retry_after: ms(gateway.maintenance.retry_after),
+                    retry_after: gateway.maintenance.retry_after,
                   },
                 }
               : {}),

@@ -1,9 +1,12 @@
 import type { IncidentView } from '../desk/index.js';
 import type { Incident } from '../domain/incident.js';
 import { isOverdue } from '../domain/checklist.js';
+import { shownTarget } from '../domain/mitigation.js';
 import { formatTable } from './table.js';
 
-const time = (iso: string | null): string => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '-');
+/** An ISO time for a table: "2026-03-02 09:15:00Z", or "-". */
+export const time = (iso: string | null): string =>
+  iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '-';
 
 export function formatIncidentList(incidents: readonly Incident[]): string {
   if (incidents.length === 0) return 'no incidents';
@@ -62,7 +65,7 @@ export function formatIncidentView(view: IncidentView, now: Date): string {
         view.mitigations.map((m) => [
           m.id,
           m.kind,
-          m.target,
+          shownTarget(m),
           time(m.createdAt),
           m.liftedAt ? `lifted ${time(m.liftedAt)}` : time(m.expiresAt),
           m.reason,

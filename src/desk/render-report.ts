@@ -1,3 +1,4 @@
+import { shownTarget } from '../domain/mitigation.js';
 import { formatDuration } from '../shared/duration.js';
 import type { IncidentView } from './read-incident.js';
 
@@ -51,7 +52,7 @@ export function renderIncidentReport(view: IncidentView, now: Date): string {
   else {
     lines.push('| Kind | Target | By | From | Until | Reason |', '| --- | --- | --- | --- | --- | --- |');
     for (const m of mitigations) {
-      const target = typeof m.data.preview === 'string' ? m.data.preview : m.target;
+      const target = shownTarget(m);
       const until = m.liftedAt ? `lifted ${at(m.liftedAt)} by ${m.liftedBy ?? '?'}` : at(m.expiresAt);
       lines.push(
         `| ${m.kind} | ${cell(target)} | ${m.author} | ${at(m.createdAt)} | ${until} | ${cell(m.reason)} |`,

@@ -33,3 +33,8 @@ export function isInForce(m: Mitigation, now: Date): boolean {
   if (m.liftedAt !== null) return false;
   return m.expiresAt === null || Date.parse(m.expiresAt) > now.getTime();
 }
+
+/** What people see as a mitigation's target: a revoked token's preview, never its hash. */
+export function shownTarget(m: Mitigation): string {
+  return typeof m.data.preview === 'string' ? m.data.preview : m.target;
+}

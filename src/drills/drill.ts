@@ -60,6 +60,25 @@ export class DrillRun {
 
   constructor(private readonly log: (line: string) => void) {}
 
+  /** The incident this drill ended up with (opened by it, or an open one it joined). */
+  useIncident(
+    incident: { id: string; severity: string; type: string | null; status: string },
+    joined: boolean,
+  ): void {
+    this.incident = {
+      id: incident.id,
+      severity: incident.severity,
+      type: incident.type,
+      status: incident.status,
+      joined,
+    };
+  }
+
+  /** A mitigation in force for this drill, whoever applied it. */
+  useMitigation(m: { id: string; kind: string; target: string; author: string }): void {
+    this.mitigations.push({ id: m.id, kind: m.kind, target: m.target, author: m.author });
+  }
+
   /** Runs one step; `work` returns the line to print. A thrown error fails the step and the drill. */
   async step(name: string, work: () => Promise<string> | string): Promise<void> {
     const started = performance.now();

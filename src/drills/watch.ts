@@ -53,7 +53,7 @@ export async function waitForIncident(
     throw error;
   }
   const joined = Date.parse(found.createdAt) < options.since - 1000;
-  run.incident = { id: found.id, severity: found.severity, type: found.type, status: found.status, joined };
+  run.useIncident(found, joined);
   run.record(
     'incident',
     performance.now() - options.fromMs,
@@ -76,7 +76,7 @@ export async function waitForMitigation(
     ctx.limits.waitMs,
     what,
   );
-  run.mitigations.push({ id: value.id, kind: value.kind, target: value.target, author: value.author });
+  run.useMitigation(value);
   return value;
 }
 

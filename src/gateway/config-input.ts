@@ -1,3 +1,6 @@
+/** A duration as text ("30s", "5m") or in milliseconds. */
+export type DurationInput = string | number;
+
 /**
  * The plain input the gateway is compiled from. It mirrors the playbook's YAML `service` and `gateway`
  * sections (snake_case, durations as text) so the playbook loader can hand its sections over unchanged.
@@ -5,7 +8,7 @@
 export interface GatewayConfigInput {
   service: {
     name: string;
-    upstream: { url: string; timeout?: string };
+    upstream: { url: string; timeout?: DurationInput };
     routes: { name: string; pattern: string }[];
   };
   gateway?: {
@@ -14,7 +17,7 @@ export interface GatewayConfigInput {
     tokens?: TokenInput[];
     rate_limits?: RateLimitInput[];
     switches?: { name: string; routes: string[]; description?: string; message?: string }[];
-    maintenance?: { banner?: string; retry_after?: string };
+    maintenance?: { banner?: string; retry_after?: DurationInput };
   };
 }
 
@@ -39,7 +42,7 @@ export interface RateLimitInput {
   key: LimitKey;
   routes?: string[];
   limit: number;
-  window: string;
+  window: DurationInput;
   burst?: number;
   headers?: ('ietf' | 'x-ratelimit')[];
 }

@@ -18,6 +18,17 @@ function withGateway(gateway: NonNullable<GatewayConfigInput['gateway']>): Gatew
 }
 
 describe('compileGatewayConfig', () => {
+  it('takes durations as text or as the milliseconds the playbook loader already parsed', () => {
+    const fromText = compileGatewayConfig(
+      withGateway({ rate_limits: [{ name: 'x', key: 'ip', limit: 5, window: '90s' }] }),
+    );
+    const fromMs = compileGatewayConfig(
+      withGateway({ rate_limits: [{ name: 'x', key: 'ip', limit: 5, window: 90_000 }] }),
+    );
+    expect(fromMs.limits[0]?.windowMs).toBe(90_000);
+    expect(fromMs.limits[0]?.policy).toBe(fromText.limits[0]?.policy);
+  });
+
   it('compiles routes into one matcher, first declared route first', () => {
     const c = compileGatewayConfig(base);
     expect(c.upstream).toEqual({ origin: 'http://127.0.0.1:8000', basePath: '/app', timeoutMs: 30_000 });
@@ -29,30 +40,85 @@ describe('compileGatewayConfig', () => {
   });
 
   it('builds the RateLimit-Policy member once', () => {
-    const c = compileGatewayConfig(withGateway({
-      rate_limits: [{ name: 'per-ip', key: 'ip', limit: 100, window: '1m', routes: ['events'] }],
-    }));
-    expect(c.limits[0]).toMatchObject({ policy: '"per-ip";q=100;w=60', windowMs: 60_000, burst: 0, ietf: true });
+    const c = compileGatewayConfig(
+      withGateway({
+        rate_limits: [{ name: 'per-ip', key: 'ip', limit: 100, window: '1m', routes: ['events'] }],
+      }),
+    );
+    expect(c.limits[0]).toMatchObject({
+      policy: '"per-ip";q=100;w=60',
+      windowMs: 60_000,
+      burst: 0,
+      ietf: true,
+    });
     expect(c.routes[0]?.limits).toHaveLength(1);
     expect(c.routes[2]?.limits).toHaveLength(0);
     expect(c.unmatchedLimits).toHaveLength(0);
   });
 
   it.each([
-    ['a bad pattern', { ...base, service: { ...base.service, routes: [{ name: 'r', pattern: '/a/*/b' }] } },
-      /route "r": pattern "\/a\/\*\/b" may only end with "\*"/],
-    ['a bad CIDR', withGateway({ trusted_proxies: ['10.0.0.0/33'] }), /gateway.trusted_proxies\[0\]: "10.0.0.0\/33"/],
-    ['an unknown route', withGateway({ exempt_routes: ['nope'] }), /gateway.exempt_routes\[0\]: names unknown route "nope"/],
-    ['a bad window', withGateway({ rate_limits: [{ name: 'x', key: 'ip', limit: 1, window: 'soon' }] }),
-      /gateway.rate_limits\[0\].window: "soon" is not a duration/],
-    ['a bad key', withGateway({ rate_limits: [{ name: 'x', key: 'cookie' as 'ip', limit: 1, window: '1s' }] }),
-      /rate_limits\[0\].key: "cookie"/],
-    ['a path token on a route without {token}', withGateway({ tokens: [{ name: 't', in: 'path', routes: ['health'] }] }),
-      /route "health" has no \{token\} parameter/],
-    ['a missing JWT secret', withGateway({ tokens: [{ name: 'j', in: 'jwt', verify: { algorithms: ['HS256'], secret_env: 'NOPE' } }] }),
-      /environment variable NOPE is not set/],
-    ['a duplicate limit', withGateway({ rate_limits: [{ name: 'x', key: 'ip', limit: 1, window: '1s' },
-      { name: 'x', key: 'ip', limit: 1, window: '1s' }] }), /"x" is declared twice/],
+    [
+      'a bad pattern',
+      { ...base, service: { ...base.service, routes: [{ name: 'r', pattern: '/a/*/b' }] } },
+      /route "r": pattern "\/a\/\*\/b" may only end with "\*"/,
+    ],
+    [
+      'a bad CIDR',
+      withGateway({ trusted_proxies: ['10.0.0.0/33'] }),
+      /gateway.trusted_proxies\[0\]: "10.0.0.0\/33"/,
+    ],
+    [
+      'an unknown route',
+      withGateway({ exempt_routes: ['nope'] }),
+      /gateway.exempt_routes\[0\]: names unknown route "nope"/,
+    ],
+    [
+      'a bad window',
+      withGateway({ rate_limits: [{ name: 'x', key: 'ip', limit: 1, window: 'soon' }] }),
+      /gateway.rate_limits\[0\].window: "soon" is not a duration/,
+    ],
+    [
+      'a window of zero milliseconds',
+      withGateway({ rate_limits: [{ name: 'x', key: 'ip', limit: 1, window: 0 }] }),
+      /gateway.rate_limits\[0\].window: "0" is not a duration/,
+    ],
+    [
+      'a negative window',
+      withGateway({ rate_limits: [{ name: 'x', key: 'ip', limit: 1, window: -5 }] }),
+      /gateway.rate_limits\[0\].window: "-5" is not a duration/,
+    ],
+    [
+      'an infinite retry-after',
+      withGateway({ maintenance: { retry_after: Infinity } }),
+      /gateway.maintenance.retry_after: "Infinity" is not a duration/,
+    ],
+    [
+      'a bad key',
+      withGateway({ rate_limits: [{ name: 'x', key: 'cookie' as 'ip', limit: 1, window: '1s' }] }),
+      /rate_limits\[0\].key: "cookie"/,
+    ],
+    [
+      'a path token on a route without {token}',
+      withGateway({ tokens: [{ name: 't', in: 'path', routes: ['health'] }] }),
+      /route "health" has no \{token\} parameter/,
+    ],
+    [
+      'a missing JWT secret',
+      withGateway({
+        tokens: [{ name: 'j', in: 'jwt', verify: { algorithms: ['HS256'], secret_env: 'NOPE' } }],
+      }),
+      /environment variable NOPE is not set/,
+    ],
+    [
+      'a duplicate limit',
+      withGateway({
+        rate_limits: [
+          { name: 'x', key: 'ip', limit: 1, window: '1s' },
+          { name: 'x', key: 'ip', limit: 1, window: '1s' },
+        ],
+      }),
+      /"x" is declared twice/,
+    ],
   ])('fails at start-up on %s, naming it', (_what, input, message) => {
     expect(() => compileGatewayConfig(input, {})).toThrow(message);
   });

@@ -69,8 +69,21 @@ export interface JwtVerification {
   key: KeyObject | Uint8Array;
 }
 
-const ALGORITHMS = new Set(['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512',
-  'ES256', 'ES384', 'ES512', 'EdDSA']);
+const ALGORITHMS = new Set([
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+]);
 
 /** Compiles and validates; throws RAMPART_CONFIG naming the first bad rule (never later, per request). */
 export function compileGatewayConfig(
@@ -91,11 +104,16 @@ export function compileGatewayConfig(
     fail('service.upstream.url', `"${String(input.service.upstream?.url)}" is not a URL`);
   }
   const url = upstreamUrl as URL;
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail('service.upstream.url', 'must be http or https');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    fail('service.upstream.url', 'must be http or https');
   const timeoutMs = duration(input.service.upstream.timeout ?? '30s', 'service.upstream.timeout', fail);
 
   const routeInputs = input.service.routes ?? [];
-  unique(routeInputs.map((r) => r.name), 'service.routes', fail);
+  unique(
+    routeInputs.map((r) => r.name),
+    'service.routes',
+    fail,
+  );
   let matcher: RouteMatcher | undefined;
   try {
     matcher = compileRouteMatcher(routeInputs);
@@ -115,11 +133,21 @@ export function compileGatewayConfig(
 
   const exempt = new Set((gw.exempt_routes ?? []).map((n, i) => routeRef(n, `gateway.exempt_routes[${i}]`)));
   const routes: CompiledRoute[] = routeInputs.map((r, index) => ({
-    index, name: r.name, pattern: r.pattern, exempt: exempt.has(index), switches: [], limits: [], pathTokens: [],
+    index,
+    name: r.name,
+    pattern: r.pattern,
+    exempt: exempt.has(index),
+    switches: [],
+    limits: [],
+    pathTokens: [],
   }));
 
   const tokens: TokenRule[] = [];
-  unique((gw.tokens ?? []).map((t) => t.name), 'gateway.tokens', fail);
+  unique(
+    (gw.tokens ?? []).map((t) => t.name),
+    'gateway.tokens',
+    fail,
+  );
   (gw.tokens ?? []).forEach((t, i) => {
     const path = `gateway.tokens[${i}]`;
     if (t.in === 'path') {
@@ -146,7 +174,11 @@ export function compileGatewayConfig(
   });
 
   const switches: CompiledSwitch[] = [];
-  unique((gw.switches ?? []).map((s) => s.name), 'gateway.switches', fail);
+  unique(
+    (gw.switches ?? []).map((s) => s.name),
+    'gateway.switches',
+    fail,
+  );
   (gw.switches ?? []).forEach((s, i) => {
     const compiled = {
       name: s.name,
@@ -154,15 +186,22 @@ export function compileGatewayConfig(
       message: s.message ?? `${s.name} is switched off for now.`,
     };
     switches.push(compiled);
-    (s.routes ?? []).forEach((n, j) => routes[routeRef(n, `gateway.switches[${i}].routes[${j}]`)]?.switches.push(compiled));
+    (s.routes ?? []).forEach((n, j) =>
+      routes[routeRef(n, `gateway.switches[${i}].routes[${j}]`)]?.switches.push(compiled),
+    );
   });
 
   const limits: CompiledLimit[] = [];
   const unmatchedLimits: CompiledLimit[] = [];
-  unique((gw.rate_limits ?? []).map((l) => l.name), 'gateway.rate_limits', fail);
+  unique(
+    (gw.rate_limits ?? []).map((l) => l.name),
+    'gateway.rate_limits',
+    fail,
+  );
   (gw.rate_limits ?? []).forEach((l, i) => {
     const path = `gateway.rate_limits[${i}]`;
-    if (!/^[A-Za-z0-9_.-]+$/.test(l.name ?? '')) fail(`${path}.name`, 'must be letters, digits, "_", "." or "-"');
+    if (!/^[A-Za-z0-9_.-]+$/.test(l.name ?? ''))
+      fail(`${path}.name`, 'must be letters, digits, "_", "." or "-"');
     if (!LIMIT_KEYS.includes(l.key)) fail(`${path}.key`, `"${l.key}" is not one of ${LIMIT_KEYS.join(', ')}`);
     if (!Number.isInteger(l.limit) || l.limit < 1) fail(`${path}.limit`, 'must be a positive integer');
     const burst = l.burst ?? 0;
@@ -170,11 +209,17 @@ export function compileGatewayConfig(
     const windowMs = duration(l.window, `${path}.window`, fail);
     const headers = l.headers ?? ['ietf'];
     headers.forEach((h, j) => {
-      if (h !== 'ietf' && h !== 'x-ratelimit') fail(`${path}.headers[${j}]`, `"${String(h)}" is not ietf or x-ratelimit`);
+      if (h !== 'ietf' && h !== 'x-ratelimit')
+        fail(`${path}.headers[${j}]`, `"${String(h)}" is not ietf or x-ratelimit`);
     });
     const compiled: CompiledLimit = {
-      name: l.name, key: l.key, limit: l.limit, windowMs, burst,
-      ietf: headers.includes('ietf'), xRateLimit: headers.includes('x-ratelimit'),
+      name: l.name,
+      key: l.key,
+      limit: l.limit,
+      windowMs,
+      burst,
+      ietf: headers.includes('ietf'),
+      xRateLimit: headers.includes('x-ratelimit'),
       policy: policyMember(l.name, l.limit, windowMs),
     };
     limits.push(compiled);
@@ -211,7 +256,13 @@ export function policyMember(name: string, limit: number, windowMs: number): str
 type Fail = (path: string, message: string) => never;
 
 function duration(text: unknown, path: string, fail: Fail): number {
-  const ms = typeof text === 'string' ? parseDuration(text) : undefined;
+  // Text such as "30s", or milliseconds as the playbook loader already parsed them.
+  const ms =
+    typeof text === 'string'
+      ? parseDuration(text)
+      : typeof text === 'number' && Number.isFinite(text) && text > 0
+        ? text
+        : undefined;
   return ms ?? fail(path, `"${String(text)}" is not a duration like 30s, 5m or 1h`);
 }
 
@@ -224,8 +275,12 @@ function unique(names: string[], path: string, fail: Fail): void {
   });
 }
 
-function compileJwt(t: Extract<TokenInput, { in: 'jwt' }>, path: string, env: Record<string, string | undefined>,
-  fail: Fail): TokenRule {
+function compileJwt(
+  t: Extract<TokenInput, { in: 'jwt' }>,
+  path: string,
+  env: Record<string, string | undefined>,
+  fail: Fail,
+): TokenRule {
   const claims: JwtClaimNames = {
     jti: t.claims?.jti ?? 'jti',
     subject: t.claims?.subject ?? 'sub',
@@ -237,7 +292,8 @@ function compileJwt(t: Extract<TokenInput, { in: 'jwt' }>, path: string, env: Re
     const algorithms = t.verify.algorithms ?? [];
     if (algorithms.length === 0) fail(`${path}.verify.algorithms`, 'lists no algorithm');
     algorithms.forEach((a, j) => {
-      if (!ALGORITHMS.has(a)) fail(`${path}.verify.algorithms[${j}]`, `"${a}" is not a supported JWS algorithm`);
+      if (!ALGORITHMS.has(a))
+        fail(`${path}.verify.algorithms[${j}]`, `"${a}" is not a supported JWS algorithm`);
     });
     const hmac = algorithms.every((a) => a.startsWith('HS'));
     if (!hmac && algorithms.some((a) => a.startsWith('HS'))) {

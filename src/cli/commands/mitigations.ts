@@ -2,12 +2,13 @@ import type { Command } from 'commander';
 import type { DeskHandle } from '../../app/open-desk.js';
 import { loadTokenKey } from '../../app/token-key.js';
 import { applyMitigation, applyMitigationInput, liftMitigation, type DeskContext } from '../../desk/index.js';
-import type { Mitigation, MitigationKind } from '../../domain/mitigation.js';
+import { shownTarget, type Mitigation, type MitigationKind } from '../../domain/mitigation.js';
 import type { Playbook } from '../../playbook/index.js';
 import { parseDuration } from '../../shared/duration.js';
 import { RampartError } from '../../shared/errors.js';
 import { hashToken, previewToken } from '../../shared/secrets.js';
 import { withDesk, type CliEnv } from '../cli-context.js';
+import { time } from '../format-incident.js';
 import { formatTable } from '../table.js';
 
 interface ApplyOptions {
@@ -17,11 +18,6 @@ interface ApplyOptions {
   incident?: string;
   json?: boolean;
 }
-
-/** What to show for a target: a token's preview rather than its hash. */
-const shown = (m: Mitigation): string => (typeof m.data.preview === 'string' ? m.data.preview : m.target);
-
-const time = (iso: string | null) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '-');
 
 function durationOption(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -95,7 +91,7 @@ export function registerMitigationCommands(program: Command, cli: CliEnv): void 
     if (opts.json) return io.out(JSON.stringify(created, null, 2));
     for (const m of created) {
       io.out(
-        `${m.id}  ${m.service}  ${m.kind} ${shown(m)}  ${m.expiresAt ? `until ${time(m.expiresAt)}` : 'until lifted'}`,
+        `${m.id}  ${m.service}  ${m.kind} ${shownTarget(m)}  ${m.expiresAt ? `until ${time(m.expiresAt)}` : 'until lifted'}`,
       );
     }
   };
@@ -109,7 +105,7 @@ export function registerMitigationCommands(program: Command, cli: CliEnv): void 
     if (matches.length === 0) throw new RampartError('RAMPART_NOT_FOUND', nothing);
     for (const m of matches) {
       const lifted = await liftMitigation({ ctx, input: { id: m.id, ...(reason ? { reason } : {}) } });
-      io.out(`${lifted.id}  ${lifted.service}  lifted ${lifted.kind} ${shown(lifted)}`);
+      io.out(`${lifted.id}  ${lifted.service}  lifted ${lifted.kind} ${shownTarget(lifted)}`);
     }
   };
 
@@ -327,7 +323,7 @@ export function registerMitigationCommands(program: Command, cli: CliEnv): void 
               m.id,
               m.service,
               m.kind,
-              shown(m),
+              shownTarget(m),
               time(m.createdAt),
               m.liftedAt ? `lifted ${time(m.liftedAt)}` : m.expiresAt ? time(m.expiresAt) : 'lifted by hand',
               m.author,

@@ -58,13 +58,7 @@ export const fiveXxRegression: Drill = {
     }
     if (!incident) throw new DrillFailure(`no internal-failure incident after ${answers.length} requests`);
     const joined = Date.parse(incident.createdAt) < since - 1000;
-    run.incident = {
-      id: incident.id,
-      severity: incident.severity,
-      type: incident.type,
-      status: incident.status,
-      joined,
-    };
+    run.useIncident(incident, joined);
     run.record(
       'incident',
       performance.now() - after,

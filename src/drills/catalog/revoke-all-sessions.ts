@@ -64,13 +64,7 @@ export const revokeAllSessions: Drill = {
         type: 'authentication-bypass',
         severity: 'P1',
       });
-      run.incident = {
-        id: incident.id,
-        severity: incident.severity,
-        type: incident.type,
-        status: incident.status,
-        joined: false,
-      };
+      run.useIncident(incident, false);
       const applied = performance.now();
       const m = await ctx.api.applyMitigation({
         service: 'booking-api',
@@ -79,7 +73,7 @@ export const revokeAllSessions: Drill = {
         reason: 'authentication bypass: force re-authentication for all users (drill)',
         incidentId: incident.id,
       });
-      run.mitigations.push({ id: m.id, kind: m.kind, target: m.target, author: m.author });
+      run.useMitigation(m);
       revokedAt = Date.parse(m.createdAt);
       await waitFor(async () => (await bookings(old)) === 401, ctx.limits.waitMs, 'the old token refused');
       const forgedStatus = await bookings(forged);

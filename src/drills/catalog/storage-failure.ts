@@ -56,13 +56,7 @@ export const storageFailure: Drill = {
         return `no detector signal within ${DETECT_WAIT_MS / 1000} s; responder opened ${incident.id} ${incident.severity}`;
       });
       if (!incident) throw new DrillFailure('no incident');
-      run.incident = {
-        id: incident.id,
-        severity: incident.severity,
-        type: incident.type,
-        status: incident.status,
-        joined: false,
-      };
+      run.useIncident(incident, false);
       const applied = performance.now();
       const m = await ctx.api.applyMitigation({
         service: 'guest-api',
@@ -73,7 +67,7 @@ export const storageFailure: Drill = {
         incidentId: incident.id,
       });
       maintenanceId = m.id;
-      run.mitigations.push({ id: m.id, kind: m.kind, target: m.target, author: m.author });
+      run.useMitigation(m);
       const closed = await waitFor(
         async () => {
           const a = await send(gallery, { headers: xff('192.0.2.204') });
