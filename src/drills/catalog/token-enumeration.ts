@@ -21,7 +21,7 @@ export const tokenEnumeration: Drill = {
   explain:
     '25 addresses of one /24 each guess a different join token on /api/v1/events/{token}/stats (one request each, ' +
     'under every per-IP limit). Expected (SEC-API-02 §2, "repeated invalid_token from single IP range"): a SEV-2 ' +
-    'brute-force incident with the /24's addresses in its scope, the /24 blocked for 1 h (403), everyone else still served, ' +
+    'brute-force incident with the addresses of the /24 in its scope, the /24 blocked for 1 h (403), everyone else still served, ' +
     'the on-call told in Slack.',
   async run(ctx, run) {
     const net = await pickNetwork(ctx, 'guest-api', '203.0.113');
