@@ -1,8 +1,10 @@
 import { isIP } from 'node:net';
 import {
   blastRadius,
+  compileFilter,
   exceedsCap,
   planMitigation,
+  routeNamesOf,
   type Detector,
   type DetectorSignal,
 } from '../detector/index.js';
@@ -183,9 +185,8 @@ function culprits(
 ): readonly RequestEvent[] {
   const trigger = playbook.detection.rules.find((r) => r.name === ruleName)?.trigger;
   if (trigger?.type !== 'ratio') return events;
-  const ranges = trigger.errors.status;
-  if (!ranges) return events;
-  return events.filter((e) => ranges.some((r) => e.status >= r.from && e.status <= r.to));
+  const isError = compileFilter(trigger.errors, routeNamesOf(playbook), `detection.rules[${ruleName}].trigger.errors`);
+  return events.filter(isError);
 }
 
 /** The scope is every address, token preview, tenant and event behind the signal, not just its few samples. */

@@ -10,7 +10,7 @@ export type { EvidenceSnapshot, RecentEventsOptions, SnapshotQuery } from './rec
 export { createEventEnricher, routeRegExp } from './enrich-event.js';
 export { replayFiles, planFile, REQUEST_LOG_FORMATS } from './replay.js';
 export type { ReplayFileResult, ReplayOptions, ReplayResult } from './replay.js';
-export { compileRule, compileRules } from './rules/index.js';
+export { compileFilter, compileRule, compileRules, routeNamesOf } from './rules/index.js';
 export type { CompiledRule, CompileOptions, Trigger } from './rules/index.js';
 export { planMitigation, type MitigationPlan, type PlannedMitigation } from './mitigation-plan.js';
 export { blastRadius, exceedsCap, type BlastRadius } from './blast-radius.js';

@@ -1,6 +1,5 @@
 import { formatDuration } from '../shared/duration.js';
-import type { FilterSpec, MitigationSpec, TriggerSpec } from './schema.js';
-import type { StatusRange } from './schema/primitives.js';
+import type { MitigationSpec, TriggerSpec } from './schema.js';
 
 /** Plain-language fragments shared by `explainPlaybook` and anyone who shows a rule or mitigation. */
 
@@ -8,37 +7,9 @@ import type { StatusRange } from './schema/primitives.js';
 export const dur = (ms: number): string =>
   ms < 60_000 && ms % 1000 !== 0 ? `${ms / 1000}s` : formatDuration(ms);
 
-export function describeStatus(ranges: readonly StatusRange[]): string {
-  return ranges
-    .map(({ from, to }) => {
-      if (from === to) return String(from);
-      if (from % 100 === 0 && to === from + 99) return `${from / 100}xx`;
-      if (to === 599) return `>=${from}`;
-      if (from === 100) return `<=${to}`;
-      return `${from}-${to}`;
-    })
-    .join(', ');
-}
+import { describeFilter } from './describe-filter.js';
 
-export function describeFilter(filter: FilterSpec | undefined): string {
-  if (!filter) return 'every event';
-  const parts: string[] = [];
-  if (filter.status) parts.push(`status ${describeStatus(filter.status)}`);
-  if (filter.method) parts.push(`method ${filter.method.join('/')}`);
-  if (filter.route) parts.push(`on ${filter.route.join(', ')}`);
-  if (filter.path) parts.push(`path ${filter.path}`);
-  if (filter.message) parts.push(`message containing "${filter.message}"`);
-  if (filter.message_regex) parts.push(`message matching /${filter.message_regex}/`);
-  if (filter.level) parts.push(`level ${filter.level.join('/')}`);
-  if (filter.decision) parts.push(`gateway decision ${filter.decision.join('/')}`);
-  if (filter.fields)
-    parts.push(
-      Object.entries(filter.fields)
-        .map(([k, v]) => `${k}=${String(v)}`)
-        .join(', '),
-    );
-  return parts.length > 0 ? parts.join(', ') : 'every event';
-}
+export { describeFilter, describeStatus } from './describe-filter.js';
 
 export function describeTrigger(t: TriggerSpec, groupBy: readonly string[]): string {
   const per = groupBy.length > 0 ? ` per ${groupBy.join('+')}` : '';

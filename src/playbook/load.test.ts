@@ -55,15 +55,20 @@ describe('the shipped playbooks', () => {
       trigger: { type: 'distinct', field: 'token', count: 20 },
       mitigation: { action: 'block', target: 'ip_prefix', for: 3_600_000, automatic: true },
     });
-    expect(enumeration?.filter?.status).toEqual([
-      { from: 401, to: 401 },
-      { from: 403, to: 403 },
-      { from: 404, to: 404 },
-    ]);
+    expect(enumeration?.filter?.conditions[0]).toMatchObject({
+      field: 'status',
+      ranges: [
+        { from: 401, to: 401 },
+        { from: 403, to: 403 },
+        { from: 404, to: 404 },
+      ],
+    });
     expect(p.detection.rules.find((r) => r.name === 'token-leak')?.mitigation?.action).toBe('revoke-token');
     // The seed's handleTokenFailure logs "Join token access denied" with reason token_rate_limited: the parser
     // turns that reason into the rate-limited decision, which the rule matches.
-    expect(p.detection.rules.find((r) => r.name === 'rate-limit-triggers')?.filter?.decision).toEqual(['rate-limited']);
+    expect(p.detection.rules.find((r) => r.name === 'rate-limit-triggers')?.filter?.conditions).toMatchObject([
+      { field: 'decision', op: 'equals', list: { inline: [{ value: 'rate-limited' }] } },
+    ]);
     expect(p.postmortem?.due).toBe(48 * 3_600_000);
     expect(p.review?.cadence).toBe('quarterly');
   });

@@ -53,12 +53,15 @@ describe('parsed values', () => {
       trigger: { type: ratio, share: 0.5, window: 1m }
 `);
     const [bucket, share] = p.detection.rules;
-    expect(bucket?.filter?.status).toEqual([
-      { from: 500, to: 599 },
-      { from: 429, to: 599 },
-      { from: 400, to: 403 },
-      { from: 404, to: 404 },
-    ]);
+    expect(bucket?.filter?.conditions[0]).toMatchObject({
+      field: 'status',
+      ranges: [
+        { from: 500, to: 599 },
+        { from: 429, to: 599 },
+        { from: 400, to: 403 },
+        { from: 404, to: 404 },
+      ],
+    });
     expect(bucket?.trigger).toEqual({
       type: 'leaky_bucket',
       capacity: 20,
@@ -71,7 +74,7 @@ describe('parsed values', () => {
       share: 0.5,
       window: 60_000,
       min_requests: 20,
-      errors: { status: [{ from: 500, to: 599 }] },
+      errors: { conditions: [{ field: 'status', op: 'status', ranges: [{ from: 500, to: 599 }], at: ['status'] }] },
     });
   });
 

@@ -1,27 +1,51 @@
 import type { RequestEvent } from '../../domain/request-event.js';
-import type { FilterSpec } from '../../playbook/index.js';
+import type { ConditionSpec, FilterSpec, ListSpec } from '../../playbook/index.js';
 import { RampartError } from '../../shared/errors.js';
-import { fieldGetter, routeNameOf } from './event-fields.js';
+import { fieldGetter } from './event-fields.js';
 import type { RouteNames } from './event-fields.js';
+import { compileTextMatcher, globSource } from './matchers/text-matcher.js';
 
 export type EventFilter = (event: RequestEvent) => boolean;
 
 /** `*` is any run of characters (slashes included); everything else is literal. One anchored RegExp. */
 export function globToRegExp(glob: string): RegExp {
-  const source = glob
-    .split('*')
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${source}$`);
+  return new RegExp(`^${globSource(glob)}$`);
 }
 
 const configError = (where: string, message: string) =>
   new RampartError('RAMPART_CONFIG', `${where}: ${message}`, [{ path: where, message }]);
 
+/** Every entry of a list: inline ones, then each list file's (read by the playbook loader). */
+export function listValues(list: ListSpec, where: string): string[] {
+  const values = list.inline.map((item) => item.value);
+  for (const file of list.files) {
+    if (file.entries === undefined)
+      throw configError(where, `list file ${file.path} was not read (load the playbook with loadPlaybook)`);
+    for (const entry of file.entries) values.push(entry.value);
+  }
+  return values;
+}
+
+/** Cheapest first, so an event is refused by a number compare before any regex runs. */
+const COST: Record<ConditionSpec['op'], number> = {
+  status: 0,
+  equals: 1,
+  starts_with: 2,
+  ends_with: 2,
+  glob: 3,
+  contains: 4,
+  regex: 5,
+};
+
+interface Check {
+  cost: number;
+  test: EventFilter;
+}
+
 /**
- * Compiles a playbook filter once into one predicate: status ranges, sets for method, route, level and
- * decision, one RegExp for the path glob and one for message_regex, equality on named fields. Conditions run
- * cheapest first; every given condition must hold. `where` names the rule and field in errors.
+ * Compiles a playbook filter once into one predicate: each condition becomes a field getter and one matcher
+ * for its whole list; conditions run cheapest first, then the `not`, `any` and `all` groups. `where` names the
+ * rule and field in errors.
  */
 export function compileFilter(
   filter: FilterSpec | undefined,
@@ -29,73 +53,58 @@ export function compileFilter(
   where: string,
 ): EventFilter {
   if (filter === undefined) return () => true;
-  const checks: EventFilter[] = [];
-  if (filter.status) {
-    const ranges = filter.status;
-    if (ranges.length === 1) {
-      const { from, to } = ranges[0] as { from: number; to: number };
-      checks.push((e) => e.status >= from && e.status <= to);
-    } else {
-      checks.push((e) => ranges.some((r) => e.status >= r.from && e.status <= r.to));
-    }
+  const checks: Check[] = filter.conditions.map((condition) => ({
+    cost: COST[condition.op],
+    test: compileCondition(condition, routes, `${where}.${condition.at.join('.')}`),
+  }));
+  checks.sort((a, b) => a.cost - b.cost);
+  if (filter.not !== undefined) {
+    const inner = compileFilter(filter.not, routes, `${where}.not`);
+    checks.push({ cost: 9, test: (e) => !inner(e) });
   }
-  if (filter.decision) {
-    const decisions = new Set<string>(filter.decision);
-    checks.push((e) => decisions.has(e.decision));
+  if (filter.any !== undefined) {
+    const members = filter.any.map((f, i) => compileFilter(f, routes, `${where}.any[${i}]`));
+    checks.push({ cost: 9, test: (e) => members.some((m) => m(e)) });
   }
-  if (filter.method) {
-    const methods = new Set(filter.method);
-    checks.push((e) => methods.has(e.method));
+  if (filter.all !== undefined) {
+    const members = filter.all.map((f, i) => compileFilter(f, routes, `${where}.all[${i}]`));
+    checks.push({ cost: 9, test: (e) => members.every((m) => m(e)) });
   }
-  if (filter.route) {
-    const known = new Set(routes.values());
-    for (const name of filter.route) {
-      if (!known.has(name))
-        throw configError(`${where}.route`, `unknown route "${name}" (known: ${[...known].join(', ')})`);
-    }
-    const names = new Set(filter.route);
-    checks.push((e) => {
-      const name = routeNameOf(e, routes);
-      return name !== null && names.has(name);
-    });
-  }
-  if (filter.level) {
-    // Log levels are spelled ERROR, error or Error depending on the library: compare without case.
-    const levels = new Set(filter.level.map((l) => l.toLowerCase()));
-    checks.push((e) => e.level !== null && levels.has(e.level.toLowerCase()));
-  }
-  if (filter.path !== undefined) {
-    const glob = globToRegExp(filter.path);
-    checks.push((e) => glob.test(e.path));
-  }
-  if (filter.message !== undefined) {
-    const needle = filter.message;
-    checks.push((e) => e.message !== null && e.message.includes(needle));
-  }
-  if (filter.message_regex !== undefined) {
-    let regex: RegExp;
-    try {
-      regex = new RegExp(filter.message_regex);
-    } catch {
-      throw configError(`${where}.message_regex`, 'a regular expression that compiles');
-    }
-    checks.push((e) => e.message !== null && regex.test(e.message));
-  }
-  if (filter.fields) {
-    for (const [name, expected] of Object.entries(filter.fields)) {
-      const get = fieldGetter(name, routes);
-      const want = String(expected);
-      checks.push((e) => get(e) === want);
-    }
-  }
-  if (checks.length === 0) return () => true;
-  if (checks.length === 1) return checks[0] as EventFilter;
-  if (checks.length === 2) {
-    const [a, b] = checks as [EventFilter, EventFilter];
+  return allOf(checks.map((c) => c.test));
+}
+
+function allOf(tests: EventFilter[]): EventFilter {
+  if (tests.length === 0) return () => true;
+  if (tests.length === 1) return tests[0] as EventFilter;
+  if (tests.length === 2) {
+    const [a, b] = tests as [EventFilter, EventFilter];
     return (e) => a(e) && b(e);
   }
   return (e) => {
-    for (const check of checks) if (!check(e)) return false;
+    for (const test of tests) if (!test(e)) return false;
     return true;
+  };
+}
+
+function compileCondition(condition: ConditionSpec, routes: RouteNames, where: string): EventFilter {
+  if (condition.op === 'status') {
+    const ranges = condition.ranges;
+    if (ranges.length === 1) {
+      const { from, to } = ranges[0] as { from: number; to: number };
+      return (e) => e.status >= from && e.status <= to;
+    }
+    return (e) => ranges.some((r) => e.status >= r.from && e.status <= r.to);
+  }
+  const values = listValues(condition.list, where);
+  if (condition.field === 'route' && condition.op === 'equals' && !condition.ignoreCase) {
+    const known = new Set(routes.values());
+    for (const name of values)
+      if (!known.has(name)) throw configError(where, `unknown route "${name}" (known: ${[...known].join(', ')})`);
+  }
+  const get = fieldGetter(condition.field, routes);
+  const match = compileTextMatcher(condition.op, values, condition.ignoreCase, where);
+  return (e) => {
+    const value = get(e);
+    return value !== null && match(value);
   };
 }

@@ -62,6 +62,12 @@ export function fieldGetter(name: string, routes: RouteNames): FieldGetter {
       return (e) => e.message;
     case 'source':
       return (e) => e.source;
+    case 'rule':
+      return (e) => e.rule;
+    case 'bytes':
+      return (e) => (e.bytes === null ? null : String(e.bytes));
+    case 'duration_ms':
+      return (e) => (e.durationMs === null ? null : String(e.durationMs));
     default: {
       const field = name.startsWith('fields.') ? name.slice('fields.'.length) : name;
       return (e) => (Object.hasOwn(e.fields, field) ? text(e.fields[field]) : null);

@@ -1,14 +1,13 @@
 import { z } from 'zod';
+import { filterSchema } from './filter.js';
 import { mitigationSchema } from './mitigation.js';
 import {
   durationSchema,
   envNameSchema,
   idSchema,
   labelSchema,
-  oneOrMany,
   positiveIntSchema,
   regexSchema,
-  statusMatcherSchema,
   textSchema,
 } from './primitives.js';
 
@@ -36,6 +35,13 @@ const logSourceSchema = z
     pattern: regexSchema.optional(),
     /** jsonl format: event field → JSON key (dots address nested keys). */
     fields: z.record(z.string(), z.string()).optional(),
+    /**
+     * Fields the lines carry beyond what the format declares (nginx `key=value` pairs appended to log_format, the
+     * app's own Laravel context keys), so rules may use them.
+     */
+    extra_fields: z
+      .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, { message: 'a field name' }))
+      .optional(),
   })
   .refine((s) => s.format !== 'regex' || s.pattern !== undefined, {
     message: 'a `pattern` for a source of format regex',
@@ -48,32 +54,6 @@ export const sourceSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('alertmanager'), name: idSchema.optional(), secret_env: envNameSchema.optional() }),
   z.strictObject({ kind: z.literal('webhook'), name: idSchema.optional(), secret_env: envNameSchema.optional() }),
 ]);
-
-export const DECISIONS = [
-  'allowed',
-  'maintenance',
-  'switched-off',
-  'blocked',
-  'revoked',
-  'rate-limited',
-  'upstream-error',
-  'invalid',
-] as const;
-
-export const filterSchema = z.strictObject({
-  status: statusMatcherSchema.optional(),
-  route: oneOrMany(idSchema).optional(),
-  method: oneOrMany(z.string().regex(/^[A-Z]+$/, { message: 'an HTTP method in capitals' })).optional(),
-  /** Glob over the request path: `*` is any run of characters. */
-  path: z.string().startsWith('/', { message: 'a path glob starting with /' }).optional(),
-  /** Substring of the log message (case-sensitive). */
-  message: z.string().min(1).optional(),
-  /** Regular expression over the log message. */
-  message_regex: regexSchema.optional(),
-  level: oneOrMany(z.string()).optional(),
-  decision: oneOrMany(z.enum(DECISIONS)).optional(),
-  fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-}).meta({ id: 'PlaybookFilter', description: 'Which events a rule looks at; every given condition must hold.' });
 
 export const GROUP_KEYS = ['ip', 'ip_prefix', 'token', 'tenant', 'event', 'route', 'host', 'subject'] as const;
 

@@ -1,0 +1,117 @@
+import type { MatchOp } from '../../../playbook/index.js';
+import { regexHazard, splitInlineFlags } from '../../../playbook/regex-hazard.js';
+import { RampartError } from '../../../shared/errors.js';
+import { AhoCorasick } from './aho-corasick.js';
+import { CharTrie } from './char-trie.js';
+
+export type TextMatcher = (value: string) => boolean;
+
+/**
+ * A regex sees at most this many characters of a field: nginx's own limit for a request line (8 KiB), which
+ * bounds the polynomial backtracking that the load-time check (regex-hazard.ts) lets through.
+ */
+export const REGEX_INPUT_LIMIT = 8192;
+
+/** Up to this many entries, a loop of the engine's own includes/startsWith/endsWith beats building a trie. */
+const SMALL_LIST = 4;
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** `*` is any run of characters (slashes included); everything else is literal. */
+export const globSource = (glob: string): string => glob.split('*').map(escapeRegExp).join('.*');
+
+/**
+ * One matcher for a whole list, compiled once: a Set for equals, a trie for starts_with / ends_with,
+ * Aho–Corasick for contains, one combined RegExp for regex and glob lists. A list of thousands costs about what
+ * one entry costs (bench/detector/filter-lists.ts measures it). `where` names the rule and field in errors.
+ */
+export function compileTextMatcher(
+  op: MatchOp,
+  entries: readonly string[],
+  ignoreCase: boolean,
+  where: string,
+): TextMatcher {
+  if (op === 'regex') return regexMatcher(entries, ignoreCase, where);
+  if (op === 'glob') {
+    const regex = new RegExp(`^(?:${entries.map(globSource).join('|')})$`, ignoreCase ? 'i' : '');
+    return (value) => regex.test(value);
+  }
+  const list = [...new Set(ignoreCase ? entries.map((e) => e.toLowerCase()) : entries)];
+  const inner = literalMatcher(op, list);
+  return ignoreCase ? (value) => inner(value.toLowerCase()) : inner;
+}
+
+function literalMatcher(op: Exclude<MatchOp, 'regex' | 'glob'>, list: readonly string[]): TextMatcher {
+  const one = list.length === 1 ? (list[0] as string) : undefined;
+  const small = list.length <= SMALL_LIST;
+  switch (op) {
+    case 'equals': {
+      if (one !== undefined) return (value) => value === one;
+      const set = new Set(list);
+      return (value) => set.has(value);
+    }
+    case 'starts_with': {
+      if (one !== undefined) return (value) => value.startsWith(one);
+      if (small) return (value) => list.some((entry) => value.startsWith(entry));
+      const trie = new CharTrie(list, false);
+      return (value) => trie.matches(value);
+    }
+    case 'ends_with': {
+      if (one !== undefined) return (value) => value.endsWith(one);
+      if (small) return (value) => list.some((entry) => value.endsWith(entry));
+      const trie = new CharTrie(list, true);
+      return (value) => trie.matches(value);
+    }
+    case 'contains': {
+      if (one !== undefined) return (value) => value.includes(one);
+      if (small) return (value) => list.some((entry) => value.includes(entry));
+      const automaton = new AhoCorasick(list);
+      return (value) => automaton.matches(value);
+    }
+  }
+}
+
+/**
+ * Regexes are checked again here (a playbook built without the loader, e.g. in tests), then joined into one
+ * RegExp per case mode: `(?:a)|(?:b)`. Entries with `(?i)` join the case-insensitive one.
+ */
+function regexMatcher(entries: readonly string[], ignoreCase: boolean, where: string): TextMatcher {
+  const sensitive: string[] = [];
+  const insensitive: string[] = [];
+  for (const entry of entries) {
+    const hazard = regexHazard(entry);
+    if (hazard !== null)
+      throw new RampartError('RAMPART_CONFIG', `${where}: expected ${hazard}, got ${JSON.stringify(entry)}`, [
+        { path: where, message: hazard },
+      ]);
+    const { source, ignoreCase: inline } = splitInlineFlags(entry);
+    (ignoreCase || inline ? insensitive : sensitive).push(source);
+  }
+  const regexes: Tester[] = [];
+  if (sensitive.length > 0) regexes.push(combined(sensitive, ''));
+  if (insensitive.length > 0) regexes.push(combined(insensitive, 'i'));
+  const cut = (value: string) => (value.length > REGEX_INPUT_LIMIT ? value.slice(0, REGEX_INPUT_LIMIT) : value);
+  if (regexes.length === 1) {
+    const regex = regexes[0] as Tester;
+    return (value) => regex.test(cut(value));
+  }
+  return (value) => {
+    const text = cut(value);
+    return regexes.some((regex) => regex.test(text));
+  };
+}
+
+interface Tester {
+  test(text: string): boolean;
+}
+
+function combined(sources: readonly string[], flags: string): Tester {
+  if (sources.length === 1) return new RegExp(sources[0] as string, flags);
+  // Named groups repeated across entries do not compile joined; such a list is tested entry by entry.
+  try {
+    return new RegExp(sources.map((s) => `(?:${s})`).join('|'), flags);
+  } catch {
+    const each = sources.map((s) => new RegExp(s, flags));
+    return { test: (text: string) => each.some((r) => r.test(text)) };
+  }
+}
