@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { eventSourceOf, REQUEST_LOG_FORMATS } from '../playbook/index.js';
 import type { Playbook, SourceSpec } from '../playbook/index.js';
 import { RampartError } from '../shared/errors.js';
 import type { DetectorClear, DetectorSignal } from './detector-signal.js';
@@ -7,16 +8,7 @@ import type { DetectorStats } from './engine.js';
 import { getParser, isLogFormat, readLines } from './sources/index.js';
 import type { LogFormat } from './sources/index.js';
 
-/** Formats whose lines are requests: in replay they stand in for the gateway's own events. */
-export const REQUEST_LOG_FORMATS: ReadonlySet<string> = new Set([
-  'nginx',
-  'nginx-json',
-  'apache',
-  'caddy',
-  'traefik',
-  'uvicorn',
-  'jsonl',
-]);
+export { REQUEST_LOG_FORMATS };
 
 export interface ReplayOptions {
   playbook: Playbook;
@@ -86,11 +78,10 @@ export function planFile(file: string, playbook: Playbook, format?: string): Fil
     ]);
   }
   const spec = byName?.format === chosen ? byName : logs.find((s) => s.format === chosen);
-  const named = spec?.name !== undefined && playbook.detection.rules.some((r) => r.source === spec.name);
   let source: string;
-  if (named && spec?.name !== undefined) source = spec.name;
+  if (spec !== undefined) source = eventSourceOf(spec, playbook);
   else if (REQUEST_LOG_FORMATS.has(chosen)) source = 'gateway';
-  else source = spec?.name ?? `file:${basename(file)}`;
+  else source = `file:${basename(file)}`;
   return { file, format: chosen, source, spec };
 }
 

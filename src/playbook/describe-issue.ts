@@ -135,7 +135,7 @@ export function unknownKey(
 }
 
 /** Edit distance at most 2, for "did you mean". */
-function closeEnough(a: string, b: string): boolean {
+export function closeEnough(a: string, b: string): boolean {
   if (Math.abs(a.length - b.length) > 2) return false;
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {

@@ -30,7 +30,16 @@ export {
 } from './schema.js';
 export { isCidr, parseStatusMatcher, type StatusRange } from './schema/primitives.js';
 export { routeParams } from './schema/service.js';
-export { parseLeakRate, LOG_FORMATS, GROUP_KEYS, DECISIONS } from './schema/detection.js';
+export { parseLeakRate, LOG_FORMATS, GROUP_KEYS } from './schema/detection.js';
+export {
+  DECISIONS,
+  EMPTY_FILTER,
+  MATCH_OPS,
+  type ConditionSpec,
+  type FilterInput,
+  type ListSpec,
+  type MatchOp,
+} from './schema/filter.js';
 export { RATE_LIMIT_KEYS } from './schema/gateway.js';
 export { MITIGATION_ACTIONS } from './schema/mitigation.js';
 export { NOTIFY_EVENTS, WEEKDAYS } from './schema/comms.js';
@@ -44,6 +53,16 @@ export {
   type PlaybookLoadResult,
 } from './load.js';
 export { explainPlaybook, reviewStatus } from './explain.js';
+export {
+  eventSourceOf,
+  eventSources,
+  eventSourcesOfRule,
+  sourceLabel,
+  sourcesReadBy,
+  REQUEST_LOG_FORMATS,
+} from './rule-sources.js';
+export { checkRules, parseListFile, type ReadList, type RuleIssue } from './check-rules.js';
+export { regexHazard } from './regex-hazard.js';
 export { describeFilter, describeMitigation, describeStatus, describeTrigger } from './describe.js';
 export { playbookJsonSchema, playbookJsonSchemaText } from './json-schema.js';
 export {

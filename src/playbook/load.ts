@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
+import { checkRules, type ReadList } from './check-rules.js';
 import { crossCheck } from './cross-check.js';
 import { describeIssue, describeValue, expandUnions, unknownKey } from './describe-issue.js';
 import { formatPath, locate } from './locate.js';
@@ -39,8 +41,22 @@ function makeError(
   return error;
 }
 
-/** Parses one playbook and reports every problem at once: YAML syntax, shape, then cross-references. */
-export function parsePlaybook(text: string, file: string): PlaybookLoadResult {
+export interface ParseOptions {
+  /** Reads a list file a filter names; default: the file, relative to the playbook's folder. */
+  readList?: ReadList;
+}
+
+/** List files sit next to the playbook; a list is read once, at load. */
+const readListBeside =
+  (file: string): ReadList =>
+  (path) =>
+    readFileSync(resolve(dirname(file), path), 'utf8');
+
+/**
+ * Parses one playbook and reports every problem at once: YAML syntax, shape, cross-references, then what needs
+ * the parsed rules (list files, regexes, fields their sources can produce).
+ */
+export function parsePlaybook(text: string, file: string, options: ParseOptions = {}): PlaybookLoadResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -92,6 +108,9 @@ export function parsePlaybook(text: string, file: string): PlaybookLoadResult {
     }
   }
   for (const issue of crossCheck(raw)) add(issue.path, issue.expected, issue.got);
+  if (parsed.success)
+    for (const issue of checkRules(parsed.data, options.readList ?? readListBeside(file)))
+      add(issue.path, issue.expected, issue.got);
 
   if (errors.length > 0 || !parsed.success) {
     errors.sort((a, b) => a.line - b.line || a.column - b.column);

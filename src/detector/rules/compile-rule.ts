@@ -1,5 +1,5 @@
 import type { RequestEvent } from '../../domain/request-event.js';
-import { ruleSeverity } from '../../playbook/index.js';
+import { eventSourcesOfRule, ruleSeverity } from '../../playbook/index.js';
 import type { MitigationSpec, Playbook, RuleSpec } from '../../playbook/index.js';
 import { RampartError } from '../../shared/errors.js';
 import { compileFilter } from './compile-filter.js';
@@ -22,8 +22,10 @@ export interface CompiledRule {
   /** The rule's, else its incident type's, else the playbook default. */
   readonly severity: string;
   readonly type: string | undefined;
-  /** Events of this source only (event.source); undefined = every source. */
+  /** The rule's `source:` as written; undefined = every source. */
   readonly source: string | undefined;
+  /** The event sources (event.source) it reads; undefined = every source. */
+  readonly sources: ReadonlySet<string> | undefined;
   readonly groupBy: readonly string[];
   readonly shadow: boolean;
   readonly quietMs: number;
@@ -63,14 +65,13 @@ export function compileRule(rule: RuleSpec, playbook: Playbook, options: Compile
   };
   const routes = routeNamesOf(playbook);
   const maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
-  if (rule.source !== undefined) {
+  const sources = eventSourcesOfRule(rule, playbook);
+  if (sources !== undefined && sources.size === 0) {
     const names = playbook.detection.sources.map((s) => s.name ?? s.kind);
-    if (rule.source !== 'gateway' && !names.includes(rule.source)) {
-      fail(
-        'source',
-        `unknown source "${rule.source}" (known: ${['gateway', ...names.filter((n) => n !== 'gateway')].join(', ')})`,
-      );
-    }
+    fail(
+      'source',
+      `unknown source "${rule.source}" (known: ${['gateway', ...names.filter((n) => n !== 'gateway')].join(', ')})`,
+    );
   }
   const filter = compileFilter(rule.filter, routes, `${where}.filter`);
   const spec = rule.trigger;
@@ -104,16 +105,21 @@ export function compileRule(rule: RuleSpec, playbook: Playbook, options: Compile
       trigger = anyTrigger(absenceTrigger(spec, Math.min(maxKeys, ABSENCE_MAX_KEYS)));
       break;
   }
-  const source = rule.source;
+  const only = sources?.size === 1 ? [...sources][0] : undefined;
   const matches =
-    source === undefined ? filter : (event: RequestEvent) => event.source === source && filter(event);
+    sources === undefined
+      ? filter
+      : only !== undefined
+        ? (event: RequestEvent) => event.source === only && filter(event)
+        : (event: RequestEvent) => sources.has(event.source) && filter(event);
   return {
     name: rule.name,
     service: playbook.service.name,
     title: rule.title ?? rule.name,
     severity: ruleSeverity(playbook, rule.name),
     type: rule.incident_type,
-    source,
+    source: rule.source,
+    sources,
     groupBy: rule.group_by,
     shadow: rule.shadow,
     quietMs: rule.quiet_period,
