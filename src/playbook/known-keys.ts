@@ -9,6 +9,7 @@ interface LooseDef {
   options?: z.ZodType[];
   discriminator?: string;
   valueType?: z.ZodType;
+  catchall?: z.ZodType;
 }
 
 const defOf = (schema: z.ZodType): LooseDef => schema._zod.def;
@@ -43,10 +44,14 @@ function pickOption(
     });
   }
   const isList = Array.isArray(data);
-  return options.find((option) => {
+  const isMapping = typeof data === 'object' && data !== null && !isList;
+  const fits = (option: z.ZodType) => {
     const inner = unwrap(option, data);
-    return inner !== undefined && (defOf(inner).type === 'array') === isList;
-  });
+    if (inner === undefined) return false;
+    const type = defOf(inner).type;
+    return isMapping ? type === 'object' : (type === 'array') === isList;
+  };
+  return options.find(fits) ?? options.find((option) => unwrap(option, data) !== undefined);
 }
 
 /**
@@ -67,6 +72,7 @@ export function knownKeys(root: z.ZodType, path: readonly PropertyKey[], data: u
       Object.hasOwn(def.shape, segment)
     )
       schema = def.shape[segment];
+    else if (def.type === 'object' && def.catchall && typeof segment === 'string') schema = def.catchall;
     else if (def.type === 'array' && def.element) schema = def.element;
     else if (def.type === 'record' && def.valueType) schema = def.valueType;
     else return [];

@@ -5,7 +5,7 @@
  * character that completes any entry.
  */
 export class AhoCorasick {
-  private readonly edges: Map<number, number>[] = [new Map()];
+  private readonly edges: Map<number, number>[] = [new Map<number, number>()];
   private readonly fail: number[] = [0];
   private readonly out: boolean[] = [false];
   private readonly empty: boolean;
@@ -28,7 +28,7 @@ export class AhoCorasick {
       let next = edges.get(code);
       if (next === undefined) {
         next = this.edges.length;
-        this.edges.push(new Map());
+        this.edges.push(new Map<number, number>());
         this.fail.push(0);
         this.out.push(false);
         edges.set(code, next);
