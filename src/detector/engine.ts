@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RequestEvent } from '../domain/request-event.js';
+import { eventSourceOf, eventSources } from '../playbook/index.js';
 import type { Playbook } from '../playbook/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { DetectorClear, DetectorSignal } from './detector-signal.js';
@@ -56,6 +57,14 @@ export interface Detector {
 /** Clears and silences are settled at least this often (of event time), besides before every event of a key. */
 const SWEEP_EVERY_MS = 1_000;
 
+/** One event source's time and the rules that read it. */
+interface SourceTime {
+  readonly source: string;
+  now: number;
+  nextSweep: number;
+  readonly runners: readonly RuleRunner[];
+}
+
 /**
  * The rule engine: each event is enriched (route and path token, for log lines), kept in the recent-events ring
  * and offered to every rule of its service. The clock is event time, so a replayed log gives the signals the
@@ -77,43 +86,52 @@ export function createDetector(options: DetectorOptions): Detector {
       options.onClear?.(clear);
     },
   };
-  const runners = compiled.map((rule) => new RuleRunner(rule, sink));
+  const clocks = new Map<string, Map<string, SourceTime>>();
+  const clockOf = (service: string) => (source: string) => clocks.get(service)?.get(source)?.now ?? -Infinity;
+  const runners = compiled.map((rule) => new RuleRunner(rule, sink, clockOf(rule.service)));
   const byService = new Map<string, RuleRunner[]>();
   for (const runner of runners) {
     const list = byService.get(runner.rule.service) ?? [];
     list.push(runner);
     byService.set(runner.rule.service, list);
   }
-  // Runners per service and event source, built on first sight: a rule for the Laravel log is never offered
-  // an access-log event. Sources are few (gateway, each log), so the inner maps stay tiny.
-  const bySource = new Map<string, Map<string, RuleRunner[]>>();
-  const runnersFor = (service: string, source: string): RuleRunner[] | undefined => {
+  /**
+   * Each event source of a service keeps its own time (its watermark), made of its own events' times and of
+   * ticks: a source whose clock is skewed (nginx's error log read as UTC an hour ahead) or late cannot clear or
+   * re-fire the rules of another. It also holds the runners that read the source, so a rule for the Laravel
+   * log is never offered an access-log event.
+   */
+  const sourceTime = (service: string, source: string): SourceTime | undefined => {
     const all = byService.get(service);
     if (all === undefined) return undefined;
-    let sources = bySource.get(service);
-    if (sources === undefined) bySource.set(service, (sources = new Map<string, RuleRunner[]>()));
-    let list = sources.get(source);
-    if (list === undefined) {
-      list = all.filter((r) => r.rule.source === undefined || r.rule.source === source);
-      if (sources.size < 1000) sources.set(source, list);
+    let sources = clocks.get(service);
+    if (sources === undefined) clocks.set(service, (sources = new Map<string, SourceTime>()));
+    let clock = sources.get(source);
+    if (clock === undefined) {
+      const reading = all.filter((r) => r.rule.sources === undefined || r.rule.sources.has(source));
+      clock = { source, now: -Infinity, nextSweep: -Infinity, runners: reading };
+      // Sources come from the configuration, not from clients; the cap only guards against a bug.
+      if (sources.size < 1000) sources.set(source, clock);
     }
-    return list;
+    return clock;
   };
+  // Every source a playbook declares or a rule reads has a clock from the start, so a tick reaches its rules
+  // (an absence rule over a source that never speaks) before any of its events.
+  for (const playbook of playbooks)
+    for (const spec of eventSources(playbook)) sourceTime(playbook.service.name, eventSourceOf(spec, playbook));
+  for (const runner of runners) for (const source of runner.rule.sources ?? []) sourceTime(runner.rule.service, source);
   const tokenKey = options.tokenKey ?? randomBytes(24).toString('base64url');
   const enrichers = new Map(playbooks.map((p) => [p.service.name, createEventEnricher(p, tokenKey)]));
 
-  let now = -Infinity;
-  let nextSweep = -Infinity;
-  const advance = (time: number) => {
-    if (time <= now) return;
-    if (now === -Infinity) for (const runner of runners) runner.start(time);
-    now = time;
-    if (time >= nextSweep) {
-      for (const runner of runners) runner.sweep(time);
-      nextSweep = time - (time % SWEEP_EVERY_MS) + SWEEP_EVERY_MS;
+  const advance = (clock: SourceTime, time: number) => {
+    if (time <= clock.now) return;
+    if (clock.now === -Infinity) for (const runner of clock.runners) runner.start(time, clock.source);
+    clock.now = time;
+    if (time >= clock.nextSweep) {
+      for (const runner of clock.runners) runner.sweep(clock.source, time);
+      clock.nextSweep = time - (time % SWEEP_EVERY_MS) + SWEEP_EVERY_MS;
     }
   };
-
   return {
     recent,
     rules: compiled,
@@ -122,13 +140,14 @@ export function createDetector(options: DetectorOptions): Detector {
       const time = event.time;
       if (!Number.isFinite(time)) return;
       if (event.route === null) enrichers.get(event.service)?.(event);
-      advance(time);
       recent.push(event);
-      const list = runnersFor(event.service, event.source);
-      if (list === undefined) {
+      const clock = sourceTime(event.service, event.source);
+      if (clock === undefined) {
         counters.unknownService++;
         return;
       }
+      advance(clock, time);
+      const list = clock.runners;
       for (let i = 0; i < list.length; i++) {
         const runner = list[i] as RuleRunner;
         const rule = runner.rule;
@@ -139,10 +158,14 @@ export function createDetector(options: DetectorOptions): Detector {
     },
     tick(at) {
       const time = at ?? (options.clock ?? { now: () => new Date() }).now().getTime();
-      if (time < now) return;
-      advance(time);
-      // A tick always settles what is due, even between two sweep boundaries.
-      for (const runner of runners) runner.sweep(time);
+      // Every source's time is at least the tick's; a source ahead of it (skewed) keeps its own.
+      for (const sources of clocks.values())
+        for (const clock of sources.values()) {
+          if (time < clock.now) continue;
+          advance(clock, time);
+          // A tick always settles what is due, even between two sweep boundaries.
+          for (const runner of clock.runners) runner.sweep(clock.source, time);
+        }
     },
     stats() {
       return {

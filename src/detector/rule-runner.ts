@@ -6,6 +6,11 @@ import type { CompiledRule } from './rules/index.js';
 
 interface KeyState {
   key: string;
+  /**
+   * The event source whose time this key runs on: the source of the event that last made it active (or created
+   * it). Its clear and silence are judged on that source's clock, so a skewed or late source cannot clear it.
+   */
+  source: string;
   state: unknown;
   firing: boolean;
   firedAt: number;
@@ -19,6 +24,9 @@ export interface RunnerSink {
   signal(signal: DetectorSignal): void;
   clear(clear: DetectorClear): void;
 }
+
+/** The time of one event source of the rule's service (its watermark), -Infinity before its first event. */
+export type SourceClock = (source: string) => number;
 
 /**
  * Each rule keeps its last matching events for samples: a narrow rule (404s from one network) keeps minutes,
@@ -43,19 +51,23 @@ export class RuleRunner {
   private readonly matched: (RequestEvent | undefined)[] = new Array<RequestEvent | undefined>(MATCHED_RING);
   private matchedNext = 0;
   private single: KeyState | undefined;
+  /** The rule reads more than one source: its keys may run on different clocks. */
+  private readonly mixed: boolean;
 
   constructor(
     readonly rule: CompiledRule,
     private readonly sink: RunnerSink,
+    private readonly clockOf: SourceClock,
   ) {
     this.keys = new LruMap(rule.trigger.maxKeys);
     this.absence = rule.trigger.silentAt !== undefined;
+    this.mixed = rule.sources === undefined || rule.sources.size > 1;
   }
 
-  /** Absence rules without group_by watch the whole service from the detector's first moment. */
-  start(time: number): void {
+  /** Absence rules without group_by watch the whole service from the first moment of a source they read. */
+  start(time: number, source: string): void {
     if (this.absence && this.rule.groupBy.length === 0 && this.keys.size === 0) {
-      this.single = this.newKey('*', time);
+      this.single = this.newKey('*', time, source);
       this.keys.set('*', this.single);
     }
   }
@@ -66,21 +78,27 @@ export class RuleRunner {
     // A rule without group_by has one key for ever: no map lookup per event.
     let ks = this.single ?? this.keys.get(key);
     if (ks === undefined) {
-      ks = this.firing.get(key) ?? this.newKey(detach(key), time);
+      ks = this.firing.get(key) ?? this.newKey(detach(key), time, event.source);
       this.keys.set(ks.key, ks);
       if (this.rule.groupBy.length === 0) this.single = ks;
     }
     const trigger = this.rule.trigger;
+    // What is due for the key is judged on its own source's clock, not on another source's event time.
+    const now = !this.mixed || ks.source === event.source ? time : this.clockOf(ks.source);
     if (this.absence) {
-      this.checkSilence(ks, time);
+      this.checkSilence(ks, now);
       if (ks.firing) this.clearKey(ks, Math.max(time, ks.firedAt));
       trigger.observe(ks.state, event, time, false);
+      ks.source = event.source;
       return;
     }
-    if (ks.firing && time >= this.clearAt(ks)) this.clearKey(ks, this.clearAt(ks));
+    if (ks.firing && now >= this.clearAt(ks)) this.clearKey(ks, this.clearAt(ks));
     const value = trigger.observe(ks.state, event, time, ks.firing);
     if (value === undefined) return;
-    if (time > ks.lastActive) ks.lastActive = time;
+    if (ks.source !== event.source) {
+      ks.source = event.source;
+      ks.lastActive = time;
+    } else if (time > ks.lastActive) ks.lastActive = time;
     if (!ks.firing) {
       ks.firing = true;
       ks.firedAt = time;
@@ -93,15 +111,18 @@ export class RuleRunner {
     }
   }
 
-  /** Settles clears and silences due by `now`. */
-  sweep(now: number): void {
+  /** Settles the clears and silences of the keys that run on `source`, due by its time `now`. */
+  sweep(source: string, now: number): void {
+    const mixed = this.mixed;
     for (const ks of this.firing.values()) {
+      if (mixed && ks.source !== source) continue;
       if (!this.absence && now >= this.clearAt(ks)) this.clearKey(ks, this.clearAt(ks));
     }
     if (!this.absence) return;
     const silentAt = this.rule.trigger.silentAt as (state: unknown) => number;
     // Every key: the LRU order is only approximate, and absence rules keep few keys (ABSENCE_MAX_KEYS).
     for (const [, ks] of this.keys.entries()) {
+      if (mixed && ks.source !== source) continue;
       if (!ks.firing && silentAt(ks.state) <= now) this.checkSilence(ks, now);
     }
   }
@@ -125,9 +146,10 @@ export class RuleRunner {
     return ks.lastActive + this.rule.trigger.holdMs + this.rule.quietMs;
   }
 
-  private newKey(key: string, time: number): KeyState {
+  private newKey(key: string, time: number, source: string): KeyState {
     return {
       key,
+      source,
       state: this.rule.trigger.create(time),
       firing: false,
       firedAt: 0,

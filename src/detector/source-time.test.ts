@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { playbookWith, record, requestEvent, T0 } from './testing/events.js';
+
+const S = 1000;
+const M = 60 * S;
+const HOUR = 60 * M;
+
+describe('each event source keeps its own time', () => {
+  it("a rule over every source judges each key on its own source's clock", async () => {
+    const playbook = await playbookWith([
+      { name: 'fails', filter: { status: '4xx' }, group_by: ['ip'], trigger: { type: 'threshold', count: 5, window: '1m' }, quiet_period: '5m' },
+    ]);
+    const { detector, signals, clears } = record(playbook);
+    for (let i = 0; i < 5; i++) detector.ingest(requestEvent({ time: T0 + i * S, status: 404, ip: '203.0.113.7' }));
+    expect(signals.map((s) => [s.kind, s.groupKey])).toEqual([['fired', '203.0.113.7']]);
+    // The app log, an hour ahead, speaks about someone else: the gateway's key is not cleared by its time.
+    detector.ingest(requestEvent({ time: T0 + HOUR, source: 'laravel', status: 403, ip: '198.51.100.9' }));
+    expect(clears).toEqual([]);
+    // The gateway's own time passes window + quiet period: now it clears, at the exact time it was due.
+    detector.ingest(requestEvent({ time: T0 + 7 * M, status: 200, ip: '198.51.100.1' }));
+    expect(clears.map((c) => [c.groupKey, c.at])).toEqual([['203.0.113.7', new Date(T0 + 4 * S + 6 * M).toISOString()]]);
+  });
+
+  it('a late source does not hold back, and an early one does not clear, a rule reading another source', async () => {
+    const playbook = await playbookWith([
+      { name: 'gw', source: 'gateway', filter: { status: 404 }, trigger: { type: 'threshold', count: 3, window: '1m' }, quiet_period: '1m' },
+    ]);
+    const { detector, signals, clears } = record(playbook);
+    for (let i = 0; i < 3; i++) detector.ingest(requestEvent({ time: T0 + i * S, status: 404 }));
+    detector.ingest(requestEvent({ time: T0 + HOUR, source: 'laravel', level: 'error' }));
+    detector.ingest(requestEvent({ time: T0 + 10 * S, status: 404 }));
+    expect(signals.map((s) => s.kind)).toEqual(['fired']);
+    expect(clears).toEqual([]);
+    // A tick is wall time: it moves every source that is behind it.
+    detector.tick(T0 + 30 * M);
+    expect(clears.map((c) => c.at)).toEqual([new Date(T0 + 10 * S + 2 * M).toISOString()]);
+  });
+
+  it('an absence rule waits on its own source: silence of the app log is not measured on gateway time', async () => {
+    const playbook = await playbookWith([
+      { name: 'app-quiet', source: 'laravel', trigger: { type: 'absence', for: '10m' } },
+    ]);
+    const { detector, signals } = record(playbook);
+    detector.ingest(requestEvent({ time: T0, source: 'laravel', level: 'info' }));
+    // An hour of gateway traffic says nothing about the app log's time.
+    for (let i = 1; i <= 60; i++) detector.ingest(requestEvent({ time: T0 + i * M }));
+    expect(signals).toEqual([]);
+    // The wall clock (a tick) does: the app log has been silent since T0.
+    detector.tick(T0 + 61 * M);
+    expect(signals.map((s) => [s.rule, s.kind, s.at])).toEqual([['app-quiet', 'fired', new Date(T0 + 10 * M).toISOString()]]);
+  });
+});
