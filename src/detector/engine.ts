@@ -7,6 +7,7 @@ import type { DetectorClear, DetectorSignal } from './detector-signal.js';
 import { createEventEnricher } from './enrich-event.js';
 import { RecentEvents } from './recent-events.js';
 import type { RecentEventsOptions } from './recent-events.js';
+import { RuleIndex } from './rule-index.js';
 import { RuleRunner } from './rule-runner.js';
 import { compileRules } from './rules/index.js';
 import type { CompiledRule, CompileOptions } from './rules/index.js';
@@ -63,6 +64,8 @@ interface SourceTime {
   now: number;
   nextSweep: number;
   readonly runners: readonly RuleRunner[];
+  /** Narrows runners per event; absent when indexing is off or the source has no rules. */
+  readonly index: RuleIndex | undefined;
 }
 
 /**
@@ -109,7 +112,9 @@ export function createDetector(options: DetectorOptions): Detector {
     let clock = sources.get(source);
     if (clock === undefined) {
       const reading = all.filter((r) => r.rule.sources === undefined || r.rule.sources.has(source));
-      clock = { source, now: -Infinity, nextSweep: -Infinity, runners: reading };
+      const first = reading[0];
+      const index = options.index === false || first === undefined ? undefined : new RuleIndex(reading, first.rule.routes);
+      clock = { source, now: -Infinity, nextSweep: -Infinity, runners: reading, index };
       // Sources come from the configuration, not from clients; the cap only guards against a bug.
       if (sources.size < 1000) sources.set(source, clock);
     }
@@ -147,7 +152,7 @@ export function createDetector(options: DetectorOptions): Detector {
         return;
       }
       advance(clock, time);
-      const list = clock.runners;
+      const list = clock.index === undefined ? clock.runners : clock.index.candidates(event);
       for (let i = 0; i < list.length; i++) {
         const runner = list[i] as RuleRunner;
         const rule = runner.rule;

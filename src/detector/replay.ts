@@ -20,6 +20,8 @@ export interface ReplayOptions {
   onClear?: (clear: DetectorClear) => void;
   /** Evidence ring size; replay does not snapshot, and a big ring slows it down (GC). Default 1,000 events. */
   recentEvents?: number;
+  /** The rule index (default on); off offers every event to every rule of its source, for comparisons. */
+  index?: boolean;
 }
 
 export interface ReplayFileResult {
@@ -99,6 +101,7 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
     playbooks: [playbook],
     tokenKey: options.tokenKey,
     recent: { maxEvents: options.recentEvents ?? 1_000 },
+    ...(options.index === undefined ? {} : { index: options.index }),
     onSignal(signal) {
       signals.push(signal);
       options.onSignal?.(signal);

@@ -4,6 +4,8 @@ import type { MitigationSpec, Playbook, RuleSpec } from '../../playbook/index.js
 import { RampartError } from '../../shared/errors.js';
 import { compileFilter } from './compile-filter.js';
 import { fieldGetter, groupKeyOf } from './event-fields.js';
+import { indexKeysOf } from './index-keys.js';
+import type { IndexKeys } from './index-keys.js';
 import type { RouteNames } from './event-fields.js';
 import type { Trigger } from './trigger.js';
 import { anyTrigger, DEFAULT_MAX_KEYS } from './trigger.js';
@@ -31,6 +33,10 @@ export interface CompiledRule {
   readonly quietMs: number;
   readonly mitigation: MitigationSpec | undefined;
   readonly trigger: Trigger;
+  /** What its filter requires of every event it matches: the engine's rule index reads it. */
+  readonly index: IndexKeys;
+  /** The playbook's route patterns and names, as the filter reads them. */
+  readonly routes: RouteNames;
   /** Source and filter: whether the rule looks at this event at all. */
   matches(event: RequestEvent): boolean;
   /** The group key, or undefined when the event lacks a group field (skipped for this rule). */
@@ -40,6 +46,8 @@ export interface CompiledRule {
 export interface CompileOptions {
   /** Upper bound on keys per rule; triggers with heavy per-key state lower it further. Default 50,000. */
   maxKeys?: number;
+  /** Offer each event only to the rules that can match it (default); false offers it to every rule of its source. */
+  index?: boolean;
 }
 
 /** pattern → name and name → name for the playbook's routes. */
@@ -125,6 +133,8 @@ export function compileRule(rule: RuleSpec, playbook: Playbook, options: Compile
     quietMs: rule.quiet_period,
     mitigation: rule.mitigation,
     trigger,
+    index: indexKeysOf(rule.filter),
+    routes,
     matches,
     groupKey: groupKeyOf(rule.group_by, routes),
   };

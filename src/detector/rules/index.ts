@@ -10,3 +10,6 @@ export type { Trigger } from './trigger.js';
 export { DEFAULT_MAX_KEYS } from './trigger.js';
 export { distinctCap, DISTINCT_VALUE_BUDGET } from './triggers/distinct.js';
 export { LATENCY_MAX_KEYS, LATENCY_SAMPLES } from './triggers/latency.js';
+export { indexKeysOf } from './index-keys.js';
+export type { IndexKeys } from './index-keys.js';
+export { listValues } from './compile-filter.js';
