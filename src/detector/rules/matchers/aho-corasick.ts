@@ -8,19 +8,26 @@ export class AhoCorasick {
   private readonly edges: Map<number, number>[] = [new Map<number, number>()];
   private readonly fail: number[] = [0];
   private readonly out: boolean[] = [false];
+  /** Per node, the indexes of the entries that end there or at a node of its fail chain. */
+  private readonly ends: (number[] | undefined)[] = [undefined];
   private readonly empty: boolean;
+  /** Transitions from the root for ASCII, in a flat table: most characters of a miss are read at the root. */
+  private readonly rootAscii = new Int32Array(128);
 
   constructor(entries: Iterable<string>) {
     let empty = false;
+    let index = 0;
     for (const entry of entries) {
       if (entry === '') empty = true;
-      else this.insert(entry);
+      else this.insert(entry, index);
+      index++;
     }
     this.empty = empty;
     this.link();
+    for (const [code, next] of this.edges[0] as Map<number, number>) if (code < 128) this.rootAscii[code] = next;
   }
 
-  private insert(entry: string): void {
+  private insert(entry: string, index: number): void {
     let at = 0;
     for (let i = 0; i < entry.length; i++) {
       const code = entry.charCodeAt(i);
@@ -31,11 +38,13 @@ export class AhoCorasick {
         this.edges.push(new Map<number, number>());
         this.fail.push(0);
         this.out.push(false);
+        this.ends.push(undefined);
         edges.set(code, next);
       }
       at = next;
     }
     this.out[at] = true;
+    (this.ends[at] ??= []).push(index);
   }
 
   /** Breadth-first: a node's fail link is the longest proper suffix of its path that is also a path. */
@@ -54,6 +63,8 @@ export class AhoCorasick {
         const link = target !== undefined && target !== child ? target : 0;
         this.fail[child] = link;
         if (this.out[link] === true) this.out[child] = true;
+        const inherited = this.ends[link];
+        if (inherited !== undefined) this.ends[child] = [...(this.ends[child] ?? []), ...inherited];
         queue.push(child);
       }
     }
@@ -65,9 +76,15 @@ export class AhoCorasick {
     const edges = this.edges;
     const fail = this.fail;
     const out = this.out;
+    const root = this.rootAscii;
     let at = 0;
     for (let i = 0; i < value.length; i++) {
       const code = value.charCodeAt(i);
+      if (at === 0 && code < 128) {
+        at = root[code] as number;
+        if (out[at] === true && at !== 0) return true;
+        continue;
+      }
       let next = (edges[at] as Map<number, number>).get(code);
       while (next === undefined && at !== 0) {
         at = fail[at] as number;
@@ -77,5 +94,31 @@ export class AhoCorasick {
       if (out[at] === true) return true;
     }
     return false;
+  }
+
+  /**
+   * Calls visit with the index (in the constructor's order) of every entry that occurs in value, possibly more
+   * than once; stops when visit returns true.
+   */
+  forEachMatch(value: string, visit: (index: number) => boolean): void {
+    const edges = this.edges;
+    const fail = this.fail;
+    const ends = this.ends;
+    const root = this.rootAscii;
+    let at = 0;
+    for (let i = 0; i < value.length; i++) {
+      const code = value.charCodeAt(i);
+      if (at === 0 && code < 128) at = root[code] as number;
+      else {
+        let next = (edges[at] as Map<number, number>).get(code);
+        while (next === undefined && at !== 0) {
+          at = fail[at] as number;
+          next = (edges[at] as Map<number, number>).get(code);
+        }
+        at = next ?? 0;
+      }
+      const found = ends[at];
+      if (found !== undefined) for (const index of found) if (visit(index)) return;
+    }
   }
 }

@@ -58,6 +58,30 @@ describe('regex lists', () => {
     expect(['xfoo', 'bar', 'baz', 'qux'].map(match)).toEqual([true, true, true, false]);
   });
 
+  it('a long list (literal prefilter + the regexes without a literal) agrees with testing each regex', () => {
+    const entries = [
+      ...Array.from({ length: 30 }, (_, i) => `foo${i}\\d+bar`),
+      ...Array.from({ length: 10 }, (_, i) => `(?i)Baz${i}x?`),
+      '[xy]{3}q',
+      'a.c',
+      '(?:qq|ww)z',
+      '^start-here',
+      'end-here$',
+    ];
+    const naiveRegexes = entries.map((e) => (e.startsWith('(?i)') ? new RegExp(e.slice(4), 'i') : new RegExp(e)));
+    const pieces = ['foo1', 'foo12', '3bar', '77', 'BAZ3', 'baz', 'xyx', 'q', 'abc', 'qqz', 'start-here', 'end-here', '-', 'Z'];
+    const values = Array.from({ length: 3000 }, () =>
+      Array.from({ length: 1 + Math.floor(random() * 5) }, () => pieces[Math.floor(random() * pieces.length)]).join(''),
+    );
+    for (const ignoreCase of [false, true]) {
+      const match = compileTextMatcher('regex', entries, ignoreCase, 't');
+      for (const value of values) {
+        const expected = naiveRegexes.some((r) => (ignoreCase ? new RegExp(r.source, 'i') : r).test(value));
+        expect(match(value), JSON.stringify(value)).toBe(expected);
+      }
+    }
+  });
+
   it(`see at most ${REGEX_INPUT_LIMIT} characters of a value`, () => {
     const match = compileTextMatcher('regex', ['secret$'], false, 't');
     expect(match(`${'a'.repeat(REGEX_INPUT_LIMIT)}secret`)).toBe(false);

@@ -3,6 +3,7 @@ import { regexHazard, splitInlineFlags } from '../../../playbook/regex-hazard.js
 import { RampartError } from '../../../shared/errors.js';
 import { AhoCorasick } from './aho-corasick.js';
 import { CharTrie } from './char-trie.js';
+import { requiredLiteral } from './required-literal.js';
 
 export type TextMatcher = (value: string) => boolean;
 
@@ -71,38 +72,73 @@ function literalMatcher(op: Exclude<MatchOp, 'regex' | 'glob'>, list: readonly s
   }
 }
 
+/** Up to this many regexes, one combined RegExp is cheap enough; above, the literal prefilter pays. */
+const SMALL_REGEX_LIST = 16;
+
+interface Tester {
+  test(text: string): boolean;
+}
+
 /**
- * Regexes are checked again here (a playbook built without the loader, e.g. in tests), then joined into one
- * RegExp per case mode: `(?:a)|(?:b)`. Entries with `(?i)` join the case-insensitive one.
+ * Regexes are checked again here (a playbook built without the loader, e.g. in tests). A short list is joined
+ * into one RegExp per case mode: `(?:a)|(?:b)`; entries with `(?i)` join the case-insensitive one. A long list
+ * is prefiltered: each regex's required literal (required-literal.ts) goes into one Aho–Corasick automaton, and
+ * only the regexes whose literal occurs in the value run; regexes without such a literal are joined as above.
  */
 function regexMatcher(entries: readonly string[], ignoreCase: boolean, where: string): TextMatcher {
-  const sensitive: string[] = [];
-  const insensitive: string[] = [];
-  for (const entry of entries) {
+  const parsed = entries.map((entry) => {
     const hazard = regexHazard(entry);
     if (hazard !== null)
       throw new RampartError('RAMPART_CONFIG', `${where}: expected ${hazard}, got ${JSON.stringify(entry)}`, [
         { path: where, message: hazard },
       ]);
     const { source, ignoreCase: inline } = splitInlineFlags(entry);
-    (ignoreCase || inline ? insensitive : sensitive).push(source);
-  }
-  const regexes: Tester[] = [];
-  if (sensitive.length > 0) regexes.push(combined(sensitive, ''));
-  if (insensitive.length > 0) regexes.push(combined(insensitive, 'i'));
+    return { source, flags: ignoreCase || inline ? 'i' : '' };
+  });
   const cut = (value: string) => (value.length > REGEX_INPUT_LIMIT ? value.slice(0, REGEX_INPUT_LIMIT) : value);
-  if (regexes.length === 1) {
-    const regex = regexes[0] as Tester;
-    return (value) => regex.test(cut(value));
+  const always: Tester[] = [];
+  const literals = new Map<string, RegExp[]>();
+  const rest: typeof parsed = [];
+  for (const item of parsed) {
+    const literal = parsed.length > SMALL_REGEX_LIST ? requiredLiteral(item.source, item.flags) : null;
+    if (literal === null) rest.push(item);
+    else {
+      const list = literals.get(literal) ?? [];
+      list.push(new RegExp(item.source, item.flags));
+      literals.set(literal, list);
+    }
   }
+  for (const flags of ['', 'i']) {
+    const sources = rest.filter((r) => r.flags === flags).map((r) => r.source);
+    if (sources.length > 0) always.push(combined(sources, flags));
+  }
+  if (literals.size === 0) {
+    if (always.length === 1) {
+      const regex = always[0] as Tester;
+      return (value) => regex.test(cut(value));
+    }
+    return (value) => {
+      const text = cut(value);
+      return always.some((regex) => regex.test(text));
+    };
+  }
+  const automaton = new AhoCorasick(literals.keys());
+  const groups = [...literals.values()];
+  const tried = new Int32Array(groups.length).fill(-1);
+  let call = 0;
   return (value) => {
     const text = cut(value);
-    return regexes.some((regex) => regex.test(text));
+    for (const regex of always) if (regex.test(text)) return true;
+    const stamp = (call = (call + 1) | 0);
+    let hit = false;
+    automaton.forEachMatch(text.toLowerCase(), (index) => {
+      if (tried[index] === stamp) return false;
+      tried[index] = stamp;
+      hit = (groups[index] as RegExp[]).some((regex) => regex.test(text));
+      return hit;
+    });
+    return hit;
   };
-}
-
-interface Tester {
-  test(text: string): boolean;
 }
 
 function combined(sources: readonly string[], flags: string): Tester {
