@@ -16,7 +16,9 @@ import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import { replayFiles } from '../../src/detector/index.js';
 import { fotospielAccessLines } from '../../src/detector/testing/fotospiel-traffic.js';
+import { scannerPortRules } from '../../src/detector/testing/scanner-port.js';
 import { loadPlaybook } from '../../src/playbook/index.js';
+import { ruleSchema } from '../../src/playbook/schema/detection.js';
 import type { Playbook } from '../../src/playbook/index.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -28,6 +30,11 @@ const arg = (name: string, fallback: number): number => {
 };
 const LINES = arg('lines', 1_000_000);
 const RUNS = arg('runs', 3);
+/** --only seeds|port|all: which replay rows to run (the CLI row and the floors always run). */
+const ONLY = (() => {
+  const i = process.argv.indexOf('--only');
+  return i === -1 ? 'all' : (process.argv[i + 1] ?? 'all');
+})();
 const TOKEN_KEY = 'bench-token-key-0123456789';
 
 interface Measure {
@@ -109,8 +116,8 @@ async function readlineRegex(file: string): Promise<string> {
   return `${matched} matched, ${errors} 5xx`;
 }
 
-async function replay(file: string, playbook: Playbook): Promise<string> {
-  const result = await replayFiles([file], { playbook, tokenKey: TOKEN_KEY, format: 'nginx' });
+async function replay(file: string, playbook: Playbook, index = true): Promise<string> {
+  const result = await replayFiles([file], { playbook, tokenKey: TOKEN_KEY, format: 'nginx', index });
   const fired = result.signals.filter((s) => s.kind === 'fired').map((s) => `${s.rule}:${s.groupKey}`);
   return `${result.events} events, ${result.signals.length} signals (${fired.join(', ') || 'none fired'})`;
 }
@@ -137,14 +144,32 @@ async function main(): Promise<void> {
     results.push(child('grep -c', 'grep', ['-c', '', file]));
     results.push(await timed('node readline + regex', () => readlineRegex(file)));
     results.push(await timed('replay, no rules (parse + route/token)', () => replay(file, noRules)));
-    results.push(
-      await timed(`replay, fotospiel rules (${fotospiel.detection.rules.length})`, () =>
-        replay(file, fotospiel),
-      ),
-    );
-    results.push(
-      await timed(`replay, 6fb rules (${booking.detection.rules.length})`, () => replay(file, booking)),
-    );
+    if (ONLY !== 'port') {
+      results.push(
+        await timed(`replay, fotospiel rules (${fotospiel.detection.rules.length})`, () =>
+          replay(file, fotospiel),
+        ),
+      );
+      results.push(
+        await timed(`replay, fotospiel rules, no index`, () => replay(file, fotospiel, false)),
+      );
+      results.push(
+        await timed(`replay, 6fb rules (${booking.detection.rules.length})`, () => replay(file, booking)),
+      );
+    }
+    if (ONLY !== 'seeds') {
+      // A scanner-path list ported one rule per path (as the issue's 632-rule port was), beside the seed rules.
+      const port: Playbook = {
+        ...fotospiel,
+        detection: {
+          ...fotospiel.detection,
+          rules: [...fotospiel.detection.rules, ...scannerPortRules().map((r) => ruleSchema.parse(r))],
+        },
+      };
+      const n = port.detection.rules.length;
+      results.push(await timed(`replay, ${n}-rule scanner port`, () => replay(file, port)));
+      results.push(await timed(`replay, ${n}-rule scanner port, no index`, () => replay(file, port, false)));
+    }
     const cli = join(ROOT, 'dist/cli/main.js');
     if (existsSync(cli)) {
       results.push(

@@ -53,7 +53,7 @@ const LANGUAGE_RULES = [
   },
 ];
 
-async function withRules(base: Playbook, rules: Record<string, unknown>[]): Promise<Playbook> {
+function withRules(base: Playbook, rules: Record<string, unknown>[]): Playbook {
   const parsed = rules.map((r) => ruleSchema.parse(r));
   return { ...base, detection: { ...base.detection, rules: [...base.detection.rules, ...parsed] } };
 }
@@ -81,7 +81,7 @@ describe('the rule index gives the same signals as offering every event to every
 
   it('a 600-rule scanner port beside lists, not/any groups and ignore_case', async () => {
     const base = await seedPlaybook('fotospiel-public-api.yaml');
-    const playbook = await withRules(base, [...scannerPortRules(), ...LANGUAGE_RULES]);
+    const playbook = withRules(base, [...scannerPortRules(), ...LANGUAGE_RULES]);
     expect(playbook.detection.rules.length).toBeGreaterThan(600);
     const { indexed, plain } = await both(playbook);
     const fired = indexed.signals.filter((s) => s.kind === 'fired').map((s) => `${s.rule}:${s.groupKey}`);

@@ -105,9 +105,9 @@ export class RuleIndex {
       this.tree.set(route, (classes = new Array<undefined>(10)));
     }
     let decisions = classes[statusClass];
-    if (decisions === undefined) classes[statusClass] = decisions = new Map();
+    if (decisions === undefined) classes[statusClass] = decisions = new Map<string, Map<string, readonly RuleRunner[]>>();
     let methods = decisions.get(decision);
-    if (methods === undefined) decisions.set(decision, (methods = new Map()));
+    if (methods === undefined) decisions.set(decision, (methods = new Map<string, readonly RuleRunner[]>()));
     let list = methods.get(method);
     if (list === undefined) {
       list = this.compute(route, statusClass, decision, method);

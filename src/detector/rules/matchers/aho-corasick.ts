@@ -80,18 +80,22 @@ export class AhoCorasick {
     let at = 0;
     for (let i = 0; i < value.length; i++) {
       const code = value.charCodeAt(i);
-      if (at === 0 && code < 128) {
-        at = root[code] as number;
-        if (out[at] === true && at !== 0) return true;
-        continue;
+      if (at !== 0) {
+        let next = (edges[at] as Map<number, number>).get(code);
+        while (next === undefined) {
+          at = fail[at] as number;
+          if (at === 0) break;
+          next = (edges[at] as Map<number, number>).get(code);
+        }
+        if (next !== undefined) {
+          at = next;
+          if (out[at] === true) return true;
+          continue;
+        }
       }
-      let next = (edges[at] as Map<number, number>).get(code);
-      while (next === undefined && at !== 0) {
-        at = fail[at] as number;
-        next = (edges[at] as Map<number, number>).get(code);
-      }
-      at = next ?? 0;
-      if (out[at] === true) return true;
+      // At the root: one table read for ASCII, which is most characters of a value that matches nothing.
+      at = code < 128 ? (root[code] as number) : ((edges[0] as Map<number, number>).get(code) ?? 0);
+      if (at !== 0 && out[at] === true) return true;
     }
     return false;
   }

@@ -13,7 +13,7 @@ type Node = AstNode<{ lookbehind: true; namedGroups: true; unicodePropertyEscape
 export function requiredLiteral(source: string, flags: string): string | null {
   let tree: Node;
   try {
-    tree = parse(source, flags, { lookbehind: true, namedGroups: true, unicodePropertyEscape: true }) as Node;
+    tree = parse(source, flags, { lookbehind: true, namedGroups: true, unicodePropertyEscape: true });
   } catch {
     return null;
   }
