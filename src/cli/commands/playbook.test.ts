@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -53,6 +53,19 @@ describe('rampart playbook', () => {
       `${bad}:2 service.routes: expected a list, got nothing`,
       '1 of 2 playbook file(s) invalid',
     ]);
+  });
+
+  it('validate refuses a rule over a field its source never produces, with file:line', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rampart-cli-'));
+    const file = join(dir, 'fields.yaml');
+    const seed = await readFile(join(PLAYBOOKS, 'fotospiel-public-api.yaml'), 'utf8');
+    // The enumeration rule reads the gateway, which has no target_fqdn (a CrowdSec field).
+    await writeFile(file, seed.replace('      group_by: [ip_prefix]\n', '      group_by: [ip_prefix, target_fqdn]\n'));
+    const result = await run('playbook', 'validate', file);
+    expect(result.code).toBe(1);
+    expect(result.err[0]).toMatch(
+      new RegExp(`^${file}:\\d+ detection\\.rules\\[0\\]\\.group_by\\[1\\]: expected a field that gateway can produce \\(.*ip_prefix.*\\).*, got "target_fqdn" in rule token-enumeration$`),
+    );
   });
 
   it('explain describes the service in plain words', async () => {
