@@ -6,6 +6,9 @@ import type { RequestEvent } from '../domain/request-event.js';
 import { hashToken, previewToken } from '../shared/secrets.js';
 import type { DetectorClear, DetectorSignal } from './detector-signal.js';
 import { planFile, replayFiles } from './replay.js';
+import { compileRule } from './rules/index.js';
+import { ruleSchema } from '../playbook/schema/detection.js';
+import type { Playbook, RuleSpec } from '../playbook/index.js';
 import { getParser, ipPrefix } from './sources/index.js';
 import { laravelLine, nginxLine } from './testing/log-lines.js';
 import { prng } from './testing/fotospiel-traffic.js';
@@ -209,5 +212,29 @@ describe('planFile', () => {
     });
     expect(() => planFile('/var/log/nginx/access.log', playbook)).toThrow(/access\.log: no --format given/);
     expect(() => planFile('x.log', playbook, 'klingon')).toThrow(/unknown log format "klingon"/);
+  });
+
+  it('a rule reading a log by its format or path makes its events carry that source, and only it sees them', async () => {
+    const seed = await seedPlaybook('fotospiel-public-api.yaml');
+    const withSources = (rules: Record<string, unknown>[]): Playbook => ({
+      ...seed,
+      detection: {
+        ...seed.detection,
+        sources: [
+          { kind: 'gateway' },
+          { kind: 'log', path: 'logs/error.log', format: 'nginx-error' },
+          { kind: 'log', path: 'logs/access.log', format: 'nginx' },
+        ],
+        rules: rules.map((r) => ruleSchema.parse(r)),
+      },
+    });
+    const trigger = { type: 'threshold', count: 1, window: '1m' };
+    const byFormat = withSources([{ name: 'errors', source: 'nginx-error', trigger }]);
+    expect(planFile('/x/error.log', byFormat)).toMatchObject({ source: 'file:error.log' });
+    expect(compileRule(byFormat.detection.rules[0] as RuleSpec, byFormat).sources).toEqual(new Set(['file:error.log']));
+    // Unread by any rule by name, the access log stands in for the gateway; read by its path, it is itself.
+    expect(planFile('/x/access.log', byFormat)).toMatchObject({ source: 'gateway' });
+    const byPath = withSources([{ name: 'access', source: 'logs/access.log', trigger }]);
+    expect(planFile('/x/access.log', byPath)).toMatchObject({ source: 'file:access.log' });
   });
 });
