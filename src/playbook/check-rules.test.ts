@@ -103,6 +103,19 @@ describe('fields a rule may use', () => {
   });
 });
 
+describe('sources a rule may read', () => {
+  it('refuses a rule over an alert source, whose alerts never reach rules', async () => {
+    const file = join(dir, 'waf.yaml');
+    const head = HEAD.replace('  rules:\n', '    - { kind: alertmanager, name: waf }\n  rules:\n');
+    await writeFile(file, `${head}    - name: waf\n      source: waf\n      trigger: { type: threshold, count: 3, window: 1m }\n`);
+    const result = await loadPlaybook(file);
+    if (result.ok) throw new Error('expected the playbook to be refused');
+    expect(result.errors.map((e) => formatPlaybookError(e).replace(`${dir}/`, ''))).toEqual([
+      'waf.yaml:25 detection.rules[0].source: expected a source whose events rules read: gateway or a log source (gateway, access, app); alerts go to the desk directly, got "waf"',
+    ]);
+  });
+});
+
 describe('list files', () => {
   it('are read next to the playbook: one entry per line, blank lines and # comments skipped', async () => {
     const result = await load(

@@ -1,7 +1,7 @@
 import { fieldsOf } from '../detector/sources/parsers/fields-of.js';
 import { closeEnough } from './describe-issue.js';
 import { regexHazard } from './regex-hazard.js';
-import { sourceLabel, sourcesReadBy } from './rule-sources.js';
+import { eventSources, eventSourcesOfRule, sourceLabel, sourcesReadBy } from './rule-sources.js';
 import type { Playbook, RuleSpec } from './schema.js';
 import type { ConditionSpec, FilterSpec, ListSpec } from './schema/filter.js';
 
@@ -29,6 +29,16 @@ export function checkRules(playbook: Playbook, readList: ReadList): RuleIssue[] 
   const pathTokens = (playbook.gateway?.tokens ?? []).some((t) => t.in === 'path');
   playbook.detection.rules.forEach((rule, i) => {
     const base: Path = ['detection', 'rules', i];
+    const read = eventSourcesOfRule(rule, playbook);
+    if (read !== undefined && read.size === 0) {
+      const names = eventSources(playbook).map((s) => s.name ?? (s.kind === 'log' ? s.path : s.kind));
+      issues.push({
+        path: [...base, 'source'],
+        expected: `a source whose events rules read: gateway or a log source (${['gateway', ...names.filter((n) => n !== 'gateway')].join(', ')}); alerts go to the desk directly`,
+        got: `"${rule.source ?? ''}"`,
+      });
+      return;
+    }
     const uses: { field: string; path: Path }[] = [];
     const visit = (filter: FilterSpec | undefined, at: Path) => {
       if (filter === undefined) return;
