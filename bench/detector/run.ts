@@ -140,8 +140,22 @@ async function main(): Promise<void> {
     }
     const [fotospiel, booking] = playbooks as [Playbook, Playbook];
     const noRules: Playbook = { ...fotospiel, detection: { ...fotospiel.detection, rules: [] } };
-    const results: Measure[] = [];
-    results.push(child('grep -c', 'grep', ['-c', '', file]));
+    const grep = child('grep -c', 'grep', ['-c', '', file]);
+    console.log('');
+    console.log(
+      `${'candidate'.padEnd(44)} ${'wall ms'.padStart(8)} ${'lines/s'.padStart(10)} ${'CPU lines/s'.padStart(12)} ${'× grep'.padStart(7)}  note`,
+    );
+    // Each row is printed as soon as it is measured, so a long run that is stopped still shows what it had.
+    const results = {
+      push(m: Measure): void {
+        const rate = Math.round((LINES / m.wallMs) * 1000);
+        const cpuRate = m.cpuMs === null ? '' : String(Math.round((LINES / m.cpuMs) * 1000));
+        console.log(
+          `${m.name.padEnd(44)} ${Math.round(m.wallMs).toString().padStart(8)} ${rate.toString().padStart(10)} ${cpuRate.padStart(12)} ${(m.wallMs / grep.wallMs).toFixed(1).padStart(7)}  ${m.note}`,
+        );
+      },
+    };
+    results.push(grep);
     results.push(await timed('node readline + regex', () => readlineRegex(file)));
     results.push(await timed('replay, no rules (parse + route/token)', () => replay(file, noRules)));
     if (ONLY !== 'port') {
@@ -186,18 +200,6 @@ async function main(): Promise<void> {
       );
     } else {
       console.log('dist/cli/main.js not built: CLI run skipped (npm run build first)');
-    }
-    const grep = results[0] as Measure;
-    console.log('');
-    console.log(
-      `${'candidate'.padEnd(44)} ${'wall ms'.padStart(8)} ${'lines/s'.padStart(10)} ${'CPU lines/s'.padStart(12)} ${'× grep'.padStart(7)}  note`,
-    );
-    for (const m of results) {
-      const rate = Math.round((LINES / m.wallMs) * 1000);
-      const cpuRate = m.cpuMs === null ? '' : String(Math.round((LINES / m.cpuMs) * 1000));
-      console.log(
-        `${m.name.padEnd(44)} ${Math.round(m.wallMs).toString().padStart(8)} ${rate.toString().padStart(10)} ${cpuRate.padStart(12)} ${(m.wallMs / grep.wallMs).toFixed(1).padStart(7)}  ${m.note}`,
-      );
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
