@@ -1,6 +1,9 @@
+import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import type { AttackPlan, AttackReport } from './slow-attack-process.js';
 
 /**
  * Attackers and normal clients for the slow-client tests, on raw sockets so each can have its own loopback
@@ -176,4 +179,26 @@ export function summarise(samples: readonly Timed[]): { max: number; p95: number
     p95: ms[Math.min(ms.length - 1, Math.ceil(ms.length * 0.95) - 1)] ?? 0,
     statuses: [...new Set(samples.map((s) => s.status))].sort(),
   };
+}
+
+/** Runs slow-attack-process.ts in a child process and resolves with its report (its pid is ours to end). */
+export function runSlowAttack(plan: AttackPlan): { report: Promise<AttackReport>; stop: () => void } {
+  const script = fileURLToPath(new URL('./slow-attack-process.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(plan)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const report = new Promise<AttackReport>((resolve, reject) => {
+    child.once('exit', (code) => {
+      try {
+        resolve(JSON.parse(out) as AttackReport);
+      } catch {
+        reject(new Error(`the attack process exited ${String(code)}: ${err || out}`));
+      }
+    });
+  });
+  return { report, stop: () => void (child.exitCode === null && child.kill('SIGKILL')) };
 }
