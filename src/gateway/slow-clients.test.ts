@@ -272,3 +272,18 @@ function sendAs(port: number, localAddress: string, head: string, pauseMs = 0, t
     if (then !== undefined) setTimeout(() => socket.write(then), pauseMs);
   });
 }
+
+describe('body prefetch', () => {
+  it('forwards a small chunked body whole, and a large one as a stream, byte for byte', async () => {
+    const { g, port } = await start({ gateway: {} });
+    const small = await sendAs(port, '127.93.0.2', 'POST /api/v1/events/tok/photos HTTP/1.1\r\nHost: x\r\n'
+      + 'Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n');
+    expect(small).toMatch(/^HTTP\/1.1 200 /);
+    expect(g.seen[0]).toMatchObject({ bytes: 11 });
+    expect(g.seen[0]?.headers['content-length']).toBe('11');
+    const large = await timedRequest({ port, path: '/api/v1/events/tok/photos', method: 'POST',
+      body: Buffer.alloc(300_000, 9), localAddress: '127.93.0.3' });
+    expect(large.status).toBe(200);
+    expect(g.seen[1]?.bytes).toBe(300_000);
+  });
+});
