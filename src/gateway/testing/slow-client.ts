@@ -171,12 +171,14 @@ export function loopback(net: number, host: number): string {
   return `127.${(net >> 8) & 255}.${net & 255}.${(host % 250) + 2}`;
 }
 
-/** Samples judged by their maximum and 95th percentile. */
-export function summarise(samples: readonly Timed[]): { max: number; p95: number; statuses: number[] } {
+/** Samples judged by their median, 95th percentile and maximum; the distinct statuses seen. */
+export function summarise(samples: readonly Timed[]): { median: number; p95: number; max: number; statuses: number[] } {
   const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
+  const at = (q: number): number => ms[Math.min(ms.length - 1, Math.max(0, Math.ceil(ms.length * q) - 1))] ?? 0;
   return {
+    median: at(0.5),
+    p95: at(0.95),
     max: ms[ms.length - 1] ?? 0,
-    p95: ms[Math.min(ms.length - 1, Math.ceil(ms.length * 0.95) - 1)] ?? 0,
     statuses: [...new Set(samples.map((s) => s.status))].sort(),
   };
 }
