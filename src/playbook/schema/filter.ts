@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DECISIONS } from '../../domain/request-event.js';
 import { idSchema, oneOrMany, regexSchema, statusMatcherSchema } from './primitives.js';
 import type { StatusRange } from './primitives.js';
 
@@ -14,16 +15,7 @@ import type { StatusRange } from './primitives.js';
  * written at, so later checks (list files, regexes, fields) can point at file:line.
  */
 
-export const DECISIONS = [
-  'allowed',
-  'maintenance',
-  'switched-off',
-  'blocked',
-  'revoked',
-  'rate-limited',
-  'upstream-error',
-  'invalid',
-] as const;
+export { DECISIONS };
 
 export const MATCH_OPS = ['equals', 'contains', 'starts_with', 'ends_with', 'regex', 'glob'] as const;
 export type MatchOp = (typeof MATCH_OPS)[number];
