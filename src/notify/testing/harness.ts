@@ -27,7 +27,7 @@ export function capturedLogger(): { logger: Logger; lines: string[] } {
   return { logger: createLogger({ level: 'debug', destination }), lines };
 }
 
-/** The desk wired to a notifier the way compose.ts does it: the event bus feeds onDeskEvent. */
+/** The desk wired to a notifier the way compose.ts does it: enqueued inside the desk's transactions. */
 export function deskWithNotifier(
   options: {
     store: Store;
@@ -48,6 +48,9 @@ export function deskWithNotifier(
     ...rest,
   });
   const events = deskEventBus();
+  events.onWithin(async (tx, event) => {
+    await notifier.enqueueWithin(tx, event);
+  });
   events.on((event) => notifier.onDeskEvent(event));
   const services = catalogOf([policyFromPlaybook(playbook)]);
   return { notifier, ctx: (actor) => ({ store, clock, services, actor, events }) };
