@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { policyFromPlaybook } from '../../app/service-policies.js';
 import { catalogOf, deskEventBus, type DeskContext } from '../../desk/index.js';
 import { loadPlaybook, type Playbook } from '../../playbook/index.js';
-import type { ManualClock } from '../../shared/clock.js';
+import type { Clock } from '../../shared/clock.js';
 import { createLogger, type Logger } from '../../shared/logger.js';
 import type { Store } from '../../store/ports.js';
 import { createNotifier, type Notifier, type NotifierOptions } from '../notifier.js';
@@ -31,7 +31,7 @@ export function capturedLogger(): { logger: Logger; lines: string[] } {
 export function deskWithNotifier(
   options: {
     store: Store;
-    clock: ManualClock;
+    clock: Clock;
     playbook: Playbook;
     env: Record<string, string>;
     logger: Logger;
