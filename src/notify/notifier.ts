@@ -127,7 +127,9 @@ export function createNotifier(options: NotifierOptions): Notifier {
     );
 
   const tenants = options.tenants ?? tenantDirectoryFromEnv(env);
-  const timeoutMs = options.httpTimeoutMs ?? 10_000;
+  // Generous: a receiver that accepts slowly is better waited for than retried, since a retry after a timeout
+  // is likely a second copy of a message that did arrive (Slack does not dedupe incoming webhooks).
+  const timeoutMs = options.httpTimeoutMs ?? 30_000;
   const now = (): Date => clock.now();
   const channels = new Map<ChannelKind, Channel>([
     ['slack', slackChannel({ env, now, timeoutMs })],
