@@ -1,7 +1,14 @@
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestEvent } from '../detector/testing/events.js';
-import { clearSignal, ingestSignal, type DeskContext } from '../desk/index.js';
+import {
+  acknowledge,
+  clearSignal,
+  ingestSignal,
+  openIncident,
+  resolveIncident,
+  type DeskContext,
+} from '../desk/index.js';
 import type { Incident } from '../domain/incident.js';
 import { deskWithNotifier, fotospielPlaybook } from '../notify/testing/harness.js';
 import type { Playbook } from '../playbook/index.js';
@@ -230,5 +237,36 @@ describe.each(engines)('two desks on one $name database', (engine) => {
     await Promise.all(desks.map((d) => clearSignal({ ctx: d.ctx, input: clear })));
     const clears = (await store().timeline.list(incident!.id)).filter((e) => e.data.cleared === true);
     expect(clears).toHaveLength(1);
+  });
+
+  it('frees the key on resolution; a reopened incident leaves it to the newer open one; a hand-opened duplicate is refused', async () => {
+    const ip = '192.0.2.88';
+    const input = {
+      service: 'guest-api',
+      rule: 'mass-download',
+      fingerprint: `guest-api:mass-download:${ip}`,
+      title: `Malicious mass-download from the gallery: ${ip}`,
+      severity: 'SEV-1',
+      type: 'brute-force',
+      groupKey: ip,
+    };
+    const first = await ingestSignal({ ctx: desks[0]!.ctx, input });
+    const person = { ...desks[0]!.ctx, actor: 'cli:alice', role: 'admin' as const };
+    await resolveIncident({ ctx: person, input: { id: first.incident.id, override: { reason: 'test' } } });
+    const second = await ingestSignal({ ctx: desks[1]!.ctx, input });
+    expect(second.joined).toBe(false);
+    expect(second.incident.id).not.toBe(first.incident.id);
+
+    const reopened = await acknowledge({ ctx: person, input: { id: first.incident.id } });
+    expect(reopened).toMatchObject({ status: 'acknowledged', correlationKey: null });
+    const third = await ingestSignal({ ctx: desks[0]!.ctx, input });
+    expect(third).toMatchObject({ joined: true, incident: { id: second.incident.id } });
+
+    // By hand, a fingerprint without type and group key correlates as itself: a second one is refused (409).
+    const byHand = { service: 'guest-api', title: 'By hand', fingerprint: 'manual:gallery-leak' };
+    await openIncident({ ctx: person, input: byHand });
+    await expect(openIncident({ ctx: person, input: byHand })).rejects.toMatchObject({
+      code: 'RAMPART_CONFLICT',
+    });
   });
 });
