@@ -1,10 +1,11 @@
 /**
  * Micro-benchmarks of the gateway's per-request pieces, in-process (no network):
- *   node --import tsx bench/gateway/micro.ts [--only limiter,hash,headers,redis-limiter]
+ *   node --import tsx bench/gateway/micro.ts [--only limiter,hash,headers,caps,redis-limiter]
  * Each figure is the median of 5 runs, µs per call, after a warm-up run.
  */
 import { performance } from 'node:perf_hooks';
 import { hashToken } from '../../src/shared/secrets.js';
+import { ConcurrencyCaps } from '../../src/gateway/admission/concurrency-caps.js';
 import { MemoryRateLimiter } from '../../src/gateway/state/memory-rate-limiter.js';
 import { TokenHasher } from '../../src/gateway/token-hasher.js';
 
@@ -135,6 +136,29 @@ if (want('headers')) {
   });
   measure('stripResponseHeaders (4 upstream headers)', 1_000_000, (n) => {
     for (let i = 0; i < n; i++) stripResponseHeaders(upstream());
+  });
+}
+
+if (want('caps')) {
+  // The per-client concurrency caps as a request sees them: acquire on arrival, release when its response closes.
+  const keys = Array.from({ length: 8 }, (_, i) => ipKey(i));
+  const prefixes = keys.map((k) => `${k.slice(0, k.lastIndexOf('.'))}.0/24`);
+  const caps = new ConcurrencyCaps(512, 2048);
+  measure('ConcurrencyCaps acquire + release, 8 repeated clients', 2_000_000, (n) => {
+    for (let i = 0; i < n; i++) {
+      const ip = keys[i & 7] as string;
+      const prefix = prefixes[i & 7] as string;
+      caps.acquire(ip, prefix);
+      caps.release(ip, prefix);
+    }
+  });
+  let seq = 0;
+  measure('ConcurrencyCaps acquire + release, new client (sweeps incl.)', 200_000, (n) => {
+    for (let i = 0; i < n; i++) {
+      const ip = ipKey(seq++ & 0xffffff);
+      caps.acquire(ip, ip);
+      caps.release(ip, ip);
+    }
   });
 }
 

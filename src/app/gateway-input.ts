@@ -1,5 +1,5 @@
-import type { GatewayConfigInput, TokenInput } from '../gateway/index.js';
-import type { Playbook, TokenKindSpec } from '../playbook/index.js';
+import type { ClientLimitsInput, GatewayConfigInput, TokenInput } from '../gateway/index.js';
+import type { GatewaySpec, Playbook, TokenKindSpec } from '../playbook/index.js';
 import { RampartError } from '../shared/errors.js';
 
 export interface GatewayInputOptions {
@@ -60,6 +60,15 @@ function tokenInput(token: TokenKindSpec, file: string, options: GatewayInputOpt
   }
 }
 
+/** Only the fields the playbook sets: the gateway fills in the rest from its defaults. */
+function clientLimitsInput(limits: NonNullable<GatewaySpec['client_limits']>): ClientLimitsInput {
+  const out: ClientLimitsInput = {};
+  for (const [key, value] of Object.entries(limits) as [keyof ClientLimitsInput, number | undefined][]) {
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
 /** The playbook's service and gateway sections in the shape the gateway compiles. */
 export function gatewayInputFromPlaybook(
   playbook: Playbook,
@@ -102,6 +111,7 @@ export function gatewayInputFromPlaybook(
                   },
                 }
               : {}),
+            ...(gateway.client_limits ? { client_limits: clientLimitsInput(gateway.client_limits) } : {}),
           },
         }
       : {}),

@@ -2,15 +2,25 @@
  * The one event model the gateway emits per request and every log parser produces per line.
  * A token appears only as its keyed hash and a short preview.
  */
-export type Decision =
-  | 'allowed'
-  | 'maintenance'
-  | 'switched-off'
-  | 'blocked'
-  | 'revoked'
-  | 'rate-limited'
-  | 'upstream-error'
-  | 'invalid';
+export const DECISIONS = [
+  'allowed',
+  'maintenance',
+  'switched-off',
+  'blocked',
+  'revoked',
+  'rate-limited',
+  'upstream-error',
+  'invalid',
+  /** A request head or body that arrived too slowly (408, or the connection closed). */
+  'slow-client',
+  /** Too many requests in progress from one address or prefix (429). */
+  'concurrency-limited',
+  /** Every upstream connection busy and the queue for them full (503). */
+  'overloaded',
+] as const;
+
+/** What the gateway (or a log line) decided about a request; the one list every validator reads. */
+export type Decision = (typeof DECISIONS)[number];
 
 export interface RequestEvent {
   /** Epoch milliseconds: the event's own time drives the detector's windows. */

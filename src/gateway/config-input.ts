@@ -1,3 +1,5 @@
+import type { ClientLimitsInput } from './admission/client-limits.js';
+
 /** A duration as text ("30s", "5m") or in milliseconds. */
 export type DurationInput = string | number;
 
@@ -18,6 +20,7 @@ export interface GatewayConfigInput {
     rate_limits?: RateLimitInput[];
     switches?: { name: string; routes: string[]; description?: string; message?: string }[];
     maintenance?: { banner?: string; retry_after?: DurationInput };
+    client_limits?: ClientLimitsInput;
   };
 }
 

@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { parseDuration } from '../shared/duration.js';
 import { RampartError } from '../shared/errors.js';
+import { compileClientLimits, type ClientLimits } from './admission/client-limits.js';
 import { CidrMap, parseCidr } from './cidr-map.js';
 import { LIMIT_KEYS, type GatewayConfigInput, type LimitKey, type TokenInput } from './config-input.js';
 import { compileRouteMatcher, type RouteMatcher } from './route-matcher.js';
@@ -21,6 +22,8 @@ export interface GatewayConfig {
   limits: CompiledLimit[];
   switches: CompiledSwitch[];
   maintenance: { banner: string; retryAfterMs: number };
+  /** Timeouts, caps and upstream capacity against slow and greedy clients (src/gateway/admission). */
+  clientLimits: ClientLimits;
 }
 
 export interface CompiledRoute {
@@ -245,6 +248,7 @@ export function compileGatewayConfig(
       banner: gw.maintenance?.banner ?? 'The service is down for maintenance. Please try again later.',
       retryAfterMs: duration(gw.maintenance?.retry_after ?? '5m', 'gateway.maintenance.retry_after', fail),
     },
+    clientLimits: compileClientLimits(gw.client_limits, exempt.size > 0, fail),
   };
 }
 

@@ -8,3 +8,4 @@ export { parseIp, ipPrefix, type ParsedIp } from './ip.js';
 export { CidrMap, parseCidr, type Cidr } from './cidr-map.js';
 export { compileRouteMatcher, type RouteMatcher, type RouteMatch } from './route-matcher.js';
 export * from './state/index.js';
+export { DEFAULT_CLIENT_LIMITS, type ClientLimits, type ClientLimitsInput } from './admission/index.js';

@@ -2,9 +2,11 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { RequestEvent } from '../domain/request-event.js';
 import { systemClock, type Clock } from '../shared/clock.js';
+import { Admission } from './admission/index.js';
+import type { PrefetchedBody } from './admission/body-prefetch.js';
 import { resolveClientIp, type ClientIp } from './client-ip.js';
 import type { GatewayConfig } from './config.js';
 import { extractToken } from './extract-token.js';
@@ -31,8 +33,6 @@ export interface GatewayOptions {
   maxHeaderSize?: number;
   /** Request headers accepted; more is answered 431. Default 100. */
   maxHeaderCount?: number;
-  /** Keep-alive connections to the upstream. Default 128. */
-  upstreamConnections?: number;
   /** How long close() waits for in-flight requests before cutting them. Default 10 s. */
   drainTimeoutMs?: number;
   /** RequestEvent.source. Default "gateway". */
@@ -73,16 +73,22 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   const source = options.source ?? 'gateway';
   const onEvent = options.onEvent;
   const events = new EventEmitter();
-  const timeoutMs = config.upstream.timeoutMs;
-  const pool = new Pool(config.upstream.origin, {
-    connections: options.upstreamConnections ?? 128,
-    connectTimeout: Math.min(timeoutMs, 10_000),
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    keepAliveTimeout: 4_000,
+  // [admission] Slow and greedy clients: caps, body rate, upstream reserve and queue, header timeout.
+  const admission = new Admission({
+    limits: config.clientLimits,
+    upstream: { origin: config.upstream.origin, timeoutMs: config.upstream.timeoutMs },
+    forward,
+    service: config.service,
+    source,
+    trustedProxies: config.trustedProxies,
+    nowMs,
+    onEvent,
   });
   let closing: Promise<void> | null = null;
-  const server = createServer({ maxHeaderSize: options.maxHeaderSize ?? 16_384 }, handle);
+  const server = createServer(
+    { maxHeaderSize: options.maxHeaderSize ?? 16_384, ...Admission.serverOptions(config.clientLimits) },
+    handle,
+  );
   // node:http drops headers past maxHeadersCount silently; keep one more so "too many" is visible and refused.
   server.maxHeadersCount = maxHeaderCount + 1;
 
@@ -112,6 +118,8 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
       ctx.route = config.routes[match.index] ?? null;
       ctx.params = match.params;
     }
+    // [admission] Per-address and per-prefix requests in progress; refused with 429 when over.
+    if (!admission.admit(ctx)) return;
     extractToken(ctx, config, hasher);
     const pending = ctx.pendingJwt?.verify;
     if (pending != null && ctx.token !== null && ctx.tokenHash !== null
@@ -135,16 +143,19 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   function decide(ctx: RequestContext, verdict: Verdict): void {
     if (verdict !== null) return reject(ctx, verdict);
     if (ctx.res.destroyed) return;
+    // [admission] Forwards once the body has shown itself, on the exempt reserve or the ordinary pool (or 503).
+    admission.dispatch(ctx);
+  }
+
+  function forward(ctx: RequestContext, pool: Dispatcher, body: PrefetchedBody | null): void {
     const req = ctx.req;
-    const hasBody = req.headers['transfer-encoding'] !== undefined
-      || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
     try {
       pool.stream(
         {
           path: config.upstream.basePath + (req.url ?? '/'),
           method: (req.method ?? 'GET'),
           headers: upstreamHeaders(ctx),
-          body: hasBody ? req : null,
+          body,
           opaque: ctx,
           // A client that goes away before the upstream answers cancels the upstream request (see onResponseClose).
           signal: ctx,
@@ -153,6 +164,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
         streamDone,
       );
     } catch (error) {
+      admission.upstreamDone(ctx);
       internalError(ctx, error);
     }
   }
@@ -167,8 +179,12 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   }
 
   function streamDone(error: Error | null, data: { opaque: unknown }): void {
-    if (error === null) return;
     const ctx = data.opaque as RequestContext;
+    // [admission] Frees the request's place in its pool.
+    admission.upstreamDone(ctx);
+    if (error === null) return;
+    // Already answered by the gateway (a body too slow: 408); the error is the cancelling of the upstream request.
+    if (ctx.res.writableEnded) return;
     const code = (error as { code?: string }).code ?? 'UNKNOWN';
     if (ctx.res.headersSent || ctx.res.destroyed) {
       ctx.message = `upstream ${code} after response start`;
@@ -194,6 +210,8 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     const ctx = (this as WithContext)[kContext];
     if (ctx === undefined || ctx.done) return;
     ctx.done = true;
+    // [admission] Releases the caps; watches a body still arriving.
+    admission.finished(ctx);
     // undici listens for "abort" on the signal it was given (the context); a finished response needs no cancelling.
     if (!this.writableFinished) ctx.abortUpstream();
     if (closing !== null) setImmediate(closeIdle);
@@ -215,6 +233,8 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
 
   server.on('clientError', (error: Error & { code?: string }, socket: Socket) => {
     if (events.listenerCount('client-error') > 0) events.emit('client-error', { code: error.code ?? 'UNKNOWN' });
+    // [admission] A request head slower than header_timeout: 408 and a request event.
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return admission.headerTimedOut(socket);
     if (!socket.writable) return socket.destroy();
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
     const body = JSON.stringify({ error: { code: status === 431 ? 'headers-too-large' : 'bad-request',
@@ -243,7 +263,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
         timer.unref();
         server.close(() => {
           clearTimeout(timer);
-          pool.close().then(resolve, resolve);
+          admission.close().then(resolve, resolve);
         });
         server.closeIdleConnections();
       });

@@ -52,6 +52,12 @@ export class RequestContext {
   message: string | null = null;
   rate: RateOutcome[] | null = null;
   done = false;
+  // Admission (src/gateway/admission): what this request holds, each released once.
+  /** The address and prefix counted by the concurrency caps, until the response closes. */
+  heldIp: string | null = null;
+  heldPrefix: string | null = null;
+  /** Its place in an upstream pool (UpstreamSlot), until the upstream exchange ends. */
+  upstreamSlot: 0 | 1 | 2 = 0;
   /**
    * The context is also the "signal" undici is given for the upstream request (it accepts any object with
    * once/removeListener): one plain field instead of an 'abort' listener on the response per request.

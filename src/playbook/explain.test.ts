@@ -29,6 +29,10 @@ describe('explainPlaybook', () => {
       'Rule token-enumeration [SEV-2, brute-force]: fires when 20 or more distinct token per ip_prefix within 5m, among status 401, 403, 404, on event-api, gallery from gateway.',
     );
     expect(text).toContain('then automatically: block the client IP prefix (/24, /64) for 1h');
+    expect(text).toContain(
+      'Greedy clients: 429 beyond 512 requests in progress per address, 2048 per /24 or /64 (exempt routes not counted)',
+    );
+    expect(text).toContain('Upstream: 128 connections, 8 of them kept for health; 503 when 1024 more are waiting');
     expect(text).toContain('Rule join-token-denied [SEV-3, brute-force] (shadow: records only)');
     expect(text).toContain('1. Immediate response: 15m (due 15m after start)');
     expect(text).toContain(

@@ -1,4 +1,5 @@
 import { describeFilter, describeMitigation, describeStatus, describeTrigger, dur } from './describe.js';
+import { withClientLimitDefaults } from '../domain/client-limits.js';
 import type { GatewaySpec, Playbook, TokenKindSpec } from './schema.js';
 
 /**
@@ -100,6 +101,34 @@ function explainGateway(p: Playbook, line: Line): void {
     );
   if (g.maintenance)
     line(`  Maintenance: 503 "${g.maintenance.banner}", Retry-After ${dur(g.maintenance.retry_after)}`);
+  explainClientLimits(g, line);
+}
+
+function explainClientLimits(g: GatewaySpec, line: Line): void {
+  const c = g.client_limits ?? {};
+  const l = withClientLimitDefaults(
+    {
+      ...(c.header_timeout === undefined ? {} : { headerTimeoutMs: c.header_timeout }),
+      ...(c.body_idle_timeout === undefined ? {} : { bodyIdleTimeoutMs: c.body_idle_timeout }),
+      ...(c.body_min_rate === undefined ? {} : { bodyMinRate: c.body_min_rate }),
+      ...(c.body_prefetch === undefined ? {} : { bodyPrefetch: c.body_prefetch }),
+      ...(c.max_concurrent_per_ip === undefined ? {} : { maxConcurrentPerIp: c.max_concurrent_per_ip }),
+      ...(c.max_concurrent_per_prefix === undefined ? {} : { maxConcurrentPerPrefix: c.max_concurrent_per_prefix }),
+      ...(c.upstream_connections === undefined ? {} : { upstreamConnections: c.upstream_connections }),
+      ...(c.reserve_for_exempt === undefined ? {} : { reserveForExempt: c.reserve_for_exempt }),
+      ...(c.upstream_queue === undefined ? {} : { upstreamQueue: c.upstream_queue }),
+    },
+    g.exempt_routes.length > 0,
+  );
+  line(
+    `  Slow clients: 408 for a request head not complete within ${dur(l.headerTimeoutMs)} or a body below ${l.bodyMinRate} B/s over ${dur(l.bodyIdleTimeoutMs)}; a body reaches the upstream after ${l.bodyPrefetch} bytes or when complete`,
+  );
+  line(
+    `  Greedy clients: 429 beyond ${l.maxConcurrentPerIp} requests in progress per address, ${l.maxConcurrentPerPrefix} per /24 or /64 (exempt routes not counted)`,
+  );
+  line(
+    `  Upstream: ${l.upstreamConnections} connections${l.reserveForExempt > 0 ? `, ${l.reserveForExempt} of them kept for ${g.exempt_routes.join(', ')}` : ''}; 503 when ${l.upstreamQueue} more are waiting`,
+  );
 }
 
 function explainDetection(p: Playbook, line: Line): void {

@@ -1,18 +1,9 @@
-import type { Decision, RequestEvent } from '../../domain/request-event.js';
+import { DECISIONS as DECISION_LIST, type RequestEvent } from '../../domain/request-event.js';
 
 /** An entry bigger than this is not one of ours (a gateway event is well under 2 KB). */
 export const MAX_ENCODED_EVENT_BYTES = 64 * 1024;
 
-const DECISIONS: ReadonlySet<string> = new Set<Decision>([
-  'allowed',
-  'maintenance',
-  'switched-off',
-  'blocked',
-  'revoked',
-  'rate-limited',
-  'upstream-error',
-  'invalid',
-]);
+const DECISIONS: ReadonlySet<string> = new Set(DECISION_LIST);
 
 const STRINGS = ['service', 'source', 'method', 'path'] as const;
 const NULLABLE_STRINGS = [

@@ -59,6 +59,8 @@ export interface HarnessOptions {
   options?: Partial<GatewayOptions>;
   /** Point the gateway at a closed port instead of the upstream. */
   upstreamDown?: boolean;
+  /** The upstream starts reading each request body only this long after it arrived (a slow app). */
+  upstreamReadDelayMs?: number;
 }
 
 export const ROUTES = [
@@ -76,8 +78,12 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const upstream = createServer((req, res) => {
     const s: SeenRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, bytes: 0 };
     seen.push(s);
-    req.on('data', (chunk: Buffer) => (s.bytes += chunk.length));
-    req.on('end', () => handler(req, res, s));
+    const read = (): void => {
+      req.on('data', (chunk: Buffer) => (s.bytes += chunk.length));
+      req.on('end', () => handler(req, res, s));
+    };
+    if (o.upstreamReadDelayMs === undefined) read();
+    else setTimeout(read, o.upstreamReadDelayMs);
   });
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
   let upstreamPort = (upstream.address() as AddressInfo).port;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DECISIONS } from '../../domain/request-event.js';
 import { mitigationSchema } from './mitigation.js';
 import {
   durationSchema,
@@ -49,16 +50,7 @@ export const sourceSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('webhook'), name: idSchema.optional(), secret_env: envNameSchema.optional() }),
 ]);
 
-export const DECISIONS = [
-  'allowed',
-  'maintenance',
-  'switched-off',
-  'blocked',
-  'revoked',
-  'rate-limited',
-  'upstream-error',
-  'invalid',
-] as const;
+export { DECISIONS } from '../../domain/request-event.js';
 
 export const filterSchema = z.strictObject({
   status: statusMatcherSchema.optional(),

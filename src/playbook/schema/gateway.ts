@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CLIENT_LIMIT_MAXIMA as MAX, DEFAULT_CLIENT_LIMITS } from '../../domain/client-limits.js';
 import { cidrSchema, durationSchema, envNameSchema, idSchema, positiveIntSchema, textSchema } from './primitives.js';
 
 const headerNameSchema = z
@@ -96,6 +97,65 @@ export const switchSchema = z.strictObject({
   message: z.string().optional(),
 });
 
+const limitDuration = (maxMs: number) =>
+  durationSchema
+    .refine((ms) => ms >= 1000, { message: 'a duration of at least 1s' })
+    .refine((ms) => ms <= maxMs, { message: `a duration of at most ${maxMs / 60_000}m` });
+const limitCount = (min: 0 | 1, max: number) =>
+  z
+    .number()
+    .int({ message: 'a whole number' })
+    .min(min, { message: `a number >= ${min}` })
+    .max(max, { message: `a number <= ${max}` });
+
+/**
+ * Against slow and greedy clients (src/gateway/admission). Every field is optional; the gateway fills in its
+ * defaults (DEFAULT_CLIENT_LIMITS in src/domain/client-limits.ts, where the reasons for each number are).
+ */
+export const clientLimitsSchema = z
+  .strictObject({
+    /** Time to receive a whole request head; 408 after it. Default 20s. */
+    header_timeout: limitDuration(MAX.headerTimeoutMs).optional(),
+    /** A body must average body_min_rate over any span this long; a complete stall this long ends it. Default 20s. */
+    body_idle_timeout: limitDuration(MAX.bodyIdleTimeoutMs).optional(),
+    /** Bytes per second a request body must keep up. Default 500. */
+    body_min_rate: limitCount(1, MAX.bodyMinRate).optional(),
+    /** Bytes of a body received before it may take an upstream connection; 0 streams from the first byte. Default 65536. */
+    body_prefetch: limitCount(0, MAX.bodyPrefetch).optional(),
+    /** Requests in progress from one client address (429 beyond). Default 512. */
+    max_concurrent_per_ip: limitCount(1, MAX.maxConcurrentPerIp).optional(),
+    /** Requests in progress from one /24 (IPv4) or /64 (IPv6) (429 beyond). Default 2048. */
+    max_concurrent_per_prefix: limitCount(1, MAX.maxConcurrentPerPrefix).optional(),
+    /** Keep-alive connections to the upstream, the reserve included. Default 128. */
+    upstream_connections: limitCount(1, MAX.upstreamConnections).optional(),
+    /** Of those, kept for exempt routes (health checks). Default 8. */
+    reserve_for_exempt: limitCount(0, MAX.reserveForExempt).optional(),
+    /** Requests that may wait for an ordinary upstream connection; more get 503 + Retry-After. Default 1024. */
+    upstream_queue: limitCount(0, MAX.upstreamQueue).optional(),
+  })
+  .superRefine((v, ctx) => {
+    const connections = v.upstream_connections ?? DEFAULT_CLIENT_LIMITS.upstreamConnections;
+    if (v.reserve_for_exempt !== undefined && v.reserve_for_exempt >= connections) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reserve_for_exempt'],
+        message: `fewer than upstream_connections (${connections}), so ordinary routes keep a connection`,
+      });
+    }
+    const perIp = v.max_concurrent_per_ip ?? DEFAULT_CLIENT_LIMITS.maxConcurrentPerIp;
+    if (v.max_concurrent_per_prefix !== undefined && v.max_concurrent_per_prefix < perIp) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['max_concurrent_per_prefix'],
+        message: `at least max_concurrent_per_ip (${perIp}): a prefix holds at least one address`,
+      });
+    }
+  })
+  .meta({
+    id: 'PlaybookClientLimits',
+    description: 'Timeouts, minimum body rate, per-client caps on requests in progress, upstream reserve and queue.',
+  });
+
 export const gatewaySchema = z.strictObject({
   listen: z
     .strictObject({
@@ -114,4 +174,5 @@ export const gatewaySchema = z.strictObject({
       retry_after: durationSchema.prefault('5m'),
     })
     .optional(),
+  client_limits: clientLimitsSchema.optional(),
 });

@@ -64,6 +64,11 @@ describe('nginx combined', () => {
     expect(e.tokenHash).toMatch(/^[\w-]{32}$/);
   });
 
+  it('reads a 408 (client_header_timeout / client_body_timeout) as a slow client', () => {
+    const e = event(parser.parse('203.0.113.9 - - [19/Jun/2024:10:00:00 +0200] "POST /api/v1/events/t/photos HTTP/1.1" 408 0 "-" "-"', ctx));
+    expect(e).toMatchObject({ status: 408, decision: 'slow-client', ipPrefix: '203.0.113.0/24' });
+  });
+
   it('keeps the escaped garbage request of a TLS handshake as a 400 without method', () => {
     const e = event(parser.parse('45.9.20.1 - - [19/Jun/2024:10:00:00 +0200] "\\x16\\x03\\x01\\x00\\xF1\\x01" 400 157 "-" "-"', ctx));
     expect(e).toMatchObject({ status: 400, method: '', path: '' });

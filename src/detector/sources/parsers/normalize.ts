@@ -108,6 +108,8 @@ export function isPreview(token: string): boolean {
 
 export function decisionForStatus(status: number): Decision {
   if (status === 429) return 'rate-limited';
+  // nginx (client_header/body_timeout), Apache (mod_reqtimeout) and Rampart's gateway answer a too-slow client 408.
+  if (status === 408) return 'slow-client';
   if (status >= 500) return 'upstream-error';
   return 'allowed';
 }
