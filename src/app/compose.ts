@@ -71,6 +71,9 @@ export async function startApp(options: {
       ? { pagerDutyEventsUrl: options.config.RAMPART_PAGERDUTY_EVENTS_URL }
       : {}),
   });
+  events.onWithin(async (tx, event) => {
+    await notifier.enqueueWithin(tx, event);
+  });
   events.on((event) => notifier.onDeskEvent(event));
   const { monitors, routines, compiled } = startMonitors({
     playbooks: desk.playbooks,

@@ -100,6 +100,8 @@ export function createDetectionLoop(options: {
           service: clear.service,
           rule: clear.rule,
           fingerprint: clear.fingerprint,
+          groupKey: clear.groupKey,
+          ...(clear.type !== undefined ? { type: clear.type } : {}),
           at: clear.at,
           note: `clear since ${clear.at}`,
         },

@@ -9,7 +9,7 @@ import {
   type DetectorSignal,
 } from '../detector/index.js';
 import {
-  applyMitigation,
+  applyIncidentMitigationOnce,
   attachEvidence,
   completeAutomaticSteps,
   ingestSignal,
@@ -88,6 +88,8 @@ export async function respondToSignal(
     },
   });
 
+  // Only the desk whose signal opened the incident freezes the evidence and ticks the steps that stand for it:
+  // the database chose exactly one opener, so two desks handling one attack write one snapshot.
   if (!joined) {
     await attachEvidence({
       ctx,
@@ -129,7 +131,13 @@ export async function respondToSignal(
   }
   const capWindow = playbook.detection.blast_radius_cap?.window ?? evidenceMs;
   const recent = detector.recent.snapshot({ from: at - capWindow, to: at }).events;
+  const inForce = await ctx.store.mitigations.list({
+    incidentId: incident.id,
+    inForceAt: ctx.clock.now().toISOString(),
+  });
   for (const m of plan.mitigations) {
+    // Another desk (or this one, on an earlier episode) already has it in force: nothing to weigh again.
+    if (inForce.some((x) => x.kind === m.kind && x.target === m.target)) continue;
     const radius = blastRadius(m, recent, playbook, capWindow);
     const over = exceedsCap(radius, playbook);
     await recordAction({
@@ -157,7 +165,8 @@ export async function respondToSignal(
       });
       continue;
     }
-    const mitigation = await applyMitigation({
+    // Every desk that saw the attack fire may get here; the first applies, the others find its mitigation.
+    const { mitigation, applied: fresh } = await applyIncidentMitigationOnce({
       ctx,
       input: {
         service: signal.service,
@@ -169,7 +178,7 @@ export async function respondToSignal(
         ...(m.data ? { data: m.data } : {}),
       },
     });
-    applied.push(mitigation.id);
+    if (fresh) applied.push(mitigation.id);
   }
   return { incident, joined, applied };
 }

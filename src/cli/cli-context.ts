@@ -59,8 +59,8 @@ export async function withDesk(
       ...(playbooks ? { playbooks } : {}),
       ...(cli.clock ? { clock: cli.clock } : {}),
     });
-    // A change made here is told to on-call like any other: its messages go into the outbox, which the running
-    // Rampart's dispatcher sends. Nothing is sent from this short-lived process itself.
+    // A change made here is told to on-call like any other: its messages go into the outbox in the change's own
+    // transaction, and the running Rampart's dispatcher sends them. Nothing is sent from this process itself.
     const notifier = createNotifier({
       store: desk.store,
       clock: desk.clock,
@@ -69,7 +69,9 @@ export async function withDesk(
       logger: quietLogger,
     });
     const events = deskEventBus();
-    events.on((event) => notifier.onDeskEvent(event));
+    events.onWithin(async (tx, event) => {
+      await notifier.enqueueWithin(tx, event);
+    });
     // Whoever runs the CLI holds the database itself: they act as an admin (e.g. may override verification).
     const ctx: DeskContext = {
       store: desk.store,
@@ -80,7 +82,6 @@ export async function withDesk(
       events,
     };
     await work(desk, ctx, config);
-    await notifier.idle();
   } catch (error) {
     reportError(cli.io, error);
   } finally {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { TimelineEntry } from '../domain/timeline.js';
 import type { ActionArgs } from './context.js';
+import { deskTransaction } from './desk-transaction.js';
 import { recordChange } from './record-change.js';
 import { requireIncident } from './require-incident.js';
 
@@ -10,7 +11,7 @@ export const addNoteInput = z
 export type AddNoteInput = z.infer<typeof addNoteInput>;
 
 export async function addNote({ ctx, input }: ActionArgs<AddNoteInput>): Promise<TimelineEntry> {
-  const result = await ctx.store.transaction(async (tx) => {
+  return deskTransaction(ctx, async (tx, tell) => {
     const incident = await requireIncident(tx, input.id);
     const entry = await recordChange(tx, ctx, {
       incidentId: incident.id,
@@ -19,8 +20,7 @@ export async function addNote({ ctx, input }: ActionArgs<AddNoteInput>): Promise
       action: 'incident.note',
     });
     const updated = await tx.incidents.update(incident.id, { updatedAt: entry.at });
-    return { entry, incident: updated ?? incident };
+    await tell({ type: 'incident.changed', incident: updated ?? incident, entry });
+    return entry;
   });
-  ctx.events?.emit({ type: 'incident.changed', incident: result.incident, entry: result.entry });
-  return result.entry;
 }

@@ -1,5 +1,6 @@
 import type { TimelineEntry } from '../domain/timeline.js';
 import type { ActionArgs } from './context.js';
+import { deskTransaction } from './desk-transaction.js';
 import { recordChange } from './record-change.js';
 import { requireIncident } from './require-incident.js';
 
@@ -23,7 +24,7 @@ export async function attachEvidence({
   ctx,
   input,
 }: ActionArgs<AttachEvidenceInput>): Promise<TimelineEntry> {
-  const result = await ctx.store.transaction(async (tx) => {
+  return deskTransaction(ctx, async (tx, tell) => {
     const incident = await requireIncident(tx, input.id);
     const kept = input.events.slice(0, MAX_EVIDENCE_EVENTS);
     const entry = await recordChange(tx, ctx, {
@@ -40,8 +41,7 @@ export async function attachEvidence({
       },
       action: 'incident.evidence',
     });
-    return { incident, entry };
+    await tell({ type: 'incident.changed', incident, entry });
+    return entry;
   });
-  ctx.events?.emit({ type: 'incident.changed', incident: result.incident, entry: result.entry });
-  return result.entry;
 }

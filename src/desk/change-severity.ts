@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Incident } from '../domain/incident.js';
 import { RampartError } from '../shared/errors.js';
 import type { ActionArgs } from './context.js';
+import { deskTransaction } from './desk-transaction.js';
 import { recordChange } from './record-change.js';
 import { requireIncident, requireService } from './require-incident.js';
 import { resolveSeverity } from './resolve-severity.js';
@@ -17,7 +18,7 @@ export type ChangeSeverityInput = z.infer<typeof changeSeverityInput>;
 
 /** Re-classifies an incident. The reason is required and goes on the timeline with the old and new level. */
 export async function changeSeverity({ ctx, input }: ActionArgs<ChangeSeverityInput>): Promise<Incident> {
-  const result = await ctx.store.transaction(async (tx) => {
+  return deskTransaction(ctx, async (tx, tell) => {
     const incident = await requireIncident(tx, input.id);
     if (incident.status === 'closed') {
       throw new RampartError('RAMPART_INVALID_TRANSITION', `${incident.id} is closed; its severity is final`);
@@ -41,8 +42,7 @@ export async function changeSeverity({ ctx, input }: ActionArgs<ChangeSeverityIn
       data: { from: incident.severity, to: level.name, reason: input.reason },
       action: 'incident.severity',
     });
-    return { incident: updated, entry };
+    await tell({ type: 'incident.changed', incident: updated, entry });
+    return updated;
   });
-  ctx.events?.emit({ type: 'incident.changed', ...result });
-  return result.incident;
 }

@@ -1,5 +1,6 @@
 import type { ChecklistItem } from '../domain/checklist.js';
 import type { ActionArgs } from './context.js';
+import { deskTransaction } from './desk-transaction.js';
 import { recordChange } from './record-change.js';
 import { requireIncident } from './require-incident.js';
 
@@ -11,27 +12,29 @@ export async function completeAutomaticSteps({
   ctx,
   input,
 }: ActionArgs<{ id: string; automatic: string; note: string }>): Promise<ChecklistItem[]> {
-  return ctx.store.transaction(async (tx) => {
+  return deskTransaction(ctx, async (tx, tell) => {
     const incident = await requireIncident(tx, input.id);
     const now = ctx.clock.now();
     const done: ChecklistItem[] = [];
     for (const item of await tx.checklist.list(incident.id)) {
       if (item.automatic !== input.automatic || item.status !== 'pending') continue;
-      const updated = await tx.checklist.setStatus(incident.id, item.stepId, {
-        status: 'done',
-        completedAt: now.toISOString(),
-        completedBy: ctx.actor,
-        note: input.note,
-      });
+      // Only while still pending: another desk handling the same attack may have ticked it a moment ago.
+      const updated = await tx.checklist.setStatus(
+        incident.id,
+        item.stepId,
+        { status: 'done', completedAt: now.toISOString(), completedBy: ctx.actor, note: input.note },
+        'pending',
+      );
       if (!updated) continue;
       const late = now.getTime() > Date.parse(item.deadline);
-      await recordChange(tx, ctx, {
+      const entry = await recordChange(tx, ctx, {
         incidentId: incident.id,
         kind: 'checklist',
         summary: `${item.title}: done by itself${late ? ' (after its time box)' : ''} — ${input.note}`,
         data: { step: item.stepId, phase: item.phase, status: 'done', automatic: input.automatic, late },
         action: 'checklist.automatic',
       });
+      await tell({ type: 'incident.changed', incident, entry });
       done.push(updated);
     }
     return done;

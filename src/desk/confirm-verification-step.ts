@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { TimelineEntry } from '../domain/timeline.js';
 import { RampartError } from '../shared/errors.js';
 import type { ActionArgs } from './context.js';
+import { deskTransaction } from './desk-transaction.js';
 import { recordChange } from './record-change.js';
 import { requireIncident, requireService } from './require-incident.js';
 
@@ -20,7 +21,7 @@ export async function confirmVerificationStep({
   ctx,
   input,
 }: ActionArgs<ConfirmVerificationStepInput>): Promise<TimelineEntry> {
-  const result = await ctx.store.transaction(async (tx) => {
+  return deskTransaction(ctx, async (tx, tell) => {
     const incident = await requireIncident(tx, input.id);
     const steps = requireService(ctx, incident.service).verification ?? [];
     const position = /^\d+$/.test(input.step) ? Number(input.step) : undefined;
@@ -55,8 +56,7 @@ export async function confirmVerificationStep({
       action: 'verification.confirm',
     });
     const touched = await tx.incidents.update(incident.id, { updatedAt: entry.at });
-    return { entry, incident: touched ?? incident };
+    await tell({ type: 'incident.changed', incident: touched ?? incident, entry });
+    return entry;
   });
-  ctx.events?.emit({ type: 'incident.changed', incident: result.incident, entry: result.entry });
-  return result.entry;
 }

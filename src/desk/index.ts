@@ -1,5 +1,6 @@
 export type { ActionArgs, DeskContext } from './context.js';
-export { deskEventBus, type DeskEvent, type DeskEvents } from './desk-events.js';
+export { deskEventBus, type DeskEvent, type DeskEvents, type TransactionalListener } from './desk-events.js';
+export { deskTransaction, type Tell } from './desk-transaction.js';
 export { catalogOf, type ServiceCatalog, type ServicePolicy } from './service-policy.js';
 export { openIncident, openIncidentInput, type OpenIncidentInput } from './open-incident.js';
 export { acknowledge, acknowledgeInput } from './acknowledge.js';
@@ -12,7 +13,12 @@ export { updateChecklistStep, updateChecklistStepInput } from './update-checklis
 export { addFollowUp, addFollowUpInput } from './add-follow-up.js';
 export { ingestSignal, signalInput, type IngestResult, type SignalInput } from './ingest-signal.js';
 export { readIncident, listIncidents, type IncidentView } from './read-incident.js';
-export { applyMitigation, applyMitigationInput, type ApplyMitigationInput } from './apply-mitigation.js';
+export {
+  applyMitigation,
+  applyIncidentMitigationOnce,
+  applyMitigationInput,
+  type ApplyMitigationInput,
+} from './apply-mitigation.js';
 export { liftMitigation, liftMitigationInput } from './lift-mitigation.js';
 export { clearSignal, clearSignalInput, type ClearSignalInput } from './clear-signal.js';
 export { renderIncidentReport } from './render-report.js';

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import type { Incident } from '../domain/incident.js';
 import { mergeScope } from '../domain/scope.js';
 import type { TimelineEntry } from '../domain/timeline.js';
+import { correlationKey } from '../domain/correlation-key.js';
+import { RampartError } from '../shared/errors.js';
+import type { StoreRepos } from '../store/ports.js';
 import type { ActionArgs } from './context.js';
+import { deskTransaction } from './desk-transaction.js';
 import { openIncidentIn, scopeInput } from './open-incident.js';
 import { recordChange } from './record-change.js';
 import { requireService } from './require-incident.js';
@@ -32,7 +36,7 @@ export type SignalInput = z.infer<typeof signalInput>;
 
 export interface IngestResult {
   incident: Incident;
-  /** True when the signal joined an open incident with the same fingerprint. */
+  /** True when the signal joined the open incident with the same correlation key. */
   joined: boolean;
 }
 
@@ -46,16 +50,24 @@ function describe(input: SignalInput): string {
   return parts.join(' ');
 }
 
+/** Rounds of "not open → insert lost → look again"; more than one only when the winner was resolved at once. */
+const OPEN_OR_JOIN_ATTEMPTS = 3;
+
 /**
- * A signal opens an incident, or joins the open one with the same fingerprint: its scope is merged in and, if
- * the signal is more severe, the severity is raised with the signal as the reason.
+ * A signal opens an incident, or joins the open one with the same correlation key (domain/correlation-key.ts):
+ * its scope is merged in and, if the signal is more severe, the severity is raised with the signal as the
+ * reason. Several desks on one database can take signals of one attack at once: the database lets one open the
+ * incident and the others join it, and a joiner holds the incident's row while it merges, so no scope is lost
+ * and the severity is raised (and paged) once.
  */
 export async function ingestSignal({ ctx, input }: ActionArgs<SignalInput>): Promise<IngestResult> {
   const policy = requireService(ctx, input.service);
   const signalLevel = resolveSeverity(policy, input.severity, input.type);
+  const key = correlationKey({ fingerprint: input.fingerprint, type: input.type, groupKey: input.groupKey });
   const signalData = {
     rule: input.rule,
     fingerprint: input.fingerprint,
+    correlationKey: key,
     groupKey: input.groupKey ?? null,
     value: input.value ?? null,
     threshold: input.threshold ?? null,
@@ -64,74 +76,78 @@ export async function ingestSignal({ ctx, input }: ActionArgs<SignalInput>): Pro
     samples: (input.samples ?? []).slice(0, MAX_SAMPLES),
   };
 
-  const result = await ctx.store.transaction(async (tx) => {
-    const open = await tx.incidents.findOpenByFingerprint(policy.name, input.fingerprint);
-    if (!open) {
+  return deskTransaction(ctx, async (tx, tell) => {
+    for (let attempt = 0; attempt < OPEN_OR_JOIN_ATTEMPTS; attempt += 1) {
+      const open = await tx.incidents.findOpenByKey(policy.name, key, { lock: true });
+      if (open) return join(tx, open);
       const incident = await openIncidentIn(tx, ctx, {
         service: policy.name,
         title: input.title,
         severity: signalLevel.name,
         fingerprint: input.fingerprint,
+        groupKey: input.groupKey,
         ...(input.type ? { type: input.type } : {}),
         ...(input.scope ? { scope: input.scope } : {}),
       });
-      const entry = await recordChange(tx, ctx, {
+      if (!incident) continue; // another desk opened it since the read above: join theirs
+      await recordChange(tx, ctx, {
         incidentId: incident.id,
         kind: 'signal',
         summary: describe(input),
         data: signalData,
         action: 'signal.open',
       });
-      return { incident, joined: false, entries: [entry] };
+      await tell({ type: 'incident.opened', incident });
+      return { incident, joined: false };
     }
-
-    const entries: TimelineEntry[] = [];
-    entries.push(
-      await recordChange(tx, ctx, {
-        incidentId: open.id,
-        kind: 'signal',
-        summary: describe(input),
-        data: signalData,
-        action: 'signal.join',
-      }),
+    throw new RampartError(
+      'RAMPART_CONFLICT',
+      `signal ${input.rule}: the open incident for ${key} changed ${OPEN_OR_JOIN_ATTEMPTS} times while joining it; the signal will be retried`,
     );
-    const { scope, added } = mergeScope(open.scope, input.scope ?? {});
-    const raise = signalLevel.rank < open.severityRank;
-    if (Object.keys(added).length > 0) {
-      entries.push(
-        await recordChange(tx, ctx, {
-          incidentId: open.id,
-          kind: 'scope',
-          summary: 'scope widened',
-          data: { added },
-          action: 'incident.scope',
-        }),
-      );
-    }
-    if (raise) {
-      entries.push(
-        await recordChange(tx, ctx, {
-          incidentId: open.id,
-          kind: 'severity',
-          summary: `severity raised ${open.severity} → ${signalLevel.name}: signal ${input.rule}`,
-          data: { from: open.severity, to: signalLevel.name, reason: `signal ${input.rule}` },
-          action: 'incident.severity',
-        }),
-      );
-    }
-    const updated = await tx.incidents.update(open.id, {
-      scope,
-      updatedAt: ctx.clock.now().toISOString(),
-      ...(raise ? { severity: signalLevel.name, severityRank: signalLevel.rank } : {}),
-    });
-    return { incident: updated ?? open, joined: true, entries };
-  });
 
-  if (result.joined) {
-    for (const entry of result.entries)
-      ctx.events?.emit({ type: 'incident.changed', incident: result.incident, entry });
-  } else {
-    ctx.events?.emit({ type: 'incident.opened', incident: result.incident });
-  }
-  return { incident: result.incident, joined: result.joined };
+    async function join(tx: StoreRepos, open: Incident): Promise<IngestResult> {
+      const entries: TimelineEntry[] = [];
+      entries.push(
+        await recordChange(tx, ctx, {
+          incidentId: open.id,
+          kind: 'signal',
+          summary: describe(input),
+          data: signalData,
+          action: 'signal.join',
+        }),
+      );
+      const { scope, added } = mergeScope(open.scope, input.scope ?? {});
+      const raise = signalLevel.rank < open.severityRank;
+      if (Object.keys(added).length > 0) {
+        entries.push(
+          await recordChange(tx, ctx, {
+            incidentId: open.id,
+            kind: 'scope',
+            summary: 'scope widened',
+            data: { added },
+            action: 'incident.scope',
+          }),
+        );
+      }
+      if (raise) {
+        entries.push(
+          await recordChange(tx, ctx, {
+            incidentId: open.id,
+            kind: 'severity',
+            summary: `severity raised ${open.severity} → ${signalLevel.name}: signal ${input.rule}`,
+            data: { from: open.severity, to: signalLevel.name, reason: `signal ${input.rule}` },
+            action: 'incident.severity',
+          }),
+        );
+      }
+      const updated =
+        (await tx.incidents.update(open.id, {
+          scope,
+          updatedAt: ctx.clock.now().toISOString(),
+          ...(raise ? { severity: signalLevel.name, severityRank: signalLevel.rank } : {}),
+        })) ?? open;
+      for (const entry of entries) await tell({ type: 'incident.changed', incident: updated, entry });
+      return { incident: updated, joined: true };
+    }
+  });
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isInForce, type Mitigation } from '../domain/mitigation.js';
 import { RampartError } from '../shared/errors.js';
 import type { ActionArgs } from './context.js';
+import { deskTransaction } from './desk-transaction.js';
 import { recordChange } from './record-change.js';
 
 export const keepMitigationInput = z
@@ -14,7 +15,7 @@ export type KeepMitigationInput = z.infer<typeof keepMitigationInput>;
  * a known-bad range), so the "mitigations lifted" verification step does not wait for it.
  */
 export async function keepMitigation({ ctx, input }: ActionArgs<KeepMitigationInput>): Promise<Mitigation> {
-  const result = await ctx.store.transaction(async (tx) => {
+  return deskTransaction(ctx, async (tx, tell) => {
     const mitigation = await tx.mitigations.get(input.id);
     if (!mitigation) throw new RampartError('RAMPART_NOT_FOUND', `mitigation ${input.id} not found`);
     if (mitigation.incidentId === null)
@@ -37,9 +38,7 @@ export async function keepMitigation({ ctx, input }: ActionArgs<KeepMitigationIn
       action: 'mitigation.keep',
     });
     const incident = await tx.incidents.update(mitigation.incidentId, { updatedAt: entry.at });
-    return { mitigation, entry, incident };
+    if (incident) await tell({ type: 'incident.changed', incident, entry });
+    return mitigation;
   });
-  if (result.incident)
-    ctx.events?.emit({ type: 'incident.changed', incident: result.incident, entry: result.entry });
-  return result.mitigation;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Mitigation } from '../domain/mitigation.js';
 import { RampartError } from '../shared/errors.js';
 import type { ActionArgs } from './context.js';
+import { deskTransaction } from './desk-transaction.js';
 import { recordChange } from './record-change.js';
 
 export const liftMitigationInput = z
@@ -11,7 +12,7 @@ export type LiftMitigationInput = z.infer<typeof liftMitigationInput>;
 
 /** Ends a mitigation before it expires; on its incident's timeline when it has one. */
 export async function liftMitigation({ ctx, input }: ActionArgs<LiftMitigationInput>): Promise<Mitigation> {
-  const lifted = await ctx.store.transaction(async (tx) => {
+  return deskTransaction(ctx, async (tx, tell) => {
     const existing = await tx.mitigations.get(input.id);
     if (!existing) throw new RampartError('RAMPART_NOT_FOUND', `mitigation ${input.id} not found`);
     const now = ctx.clock.now().toISOString();
@@ -40,8 +41,7 @@ export async function liftMitigation({ ctx, input }: ActionArgs<LiftMitigationIn
         details,
       });
     }
+    await tell({ type: 'mitigation.lifted', mitigation: done });
     return done;
   });
-  ctx.events?.emit({ type: 'mitigation.lifted', mitigation: lifted });
-  return lifted;
 }

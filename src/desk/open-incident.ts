@@ -3,7 +3,10 @@ import type { Incident } from '../domain/incident.js';
 import { planChecklist } from '../domain/checklist.js';
 import { emptyScope, mergeScope } from '../domain/scope.js';
 import type { StoreRepos } from '../store/ports.js';
+import { correlationKey } from '../domain/correlation-key.js';
+import { RampartError } from '../shared/errors.js';
 import type { ActionArgs, DeskContext } from './context.js';
+import { deskTransaction } from './desk-transaction.js';
 import { recordChange } from './record-change.js';
 import { requireService } from './require-incident.js';
 import { resolveSeverity } from './resolve-severity.js';
@@ -31,27 +34,38 @@ export const openIncidentInput = z
   .strict();
 export type OpenIncidentInput = z.infer<typeof openIncidentInput>;
 
-/** Opens an incident inside an existing transaction (also used when a signal opens one). */
+/**
+ * Opens an incident inside an existing transaction (also used when a signal opens one). An incident with a
+ * fingerprint takes the correlation key (domain/correlation-key.ts) that signals will look it up by; undefined
+ * when an open incident of the service already holds that key — the database decides, so of two desks opening
+ * one incident at once exactly one succeeds and the other joins.
+ */
 export async function openIncidentIn(
   tx: StoreRepos,
   ctx: DeskContext,
-  input: OpenIncidentInput,
-): Promise<Incident> {
+  input: OpenIncidentInput & { groupKey?: string | undefined },
+): Promise<Incident | undefined> {
   const policy = requireService(ctx, input.service);
   const severity = resolveSeverity(policy, input.severity, input.type);
   const now = ctx.clock.now();
-  const incident = await tx.incidents.create({
+  const key =
+    input.fingerprint === undefined
+      ? null
+      : correlationKey({ fingerprint: input.fingerprint, type: input.type, groupKey: input.groupKey });
+  const incident = await tx.incidents.createUnlessKeyTaken({
     title: input.title,
     service: policy.name,
     severity: severity.name,
     severityRank: severity.rank,
     status: 'triggered',
     fingerprint: input.fingerprint ?? null,
+    correlationKey: key,
     type: input.type ?? null,
     commander: input.commander ?? null,
     scope: mergeScope(emptyScope(), input.scope ?? {}).scope,
     createdAt: now.toISOString(),
   });
+  if (!incident) return undefined;
   await recordChange(tx, ctx, {
     incidentId: incident.id,
     kind: 'created',
@@ -61,6 +75,7 @@ export async function openIncidentIn(
       severity: severity.name,
       type: incident.type,
       fingerprint: incident.fingerprint,
+      correlationKey: incident.correlationKey,
     },
     action: 'incident.open',
   });
@@ -69,8 +84,20 @@ export async function openIncidentIn(
   return incident;
 }
 
+/** A responder opens an incident by hand; with a fingerprint already open, that incident is named instead. */
 export async function openIncident({ ctx, input }: ActionArgs<OpenIncidentInput>): Promise<Incident> {
-  const incident = await ctx.store.transaction((tx) => openIncidentIn(tx, ctx, input));
-  ctx.events?.emit({ type: 'incident.opened', incident });
-  return incident;
+  return deskTransaction(ctx, async (tx, tell) => {
+    const incident = await openIncidentIn(tx, ctx, input);
+    if (!incident) {
+      const key = correlationKey({ fingerprint: input.fingerprint ?? '', type: input.type });
+      const open = await tx.incidents.findOpenByKey(requireService(ctx, input.service).name, key);
+      throw new RampartError(
+        'RAMPART_CONFLICT',
+        `${open?.id ?? 'an incident'} is already open for fingerprint ${input.fingerprint ?? ''}; add to it instead`,
+        [{ path: 'fingerprint', message: 'already open' }],
+      );
+    }
+    await tell({ type: 'incident.opened', incident });
+    return incident;
+  });
 }

@@ -1,5 +1,6 @@
 import type { TimelineEntry } from '../domain/timeline.js';
 import type { ActionArgs } from './context.js';
+import { deskTransaction } from './desk-transaction.js';
 import { recordChange } from './record-change.js';
 import { requireIncident } from './require-incident.js';
 
@@ -11,7 +12,7 @@ export async function recordAction({
   ctx,
   input,
 }: ActionArgs<{ id: string; summary: string; data?: Record<string, unknown> }>): Promise<TimelineEntry> {
-  const result = await ctx.store.transaction(async (tx) => {
+  return deskTransaction(ctx, async (tx, tell) => {
     const incident = await requireIncident(tx, input.id);
     const entry = await recordChange(tx, ctx, {
       incidentId: incident.id,
@@ -20,8 +21,7 @@ export async function recordAction({
       data: input.data ?? {},
       action: 'incident.action',
     });
-    return { incident, entry };
+    await tell({ type: 'incident.changed', incident, entry });
+    return entry;
   });
-  ctx.events?.emit({ type: 'incident.changed', incident: result.incident, entry: result.entry });
-  return result.entry;
 }

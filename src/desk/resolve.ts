@@ -4,6 +4,7 @@ import type { Incident } from '../domain/incident.js';
 import type { Postmortem } from '../domain/postmortem.js';
 import { RampartError } from '../shared/errors.js';
 import type { ActionArgs } from './context.js';
+import { deskTransaction } from './desk-transaction.js';
 import { recordChange } from './record-change.js';
 import { requireIncident, requireService } from './require-incident.js';
 import { transition } from './transition.js';
@@ -34,10 +35,10 @@ export async function resolveIncident({ ctx, input }: ActionArgs<ResolveInput>):
     ? await verifyIn(ctx.store, ctx, current.id)
     : { ok: true, checks: [] };
   if (!report.ok && !input.override) {
-    const entry = await ctx.store.transaction((tx) =>
-      recordVerification(tx, ctx, current.id, report, 'refused'),
-    );
-    ctx.events?.emit({ type: 'incident.changed', incident: current, entry });
+    await deskTransaction(ctx, async (tx, tell) => {
+      const entry = await recordVerification(tx, ctx, current.id, report, 'refused');
+      await tell({ type: 'incident.changed', incident: current, entry });
+    });
     throw verificationFailed(current.id, report);
   }
   if (!report.ok && !isAdmin(ctx)) {

@@ -3,6 +3,7 @@ import { allowedTransitions, canTransition, type IncidentStatus } from '../domai
 import { RampartError } from '../shared/errors.js';
 import type { IncidentPatch, StoreRepos } from '../store/ports.js';
 import type { DeskContext } from './context.js';
+import { deskTransaction } from './desk-transaction.js';
 import { recordChange } from './record-change.js';
 import { requireIncident } from './require-incident.js';
 
@@ -26,7 +27,7 @@ export interface TransitionInput {
 
 /** Moves an incident along its lifecycle, refusing transitions the lifecycle does not allow. */
 export async function transition(ctx: DeskContext, input: TransitionInput): Promise<Incident> {
-  const result = await ctx.store.transaction(async (tx) => {
+  return deskTransaction(ctx, async (tx, tell) => {
     const current = await requireIncident(tx, input.id);
     if (!canTransition(current.status, input.to)) {
       const allowed = allowedTransitions(current.status);
@@ -39,7 +40,16 @@ export async function transition(ctx: DeskContext, input: TransitionInput): Prom
     const patch: IncidentPatch = { ...input.patch, status: input.to, updatedAt: now };
     const stamp = STAMP[input.to];
     if (stamp) Object.assign(patch, { [stamp]: now });
-    if (input.to === 'acknowledged' && current.status === 'resolved') patch.resolvedAt = null;
+    let keyTaken: Incident | undefined;
+    if (input.to === 'acknowledged' && current.status === 'resolved') {
+      patch.resolvedAt = null;
+      // Reopening: if the attack has a new open incident by now, that one keeps taking its signals (one open
+      // incident per key, the database's unique index); this one reopens without the key.
+      if (current.correlationKey !== null) {
+        keyTaken = await tx.incidents.findOpenByKey(current.service, current.correlationKey);
+        if (keyTaken) patch.correlationKey = null;
+      }
+    }
     const updated = await tx.incidents.update(current.id, patch, current.status);
     if (!updated) {
       throw new RampartError(
@@ -47,7 +57,8 @@ export async function transition(ctx: DeskContext, input: TransitionInput): Prom
         `${current.id} changed while you were acting on it; reload and retry`,
       );
     }
-    const summary = `${current.status} → ${input.to}${input.note ? `: ${input.note}` : ''}`;
+    const taken = keyTaken ? ` (new signals keep joining ${keyTaken.id}, open for the same attack)` : '';
+    const summary = `${current.status} → ${input.to}${input.note ? `: ${input.note}` : ''}${taken}`;
     const entry = await recordChange(tx, ctx, {
       incidentId: current.id,
       kind: 'status',
@@ -56,8 +67,7 @@ export async function transition(ctx: DeskContext, input: TransitionInput): Prom
       action: input.action,
     });
     if (input.after) await input.after(tx, updated);
-    return { incident: updated, entry };
+    await tell({ type: 'incident.changed', incident: updated, entry });
+    return updated;
   });
-  ctx.events?.emit({ type: 'incident.changed', incident: result.incident, entry: result.entry });
-  return result.incident;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ChecklistItem } from '../domain/checklist.js';
 import { RampartError } from '../shared/errors.js';
 import type { ActionArgs } from './context.js';
+import { deskTransaction } from './desk-transaction.js';
 import { recordChange } from './record-change.js';
 import { requireIncident } from './require-incident.js';
 
@@ -20,7 +21,7 @@ export async function updateChecklistStep({
   ctx,
   input,
 }: ActionArgs<UpdateChecklistStepInput>): Promise<ChecklistItem> {
-  const result = await ctx.store.transaction(async (tx) => {
+  return deskTransaction(ctx, async (tx, tell) => {
     const incident = await requireIncident(tx, input.id);
     const item = await tx.checklist.get(incident.id, input.step);
     if (!item)
@@ -46,8 +47,7 @@ export async function updateChecklistStep({
       action: 'checklist.update',
     });
     const touched = await tx.incidents.update(incident.id, { updatedAt: entry.at });
-    return { item: updated, entry, incident: touched ?? incident };
+    await tell({ type: 'incident.changed', incident: touched ?? incident, entry });
+    return updated;
   });
-  ctx.events?.emit({ type: 'incident.changed', incident: result.incident, entry: result.entry });
-  return result.item;
 }

@@ -28,6 +28,8 @@ export interface DetectorClear {
   rule: string;
   fingerprint: string;
   groupKey: string;
+  /** The rule's incident type: with the group key, it finds the incident the signal joined. */
+  type?: string;
   /** When the quiet period ended (ISO), and when the episode's first signal fired. */
   at: string;
   firedAt: string;

@@ -178,6 +178,7 @@ export class RuleRunner {
       rule: this.rule.name,
       fingerprint: fingerprintOf(this.rule, ks.key),
       groupKey: ks.key,
+      ...(this.rule.type !== undefined ? { type: this.rule.type } : {}),
       at: new Date(at).toISOString(),
       firedAt: new Date(ks.firedAt).toISOString(),
       shadow: this.rule.shadow,

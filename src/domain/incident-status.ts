@@ -22,7 +22,7 @@ export function canTransition(from: IncidentStatus, to: IncidentStatus): boolean
   return ALLOWED[from].includes(to);
 }
 
-/** Open means a signal with the same fingerprint joins it instead of opening a new incident. */
+/** Open means a signal with the same correlation key joins it instead of opening a new incident. */
 export function isOpen(status: IncidentStatus): boolean {
   return status !== 'resolved' && status !== 'closed';
 }

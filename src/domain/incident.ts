@@ -9,8 +9,13 @@ export interface Incident {
   severity: string;
   severityRank: number;
   status: IncidentStatus;
-  /** De-duplication key: a signal with the same fingerprint joins the open incident. */
+  /** The rule or source (and its key) whose signal opened the incident. */
   fingerprint: string | null;
+  /**
+   * Which signals join this incident while it is open (domain/correlation-key.ts): service + this key is unique
+   * among open incidents, enforced by the database. Null for an incident opened by hand without a fingerprint.
+   */
+  correlationKey: string | null;
   /** The playbook incident type (e.g. "brute-force"), when known. */
   type: string | null;
   commander: string | null;

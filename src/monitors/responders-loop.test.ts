@@ -109,7 +109,6 @@ describe.each(await contractEngines())("the responders' loop on $name", (engine)
     const step = async (iso: string) => {
       clock.set(iso);
       const ran = await notifier.tick(clock.now());
-      await notifier.idle();
       await notifier.dispatchDue(clock.now());
       return ran;
     };

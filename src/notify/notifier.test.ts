@@ -97,7 +97,6 @@ describe.each(await contractEngines())('notifications on $name', (engine) => {
         scope: { tenants: ['acme'] },
       },
     });
-    await notifier.idle();
     expect(await notifier.dispatchDue(clock.now())).toEqual({ delivered: 3, retried: 0, failed: 0 });
     expect(slack.accepted().map((r) => r.path)).toEqual([
       `/services/${SLACK_SECRET}`,
@@ -159,7 +158,6 @@ describe.each(await contractEngines())('notifications on $name', (engine) => {
     clock.set('2026-01-05T12:40:00.000Z');
     await acknowledge({ ctx: alice, input: { id: incident.id } });
     await markMitigated({ ctx: alice, input: { id: incident.id, note: 'block holds' } });
-    await notifier.idle();
     await notifier.dispatchDue(clock.now());
     expect(smtp.mails).toHaveLength(0);
     const held = await store.outbox.list({ incidentId: incident.id, status: ['held'] });
@@ -177,7 +175,6 @@ describe.each(await contractEngines())('notifications on $name', (engine) => {
       ctx: alice,
       input: { id: incident.id, override: { reason: 'verified by hand' } },
     });
-    await notifier.idle();
     await notifier.dispatchDue(clock.now());
     const actions = pd
       .accepted()
@@ -202,7 +199,6 @@ describe.each(await contractEngines())('notifications on $name', (engine) => {
       ctx: ctx('cli:alice'),
       input: { service: 'guest-api', title: 'Gallery 500s', severity: 'SEV-3' },
     });
-    await notifier.idle();
     expect(await notifier.dispatchDue(clock.now())).toEqual({ delivered: 0, retried: 1, failed: 0 });
     expect(await notifier.dispatchDue(new Date(clock.now().getTime() + 9_999))).toEqual({
       delivered: 0,
@@ -240,7 +236,6 @@ describe.each(await contractEngines())('notifications on $name', (engine) => {
       ctx: ctx('cli:alice'),
       input: { service: 'guest-api', title: 'Two', severity: 'SEV-3' },
     });
-    await notifier.idle();
     expect(await notifier.dispatchDue(clock.now())).toEqual({ delivered: 0, retried: 1, failed: 1 });
     expect(await notifier.dispatchDue(new Date(Date.parse(MONDAY_10) + 119_000))).toMatchObject({
       delivered: 0,
@@ -266,7 +261,6 @@ describe.each(await contractEngines())('notifications on $name', (engine) => {
       ctx: ctx('cli:alice'),
       input: { service: 'guest-api', title: 'Twice', severity: 'SEV-1' },
     });
-    await notifier.idle();
     expect(await notifier.handle({ type: 'incident.opened', incident })).toEqual([]);
     expect(
       (await store.outbox.list({ incidentId: incident.id })).map((m) => `${m.audience}/${m.channel}`),
@@ -281,7 +275,6 @@ describe.each(await contractEngines())('notifications on $name', (engine) => {
       ctx: before.ctx('cli:alice'),
       input: { service: 'guest-api', title: 'Crash', severity: 'SEV-3' },
     });
-    await before.notifier.idle();
     // The process dies here: nothing was sent, the store is closed.
     await before.notifier.stop();
     await first.close();
@@ -299,14 +292,15 @@ describe.each(await contractEngines())('notifications on $name', (engine) => {
       ctx: after.ctx('cli:alice'),
       input: { service: 'guest-api', title: 'Stuck', severity: 'SEV-3' },
     });
-    await after.notifier.idle();
-    const stuck = await second.outbox.claimDue(
+    const stuck = await second.outbox.claimNext(
       clock.now().toISOString(),
       'dead-dispatcher',
       new Date(clock.now().getTime() + 2 * MIN).toISOString(),
-      100,
     );
-    expect(stuck.map((m) => m.incidentId)).toEqual([other.id]);
+    expect(stuck?.incidentId).toEqual(other.id);
+    expect(
+      await second.outbox.claimNext(clock.now().toISOString(), 'x', clock.now().toISOString()),
+    ).toBeUndefined();
     expect(await after.notifier.dispatchDue(new Date(clock.now().getTime() + MIN))).toMatchObject({
       delivered: 0,
     });
@@ -314,7 +308,7 @@ describe.each(await contractEngines())('notifications on $name', (engine) => {
       delivered: 1,
     });
     expect(
-      await second.outbox.complete(stuck[0]!.id, 'dead-dispatcher', { status: 'delivered', at: MONDAY_10 }),
+      await second.outbox.complete(stuck!.id, 'dead-dispatcher', { status: 'delivered', at: MONDAY_10 }),
     ).toBeUndefined();
     expect(slack.accepted()).toHaveLength(2);
     expect(await incidentIdsOf(slack)).toEqual([incident.id, other.id]);
@@ -359,7 +353,6 @@ describe.each(await contractEngines())('notifications on $name', (engine) => {
       ctx: ctx('cli:alice'),
       input: { service: 'guest-api', title: 'Gallery down', severity: 'SEV-1' },
     });
-    await notifier.idle();
     expect(await notifier.dispatchDue(clock.now())).toMatchObject({ delivered: 1 });
     expect(pd.accepted()).toHaveLength(1);
     expect(await notifier.dispatchDue(new Date('2026-01-11T12:00:00.000Z'))).toMatchObject({ delivered: 0 });

@@ -4,7 +4,7 @@ import type { CommsSpec, Playbook } from '../playbook/index.js';
 import { createScheduler, type Scheduler } from '../scheduler/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import type { OutboxMessage, Store } from '../store/ports.js';
+import type { OutboxMessage, Store, StoreRepos } from '../store/ports.js';
 import type { BackoffPolicy } from './backoff.js';
 import { runCadence, DEFAULT_UPDATE_GRACE_MS } from './cadence.js';
 import type { Channel, ChannelKind, Env } from './channels/channel.js';
@@ -15,7 +15,7 @@ import { webhookChannel } from './channels/webhook.js';
 import { composeMessage } from './compose-message.js';
 import { createDispatcher, type DispatchSummary } from './dispatcher.js';
 import type { NotifyEvent } from './message.js';
-import { enqueueAll } from './outbox.js';
+import { enqueueAll, type Enqueue } from './outbox.js';
 import { DEFAULT_POSTMORTEM_LEAD_MS, runPostmortemReminders } from './postmortem-reminders.js';
 import { routeEvent, statusEvents } from './routing.js';
 import { tenantDirectoryFromEnv, type TenantDirectory } from './tenant-directory.js';
@@ -37,6 +37,8 @@ export interface NotifierOptions {
   tenants?: TenantDirectory;
   httpTimeoutMs?: number;
   leaseMs?: number;
+  heartbeatMs?: number;
+  concurrency?: number;
   backoff?: BackoffPolicy;
   random?: () => number;
   owner?: string;
@@ -48,12 +50,15 @@ export interface NotifierOptions {
 }
 
 export interface Notifier {
-  /** A desk event bus listener: enqueues in the background (see `idle`), never throws. */
+  /**
+   * The desk bus's transactional listener: routes a desk event into the outbox inside the transaction of the
+   * change that caused it, so the change and its messages commit together (a crash loses neither alone).
+   */
+  enqueueWithin(tx: StoreRepos, event: DeskEvent): Promise<OutboxMessage[]>;
+  /** The desk bus's after-commit listener: wakes the dispatcher for what was just enqueued. Never throws. */
   onDeskEvent(event: DeskEvent): void;
-  /** Routes one desk event into the outbox; resolves with the rows it added (none for a repeat). */
+  /** Routes one desk event into the outbox in a transaction of its own; the rows it added (none for a repeat). */
   handle(event: DeskEvent): Promise<OutboxMessage[]>;
-  /** Resolves when every enqueue started by `onDeskEvent` has finished. */
-  idle(): Promise<void>;
   dispatchDue(now?: Date): Promise<DispatchSummary>;
   /** Runs the scheduler's due jobs (update cadence, post-mortem reminders). */
   tick(now?: Date): Promise<string[]>;
@@ -122,7 +127,9 @@ export function createNotifier(options: NotifierOptions): Notifier {
     );
 
   const tenants = options.tenants ?? tenantDirectoryFromEnv(env);
-  const timeoutMs = options.httpTimeoutMs ?? 10_000;
+  // Generous: a receiver that accepts slowly is better waited for than retried, since a retry after a timeout
+  // is likely a second copy of a message that did arrive (Slack does not dedupe incoming webhooks).
+  const timeoutMs = options.httpTimeoutMs ?? 30_000;
   const now = (): Date => clock.now();
   const channels = new Map<ChannelKind, Channel>([
     ['slack', slackChannel({ env, now, timeoutMs })],
@@ -147,11 +154,15 @@ export function createNotifier(options: NotifierOptions): Notifier {
     logger,
     ...(options.owner ? { owner: options.owner } : {}),
     ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+    ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     ...(options.backoff ? { backoff: options.backoff } : {}),
     ...(options.random ? { random: options.random } : {}),
   });
 
-  async function notify(
+  /** Routes one occurrence into the outbox inside the caller's transaction; returns the rows it added. */
+  async function notifyIn(
+    tx: StoreRepos,
     incident: Incident,
     events: NotifyEvent[],
     key: string,
@@ -163,26 +174,42 @@ export function createNotifier(options: NotifierOptions): Notifier {
     const planned = routeEvent({ comms: svc.comms, incident, events, eventKey: key, at });
     if (planned.length === 0) return [];
     const mitigations = planned.some((p) => p.template !== undefined)
-      ? await store.mitigations.list({ incidentId: incident.id })
+      ? await tx.mitigations.list({ incidentId: incident.id })
       : [];
-    const items = planned.map((p) => ({
-      planned: p,
-      service: incident.service,
-      incidentId: incident.id,
-      message: composeMessage({
-        planned: p,
-        events,
-        incident,
-        change,
-        serviceTitle: svc.title,
-        templates: svc.templates,
-        mitigations,
-        tenants,
-        publicUrl: options.publicUrl,
-      }),
-    }));
-    return store.transaction((tx) => enqueueAll(tx, items, at));
+    const items: Enqueue[] = [];
+    for (const p of planned) {
+      try {
+        const message = composeMessage({
+          planned: p,
+          events,
+          incident,
+          change,
+          serviceTitle: svc.title,
+          templates: svc.templates,
+          mitigations,
+          tenants,
+          publicUrl: options.publicUrl,
+        });
+        items.push({ planned: p, service: incident.service, incidentId: incident.id, message });
+      } catch (error) {
+        // Templates are compiled and checked at start-up, so this is a bug; it must not undo the incident
+        // change this runs inside (a detector's incident would be lost with it).
+        logger.error(
+          { err: error, incident: incident.id, audience: p.audience, channel: p.channel },
+          'a notification could not be composed; it is not sent',
+        );
+      }
+    }
+    return enqueueAll(tx, items, at);
   }
+
+  const notify = (
+    incident: Incident,
+    events: NotifyEvent[],
+    key: string,
+    change: string,
+    at: Date,
+  ): Promise<OutboxMessage[]> => store.transaction((tx) => notifyIn(tx, incident, events, key, change, at));
 
   const scheduler = createScheduler({ clock, logger });
   scheduler.add({
@@ -219,16 +246,9 @@ export function createNotifier(options: NotifierOptions): Notifier {
       ),
   });
 
-  const inflight = new Set<Promise<unknown>>();
   let timer: NodeJS.Timeout | undefined;
   let dispatching: Promise<DispatchSummary> | undefined;
   let again = false;
-
-  function track<T>(promise: Promise<T>): Promise<T> {
-    inflight.add(promise);
-    void promise.finally(() => inflight.delete(promise)).catch(() => undefined);
-    return promise;
-  }
 
   /** One dispatch at a time in this process; a kick during a run asks for one more run after it. */
   function kick(): void {
@@ -251,27 +271,20 @@ export function createNotifier(options: NotifierOptions): Notifier {
       });
   }
 
-  async function handle(event: DeskEvent): Promise<OutboxMessage[]> {
+  function enqueueWithin(tx: StoreRepos, event: DeskEvent): Promise<OutboxMessage[]> {
     const what = eventsOf(event);
-    if (!what) return [];
-    return notify(what.incident, what.events, what.key, what.change, now());
+    if (!what) return Promise.resolve([]);
+    return notifyIn(tx, what.incident, what.events, what.key, what.change, now());
   }
 
   return {
     scheduler,
-    handle,
+    enqueueWithin,
+    handle: (event) => store.transaction((tx) => enqueueWithin(tx, event)),
     onDeskEvent(event) {
-      const work = track(handle(event)).then(
-        (rows) => {
-          if (timer && rows.length > 0) kick();
-        },
-        (error: unknown) =>
-          logger.error({ err: error, event: event.type }, 'could not enqueue notifications'),
-      );
-      void track(work);
-    },
-    async idle() {
-      while (inflight.size > 0) await Promise.allSettled([...inflight]);
+      // The messages are already in the outbox (enqueueWithin ran inside the change's transaction): only wake
+      // this process's dispatcher, so the page does not wait for the next interval.
+      if (timer && eventsOf(event)) kick();
     },
     dispatchDue: (at = now()) => dispatcher.dispatchDue(at),
     tick: (at) => scheduler.tick(at),
@@ -285,7 +298,6 @@ export function createNotifier(options: NotifierOptions): Notifier {
       if (timer) clearInterval(timer);
       timer = undefined;
       await scheduler.stop();
-      await Promise.allSettled([...inflight]);
       await dispatching;
       for (const channel of channels.values()) await channel.close?.();
     },

@@ -6,7 +6,7 @@ import type { IncidentStatus } from '../domain/incident-status.js';
 import type { Mitigation } from '../domain/mitigation.js';
 import type { Postmortem } from '../domain/postmortem.js';
 import type { IncidentScope } from '../domain/scope.js';
-import type { NewTimelineEntry, TimelineEntry } from '../domain/timeline.js';
+import type { NewTimelineEntry, TimelineEntry, TimelineKind } from '../domain/timeline.js';
 
 /**
  * The store's ports. The desk, API and CLI use only these; the SQLite and PostgreSQL adapters implement them
@@ -15,8 +15,8 @@ import type { NewTimelineEntry, TimelineEntry } from '../domain/timeline.js';
 
 export type NewIncident = Omit<
   Incident,
-  'id' | 'updatedAt' | 'acknowledgedAt' | 'mitigatedAt' | 'resolvedAt' | 'closedAt'
->;
+  'id' | 'updatedAt' | 'acknowledgedAt' | 'mitigatedAt' | 'resolvedAt' | 'closedAt' | 'correlationKey'
+> & { correlationKey?: string | null };
 
 export interface IncidentPatch {
   title?: string;
@@ -24,6 +24,7 @@ export interface IncidentPatch {
   severityRank?: number;
   status?: IncidentStatus;
   commander?: string | null;
+  correlationKey?: string | null;
   scope?: IncidentScope;
   acknowledgedAt?: string | null;
   mitigatedAt?: string | null;
@@ -42,12 +43,29 @@ export interface IncidentFilter {
   order?: 'newest' | 'oldest';
 }
 
+/**
+ * `lock`: inside a transaction, the row stays locked until it ends (FOR UPDATE on PostgreSQL; SQLite's write
+ * transactions already run one at a time), so two desks changing one incident at once take turns and the
+ * second sees what the first wrote.
+ */
+export interface LockOption {
+  lock?: boolean;
+}
+
 export interface IncidentRepo {
+  /** Inserts; fails if another open incident of the service holds the same correlation key. */
   create(incident: NewIncident): Promise<Incident>;
-  get(id: string): Promise<Incident | undefined>;
+  /**
+   * Inserts unless an open incident of the service already holds the new one's correlation key; undefined then
+   * (the caller joins that one). The database decides: of two desks opening at once, one insert wins.
+   */
+  createUnlessKeyTaken(incident: NewIncident): Promise<Incident | undefined>;
+  get(id: string, options?: LockOption): Promise<Incident | undefined>;
   list(filter?: IncidentFilter): Promise<Incident[]>;
   /** The open incident (not resolved/closed) of this service with this fingerprint, if any. */
   findOpenByFingerprint(service: string, fingerprint: string): Promise<Incident | undefined>;
+  /** The open incident of this service holding this correlation key (there is at most one). */
+  findOpenByKey(service: string, key: string, options?: LockOption): Promise<Incident | undefined>;
   /**
    * Conditional update: applies the patch only while the incident still has `expectedStatus`, so two
    * responders acting at once cannot both win. Returns the updated incident, or undefined when the
@@ -56,9 +74,17 @@ export interface IncidentRepo {
   update(id: string, patch: IncidentPatch, expectedStatus?: IncidentStatus): Promise<Incident | undefined>;
 }
 
+export interface TimelineListOptions {
+  limit?: number;
+  afterId?: number;
+  kinds?: TimelineKind[];
+  /** Oldest first by default. */
+  newestFirst?: boolean;
+}
+
 export interface TimelineRepo {
   append(entry: NewTimelineEntry): Promise<TimelineEntry>;
-  list(incidentId: string, options?: { limit?: number; afterId?: number }): Promise<TimelineEntry[]>;
+  list(incidentId: string, options?: TimelineListOptions): Promise<TimelineEntry[]>;
   count(incidentId: string): Promise<number>;
 }
 
@@ -66,6 +92,10 @@ export interface ChecklistRepo {
   insertMany(items: ChecklistItem[]): Promise<void>;
   list(incidentId: string): Promise<ChecklistItem[]>;
   get(incidentId: string, stepId: string): Promise<ChecklistItem | undefined>;
+  /**
+   * Sets a step's status; with `expected`, only while the step still has that status (undefined otherwise), so
+   * of two desks ticking the same automatic step at once exactly one records it.
+   */
   setStatus(
     incidentId: string,
     stepId: string,
@@ -75,6 +105,7 @@ export interface ChecklistRepo {
       completedBy: string | null;
       note: string | null;
     },
+    expected?: ChecklistStatus,
   ): Promise<ChecklistItem | undefined>;
   /** Pending steps whose deadline is before `now`, across incidents (for time-box reminders). */
   listOverdue(now: string, limit?: number): Promise<ChecklistItem[]>;
@@ -177,11 +208,18 @@ export interface OutboxRepo {
   /** Oldest first. */
   list(filter?: OutboxFilter): Promise<OutboxMessage[]>;
   /**
-   * Claims up to `limit` due messages for `owner` until `leaseUntil`: pending ones whose next attempt is not
-   * after `now`, and sending ones whose lease has run out (their dispatcher died). Each claim is a conditional
-   * UPDATE, so of two dispatchers racing for a message exactly one gets it. A claim counts as an attempt.
+   * Claims the next due message for `owner` until `leaseUntil`: a pending one whose next attempt is not after
+   * `now`, or a sending one whose lease has run out (its dispatcher died). Messages of one incident to one
+   * audience, channel and target go out in order: one is not due while an earlier one is still pending or
+   * sending (a PagerDuty resolve never overtakes its trigger). The claim is a conditional UPDATE, so of two
+   * dispatchers racing for a message exactly one gets it. A claim counts as an attempt.
    */
-  claimDue(now: string, owner: string, leaseUntil: string, limit: number): Promise<OutboxMessage[]>;
+  claimNext(now: string, owner: string, leaseUntil: string): Promise<OutboxMessage | undefined>;
+  /**
+   * Extends the lease while `owner` still holds the message (a slow receiver is being waited on); false when the
+   * lease was lost, i.e. another dispatcher took the message after it ran out.
+   */
+  renewLease(id: number, owner: string, leaseUntil: string): Promise<boolean>;
   /** Records an attempt's outcome, only while `owner` still holds the message; undefined when it does not. */
   complete(id: number, owner: string, outcome: OutboxOutcome): Promise<OutboxMessage | undefined>;
   /** Releases a held message for sending (held → pending); undefined when it is not held. */

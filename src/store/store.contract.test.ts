@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KyselyStore } from './kysely/kysely-store.js';
 import { migrateToLatest } from './migrations/migrate-to-latest.js';
 import { openStore } from './open-store.js';
+import type { Store } from './ports.js';
 import { contractEngines, type EngineTarget } from './testing/contract-engines.js';
 import { T0, newIncident, unique } from './testing/fixtures.js';
+import { correlationCases } from './testing/correlation-cases.js';
 import { incidentCases, type ContractContext } from './testing/incident-cases.js';
 import { monitorCases } from './testing/monitor-cases.js';
 import { outboxCases } from './testing/outbox-cases.js';
@@ -16,7 +18,19 @@ import { recordCases } from './testing/record-cases.js';
  */
 describe.each(await contractEngines())('store contract on $name', (engine) => {
   let target: EngineTarget | undefined;
-  const ctx = {} as ContractContext;
+  const ctx = {
+    // A second desk: its own pool on PostgreSQL. SQLite drivers are synchronous, so two connections in one
+    // process would wait on each other's lock with the thread blocked; a second desk there is another process,
+    // serialized by BEGIN IMMEDIATE, and the cases race on the one connection instead.
+    another: () =>
+      engine.name === 'postgres'
+        ? openStore(target!.url, { cwd: target!.cwd })
+        : Promise.resolve({
+            ...ctx.store,
+            transaction: ctx.store.transaction.bind(ctx.store),
+            close: () => Promise.resolve(),
+          }),
+  } as ContractContext & { another(): Promise<Store> };
 
   beforeAll(async () => {
     target = await engine.create();
@@ -33,6 +47,7 @@ describe.each(await contractEngines())('store contract on $name', (engine) => {
   });
 
   incidentCases(ctx);
+  correlationCases(ctx);
   recordCases(ctx);
   outboxCases(ctx);
   monitorCases(ctx);

@@ -47,7 +47,11 @@ export class Story {
   }
 
   /** Polls the API until an incident of `service` matches; a detector incident is matched by its rule. */
-  async incident(service: string, match: (i: Incident) => boolean, deadlineMs = 5000): Promise<Incident> {
+  async incident(
+    service: string,
+    match: (i: Incident) => boolean | Promise<boolean>,
+    deadlineMs = 5000,
+  ): Promise<Incident> {
     let found: Incident | undefined;
     await waitFor(
       async () => {
@@ -55,7 +59,7 @@ export class Story {
           'GET',
           `/v1/incidents?service=${service}&limit=100`,
         );
-        found = incidents.find(match);
+        for (const i of incidents) if (await match(i)) found = i;
         return found !== undefined;
       },
       deadlineMs,
@@ -65,7 +69,18 @@ export class Story {
     return found;
   }
 
-  byRule = (rule: string) => (i: Incident) => i.fingerprint?.includes(`:${rule}:`) ?? false;
+  /**
+   * The incident a rule's signal opened, or joined: another rule of the same incident type on the same key may
+   * have opened it first (one incident per attack, whichever rule or source saw it first).
+   */
+  byRule = (rule: string) => async (i: Incident) => {
+    if (i.fingerprint?.includes(`:${rule}:`)) return true;
+    const { timeline } = await this.s.api.ok<{ timeline: TimelineEntry[] }>(
+      'GET',
+      `/v1/incidents/${i.id}/timeline`,
+    );
+    return timeline.some((e) => e.kind === 'signal' && e.data.rule === rule && e.data.cleared !== true);
+  };
 
   view(id: string): Promise<IncidentAnswer> {
     return this.s.api.ok<IncidentAnswer>('GET', `/v1/incidents/${id}`);
@@ -114,6 +129,32 @@ export class Story {
     this.s.clock.advance(thenMs + MINUTE);
     if (!clear) throw new Error(`${rule} never cleared`);
     return clear;
+  }
+
+  /**
+   * Like `clearAndWait`, for an incident that several rules joined (one attack seen by an access-log rule and a
+   * gateway rule): waits until every rule that signalled has cleared, then moves on `thenMs`.
+   */
+  async clearAllAndWait(id: string, pastMs: number, thenMs: number): Promise<string[]> {
+    this.s.clock.advance(pastMs + MINUTE);
+    let rules: string[] = [];
+    await waitFor(
+      async () => {
+        const { timeline } = await this.s.api.ok<{ timeline: TimelineEntry[] }>(
+          'GET',
+          `/v1/incidents/${id}/timeline`,
+        );
+        const latest = new Map<string, boolean>();
+        for (const e of timeline)
+          if (e.kind === 'signal') latest.set(String(e.data.rule), e.data.cleared === true);
+        rules = [...latest.keys()];
+        return [...latest.values()].every(Boolean);
+      },
+      5000,
+      20,
+    );
+    this.s.clock.advance(thenMs + MINUTE);
+    return rules;
   }
 
   /** Resolving before the work is done is refused (409), and the named checks are among the failing ones. */

@@ -6,6 +6,7 @@ import {
   type DeskContext,
   type ServicePolicy,
 } from '../../desk/index.js';
+import { correlationKey } from '../../domain/correlation-key.js';
 import { findSeverity, severityForAlertLevel } from '../../domain/severity.js';
 
 export interface AlertOutcome {
@@ -25,15 +26,19 @@ export async function deliverAlert(
   alert: InboundAlert,
 ): Promise<AlertOutcome> {
   const fingerprint = `${policy.name}:${alert.source}:${alert.key}`;
+  // The sender's key is the alert's group key: with an incident type the playbook knows, the alert joins the
+  // open incident of that type and key, whichever rule or source opened it (domain/correlation-key.ts).
+  const type = alert.type && policy.incidentTypes[alert.type] ? alert.type : undefined;
+  const correlation = { fingerprint, groupKey: alert.key, ...(type ? { type } : {}) };
   if (alert.status === 'resolved') {
     const incident = await clearSignal({
       ctx,
-      input: { service: policy.name, rule: alert.rule, fingerprint, at: alert.at, note: alert.title },
+      input: { service: policy.name, rule: alert.rule, ...correlation, at: alert.at, note: alert.title },
     });
     return { key: alert.key, status: alert.status, incident: incident?.id ?? null };
   }
   if (alert.status === 'acknowledged') {
-    const open = await ctx.store.incidents.findOpenByFingerprint(policy.name, fingerprint);
+    const open = await ctx.store.incidents.findOpenByKey(policy.name, correlationKey(correlation));
     if (open?.status === 'triggered')
       await acknowledge({ ctx, input: { id: open.id, note: `acknowledged by ${alert.source}` } });
     return { key: alert.key, status: alert.status, incident: open?.id ?? null };
@@ -48,7 +53,7 @@ export async function deliverAlert(
       fingerprint,
       title: alert.title,
       ...(level ? { severity: level.name } : {}),
-      ...(alert.type && policy.incidentTypes[alert.type] ? { type: alert.type } : {}),
+      ...(type ? { type } : {}),
       groupKey: alert.key,
       at: alert.at,
       samples: [alert.details],

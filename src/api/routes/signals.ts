@@ -10,7 +10,7 @@ export function signalRoutes(deps: ApiDeps): AnyRoute[] {
       url: '/v1/signals',
       role: 'responder',
       tag: 'signals',
-      summary: 'Hand the desk a signal: it opens an incident or joins the open one with the same fingerprint',
+      summary: 'Hand the desk a signal: it opens an incident or joins the open one with the same correlation key (incident type and group key, else fingerprint)',
       body: signalInput,
       handler: async ({ body, actor, reply }) => {
         const result = await ingestSignal({

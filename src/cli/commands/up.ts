@@ -33,6 +33,7 @@ export function registerUpCommand(
         io.out(`Rampart is up (store: ${app.desk.store.engine}, playbooks: ${app.desk.playbookDir})`);
         for (const p of app.desk.playbooks)
           io.out(`  protecting ${p.service.name}: ${p.service.title ?? ''} → ${p.service.upstream.url}`);
+        for (const g of app.gateways) io.out(`  gateway   ${g.service} ${g.url}`);
         io.out(
           `  API       ${app.apiUrl}   (OpenAPI: ${app.apiUrl}/openapi.json, metrics: ${app.apiUrl}/metrics)`,
         );

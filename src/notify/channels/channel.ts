@@ -2,6 +2,12 @@ import type { ChannelTarget, NotifyMessage } from '../message.js';
 
 export type ChannelKind = 'slack' | 'pagerduty' | 'webhook' | 'email';
 
+/**
+ * Every HTTP message carries its delivery id (the outbox dedup key) in this header, and e-mail in
+ * `X-Rampart-Delivery`: the outbox sends at least once, so a receiver drops a repeat by this id.
+ */
+export const DELIVERY_HEADER = 'x-rampart-delivery';
+
 /** What one attempt achieved. `retry` without `afterMs` lets the dispatcher pick its back-off. */
 export type DeliveryResult =
   | { outcome: 'delivered' }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startHttpReceiver, type HttpReceiver } from '../testing/http-receiver.js';
 import { sampleIncident, sampleMessage } from '../testing/fixtures.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../testing/smtp-receiver.js';
-import { checkPagerDutyRequest, checkSlackRequest } from '../testing/wire-checks.js';
+import { checkPagerDutyRequest, checkSlackRequest, deliveryIdOf } from '../testing/wire-checks.js';
 import { emailChannel } from './email.js';
 import { pagerDutyChannel, pagerDutySeverity } from './pagerduty.js';
 import { parseRetryAfter } from './post-json.js';
@@ -58,6 +58,32 @@ describe('Slack incoming webhook', () => {
     expect(JSON.stringify(body.blocks.at(-1))).toContain(
       '<https://rampart.example/incidents/INC-7|INC-7 in Rampart>',
     );
+    // The delivery id a reader of the channel dedupes on: in Slack's message metadata and in the header.
+    expect(JSON.parse(request.body)).toMatchObject({
+      metadata: {
+        event_type: 'rampart_incident_opened',
+        event_payload: { delivery_id: message.deliveryId, incident_id: 'INC-7', severity: 'SEV-2' },
+      },
+    });
+    expect(request.headers['x-rampart-delivery']).toBe(message.deliveryId);
+    expect(deliveryIdOf(request)).toBe(message.deliveryId);
+  });
+
+  it("refuses metadata outside Slack's format at the local receiver", () => {
+    const post = (metadata: unknown) => ({
+      method: 'POST',
+      path: '/services/T/B/X',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 't', blocks: [], metadata }),
+    });
+    expect(checkSlackRequest(post({ event_type: 'ok_1', event_payload: { a: 'b', n: 1 } }))).toBeUndefined();
+    expect(checkSlackRequest(post({ event_type: 'has space', event_payload: {} }))).toBe(
+      'invalid_metadata: event_type',
+    );
+    expect(checkSlackRequest(post({ event_type: 'x', event_payload: { deep: { a: { b: 1 } } } }))).toBe(
+      'invalid_metadata: event_payload value',
+    );
+    expect(checkSlackRequest(post({ event_type: 'x' }))).toBe('invalid_metadata: event_payload');
   });
 
   it('fails on a 4xx (a revoked webhook), retries on 5xx, and never puts the URL in a reason', async () => {
@@ -124,6 +150,10 @@ describe('PagerDuty Events API v2', () => {
       },
     });
     expect(bodies[1]).not.toHaveProperty('payload');
+    // PagerDuty folds repeats by dedup_key; the delivery id rides in custom_details and the header.
+    const sent = sampleMessage();
+    expect(bodies[0]).toMatchObject({ payload: { custom_details: { delivery_id: sent.deliveryId } } });
+    expect(pd.accepted().map(deliveryIdOf)).toEqual([sent.deliveryId, sent.deliveryId, sent.deliveryId]);
   });
 
   it('maps the scale rank to PagerDuty severities, and a 400 is final', async () => {

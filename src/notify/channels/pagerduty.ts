@@ -1,10 +1,21 @@
 import type { ChannelTarget, NotifyMessage, PagerDutySeverity } from '../message.js';
-import { readEnv, truncate, type Channel, type DeliveryResult, type Env } from './channel.js';
+import {
+  DELIVERY_HEADER,
+  readEnv,
+  truncate,
+  type Channel,
+  type DeliveryResult,
+  type Env,
+} from './channel.js';
 import { postJson } from './post-json.js';
 
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 
-/** One PagerDuty alert per incident: trigger, acknowledge and resolve all carry this key. */
+/**
+ * One PagerDuty alert per incident: trigger, acknowledge and resolve all carry this key, so PagerDuty itself
+ * folds a repeated trigger into the open alert instead of paging again (its own de-duplication). The message's
+ * delivery id rides along in the trigger's custom_details and in the x-rampart-delivery header.
+ */
 export function pagerDutyDedupKey(incidentId: string): string {
   return `rampart-${incidentId}`;
 }
@@ -46,6 +57,7 @@ export function pagerDutyBody(
         change: message.text,
         scope: i.scope,
         scope_counts: i.scopeCounts,
+        delivery_id: message.deliveryId,
       },
     };
     body.client = 'Rampart';
@@ -74,6 +86,7 @@ export function pagerDutyChannel(deps: {
       return postJson({
         url: deps.eventsUrl ?? PAGERDUTY_EVENTS_URL,
         body: JSON.stringify(body),
+        headers: { [DELIVERY_HEADER]: message.deliveryId },
         timeoutMs: deps.timeoutMs,
         now: deps.now,
         secrets: [key.value],

@@ -1,5 +1,12 @@
 import type { ChannelTarget, NotifyMessage } from '../message.js';
-import { readEnv, truncate, type Channel, type DeliveryResult, type Env } from './channel.js';
+import {
+  DELIVERY_HEADER,
+  readEnv,
+  truncate,
+  type Channel,
+  type DeliveryResult,
+  type Env,
+} from './channel.js';
 import { postJson } from './post-json.js';
 
 /** Slack's documented Block Kit limits (https://api.slack.com/reference/block-kit/blocks). */
@@ -74,6 +81,29 @@ export function slackBody(message: NotifyMessage): Record<string, unknown> {
   return {
     text: truncate(`${headline}\n${text}`, SLACK_LIMITS.fallbackText),
     blocks: blocks.slice(0, SLACK_LIMITS.blocks),
+    metadata: slackMetadata(message),
+  };
+}
+
+/**
+ * Slack's message metadata (`event_type` plus a flat `event_payload`): the delivery id travels with the
+ * message, so whoever reads the channel's messages (an app, a relay in front of the webhook) can drop a repeat
+ * of an at-least-once delivery, and can tell which incident and event a message stands for.
+ */
+export function slackMetadata(message: NotifyMessage): {
+  event_type: string;
+  event_payload: Record<string, string>;
+} {
+  const i = message.incident;
+  return {
+    event_type: `rampart_incident_${message.event}`,
+    event_payload: {
+      delivery_id: message.deliveryId,
+      incident_id: i.id,
+      service: i.service,
+      severity: i.severity,
+      status: i.status,
+    },
   };
 }
 
@@ -88,6 +118,7 @@ export function slackChannel(deps: { env: Env; now: () => Date; timeoutMs: numbe
       return postJson({
         url: url.value,
         body: JSON.stringify(slackBody(message)),
+        headers: { [DELIVERY_HEADER]: message.deliveryId },
         timeoutMs: deps.timeoutMs,
         now: deps.now,
         secrets: [],

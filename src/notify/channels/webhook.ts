@@ -1,12 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { safeEqual } from '../../shared/secrets.js';
 import type { ChannelTarget, NotifyMessage } from '../message.js';
-import { readEnv, type Channel, type DeliveryResult, type Env } from './channel.js';
+import { DELIVERY_HEADER, readEnv, type Channel, type DeliveryResult, type Env } from './channel.js';
 import { postJson } from './post-json.js';
 
 export const WEBHOOK_TIMESTAMP_HEADER = 'x-rampart-timestamp';
 export const WEBHOOK_SIGNATURE_HEADER = 'x-rampart-signature';
-export const WEBHOOK_DELIVERY_HEADER = 'x-rampart-delivery';
+export const WEBHOOK_DELIVERY_HEADER = DELIVERY_HEADER;
 /** A receiver refuses signatures older (or further in the future) than this, so a captured request cannot be replayed later. */
 export const WEBHOOK_TOLERANCE_MS = 5 * 60_000;
 

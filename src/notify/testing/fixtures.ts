@@ -11,6 +11,7 @@ export function sampleIncident(overrides: Partial<Incident> = {}): Incident {
     severityRank: 2,
     status: 'triggered',
     fingerprint: 'brute-force:ip_prefix:203.0.113.0/24',
+    correlationKey: 'type:brute-force:203.0.113.0/24',
     type: 'brute-force',
     commander: 'alice',
     scope: { tenants: ['acme'], events: ['summer-party'], ips: ['203.0.113.7'], tokenPreviews: ['jt_ab12'] },

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { policyFromPlaybook } from '../../app/service-policies.js';
 import { catalogOf, deskEventBus, type DeskContext } from '../../desk/index.js';
 import { loadPlaybook, type Playbook } from '../../playbook/index.js';
-import type { ManualClock } from '../../shared/clock.js';
+import type { Clock } from '../../shared/clock.js';
 import { createLogger, type Logger } from '../../shared/logger.js';
 import type { Store } from '../../store/ports.js';
 import { createNotifier, type Notifier, type NotifierOptions } from '../notifier.js';
@@ -27,11 +27,11 @@ export function capturedLogger(): { logger: Logger; lines: string[] } {
   return { logger: createLogger({ level: 'debug', destination }), lines };
 }
 
-/** The desk wired to a notifier the way compose.ts does it: the event bus feeds onDeskEvent. */
+/** The desk wired to a notifier the way compose.ts does it: enqueued inside the desk's transactions. */
 export function deskWithNotifier(
   options: {
     store: Store;
-    clock: ManualClock;
+    clock: Clock;
     playbook: Playbook;
     env: Record<string, string>;
     logger: Logger;
@@ -48,6 +48,9 @@ export function deskWithNotifier(
     ...rest,
   });
   const events = deskEventBus();
+  events.onWithin(async (tx, event) => {
+    await notifier.enqueueWithin(tx, event);
+  });
   events.on((event) => notifier.onDeskEvent(event));
   const services = catalogOf([policyFromPlaybook(playbook)]);
   return { notifier, ctx: (actor) => ({ store, clock, services, actor, events }) };

@@ -31,8 +31,14 @@ export interface HttpReceiver {
  * on each request first; when it returns a reason the receiver answers 400, as a strict real service would.
  */
 export async function startHttpReceiver(
-  options: { fallback?: ScriptedResponse; check?: (request: ReceivedRequest) => string | undefined } = {},
+  options: {
+    fallback?: ScriptedResponse;
+    check?: (request: ReceivedRequest) => string | undefined;
+    /** Answers this long after the request arrived: a slow receiver (Slack taking 9 s). */
+    delayMs?: number;
+  } = {},
 ): Promise<HttpReceiver> {
+  const timers = new Set<NodeJS.Timeout>();
   const requests: ReceivedRequest[] = [];
   const answered: boolean[] = [];
   const queue: ScriptedResponse[] = [];
@@ -52,8 +58,16 @@ export async function startHttpReceiver(
       const answer: ScriptedResponse =
         problem !== undefined ? { status: 400, body: problem } : (queue.shift() ?? fallback);
       answered.push(answer.status >= 200 && answer.status < 300);
-      res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
-      res.end(answer.body ?? '');
+      const respond = () => {
+        res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
+        res.end(answer.body ?? '');
+      };
+      if (!options.delayMs) return respond();
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        respond();
+      }, options.delayMs);
+      timers.add(timer);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -70,6 +84,7 @@ export async function startHttpReceiver(
     },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
         server.closeAllConnections();
         server.close(() => resolve());
       }),

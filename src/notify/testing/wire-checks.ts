@@ -6,13 +6,17 @@ export function checkSlackRequest(request: ReceivedRequest): string | undefined 
   if (request.method !== 'POST') return 'POST only';
   if (!String(request.headers['content-type']).startsWith('application/json'))
     return 'invalid_payload: content-type';
-  let body: { text?: unknown; blocks?: unknown };
+  let body: { text?: unknown; blocks?: unknown; metadata?: unknown };
   try {
     body = JSON.parse(request.body) as typeof body;
   } catch {
     return 'invalid_payload: not JSON';
   }
   if (typeof body.text !== 'string' || body.text.length === 0) return 'missing_text';
+  if (body.metadata !== undefined) {
+    const problem = checkSlackMetadata(body.metadata);
+    if (problem) return `invalid_metadata: ${problem}`;
+  }
   if (!Array.isArray(body.blocks)) return 'invalid_blocks: not an array';
   if (body.blocks.length > SLACK_LIMITS.blocks) return 'invalid_blocks: too many blocks';
   for (const block of body.blocks as Record<string, unknown>[]) {
@@ -42,6 +46,42 @@ export function checkSlackRequest(request: ReceivedRequest): string | undefined 
     }
   }
   return undefined;
+}
+
+type Scalar = string | number | boolean;
+const isScalar = (v: unknown): v is Scalar =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+const isFlatObject = (v: unknown): boolean =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every(isScalar);
+
+/**
+ * Slack's message metadata format (https://docs.slack.dev/messaging/message-metadata): an alphanumeric
+ * `event_type` and an `event_payload` object whose values are scalars, objects of scalars, or arrays of those.
+ */
+export function checkSlackMetadata(metadata: unknown): string | undefined {
+  if (typeof metadata !== 'object' || metadata === null) return 'not an object';
+  const { event_type: type, event_payload: payload } = metadata as Record<string, unknown>;
+  if (typeof type !== 'string' || !/^[A-Za-z0-9_]{1,255}$/.test(type)) return 'event_type';
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return 'event_payload';
+  for (const value of Object.values(payload)) {
+    const ok =
+      isScalar(value) || isFlatObject(value) || (Array.isArray(value) && value.every((v) => isFlatObject(v)));
+    if (!ok) return 'event_payload value';
+  }
+  return undefined;
+}
+
+/** The delivery id a receiver dedupes on: the header on every HTTP channel, Slack's metadata too. */
+export function deliveryIdOf(request: ReceivedRequest): string | undefined {
+  const header = request.headers['x-rampart-delivery'];
+  if (typeof header === 'string' && header !== '') return header;
+  try {
+    const body = JSON.parse(request.body) as { metadata?: { event_payload?: { delivery_id?: unknown } } };
+    const id = body.metadata?.event_payload?.delivery_id;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const PD_SEVERITIES = ['critical', 'error', 'warning', 'info'];

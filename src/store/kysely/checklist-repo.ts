@@ -80,10 +80,13 @@ export class KyselyChecklistRepo implements ChecklistRepo {
       completedBy: string | null;
       note: string | null;
     },
+    expected?: ChecklistStatus,
   ): Promise<ChecklistItem | undefined> {
     const seq = parseIncidentRef(incidentId);
     if (seq === undefined) return undefined;
-    const row = await this.db
+    // With `expected`, the status check is part of the UPDATE: two desks ticking one step at once both read
+    // "pending", but the database applies their UPDATEs in turn and only the first still matches.
+    let query = this.db
       .updateTable('checklist')
       .set({
         status: change.status,
@@ -92,9 +95,9 @@ export class KyselyChecklistRepo implements ChecklistRepo {
         note: change.note,
       })
       .where('incident_seq', '=', seq)
-      .where('step_id', '=', stepId)
-      .returningAll()
-      .executeTakeFirst();
+      .where('step_id', '=', stepId);
+    if (expected !== undefined) query = query.where('status', '=', expected);
+    const row = await query.returningAll().executeTakeFirst();
     return row && toItem(row);
   }
 

@@ -1,8 +1,16 @@
-import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import { INCIDENT_STATUSES, type IncidentStatus } from '../../domain/incident-status.js';
 import { parseIncidentRef, type Incident } from '../../domain/incident.js';
 import type { IncidentScope } from '../../domain/scope.js';
-import type { IncidentFilter, IncidentPatch, IncidentRepo, NewIncident } from '../ports.js';
+import { OPEN_INCIDENT_PREDICATE } from '../migrations/0004-one-open-incident.js';
+import type {
+  IncidentFilter,
+  IncidentPatch,
+  IncidentRepo,
+  LockOption,
+  NewIncident,
+  StoreEngine,
+} from '../ports.js';
 import { fromJsonText, incidentRef, listLimit, toJsonText } from './json-text.js';
 import type { Database, IncidentsTable } from './schema.js';
 
@@ -18,6 +26,7 @@ export function toIncident(row: Selectable<IncidentsTable>): Incident {
     severityRank: row.severity_rank,
     status: row.status,
     fingerprint: row.fingerprint,
+    correlationKey: row.correlation_key,
     type: row.type,
     commander: row.commander,
     scope: fromJsonText<IncidentScope>(row.scope),
@@ -37,6 +46,7 @@ function toPatchRow(patch: IncidentPatch): Updateable<IncidentsTable> {
   if (patch.severityRank !== undefined) row.severity_rank = patch.severityRank;
   if (patch.status !== undefined) row.status = patch.status;
   if (patch.commander !== undefined) row.commander = patch.commander;
+  if (patch.correlationKey !== undefined) row.correlation_key = patch.correlationKey;
   if (patch.scope !== undefined) row.scope = toJsonText(patch.scope);
   if (patch.acknowledgedAt !== undefined) row.acknowledged_at = patch.acknowledgedAt;
   if (patch.mitigatedAt !== undefined) row.mitigated_at = patch.mitigatedAt;
@@ -45,38 +55,64 @@ function toPatchRow(patch: IncidentPatch): Updateable<IncidentsTable> {
   return row;
 }
 
+function toRow(incident: NewIncident): Insertable<IncidentsTable> {
+  return {
+    title: incident.title,
+    service: incident.service,
+    severity: incident.severity,
+    severity_rank: incident.severityRank,
+    status: incident.status,
+    fingerprint: incident.fingerprint,
+    correlation_key: incident.correlationKey ?? null,
+    type: incident.type,
+    commander: incident.commander,
+    scope: toJsonText(incident.scope),
+    created_at: incident.createdAt,
+    updated_at: incident.createdAt,
+    acknowledged_at: null,
+    mitigated_at: null,
+    resolved_at: null,
+    closed_at: null,
+  };
+}
+
 export class KyselyIncidentRepo implements IncidentRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly engine: StoreEngine,
+  ) {}
 
   async create(incident: NewIncident): Promise<Incident> {
     const row = await this.db
       .insertInto('incidents')
-      .values({
-        title: incident.title,
-        service: incident.service,
-        severity: incident.severity,
-        severity_rank: incident.severityRank,
-        status: incident.status,
-        fingerprint: incident.fingerprint,
-        type: incident.type,
-        commander: incident.commander,
-        scope: toJsonText(incident.scope),
-        created_at: incident.createdAt,
-        updated_at: incident.createdAt,
-        acknowledged_at: null,
-        mitigated_at: null,
-        resolved_at: null,
-        closed_at: null,
-      })
+      .values(toRow(incident))
       .returningAll()
       .executeTakeFirstOrThrow();
     return toIncident(row);
   }
 
-  async get(id: string): Promise<Incident | undefined> {
+  async createUnlessKeyTaken(incident: NewIncident): Promise<Incident | undefined> {
+    // The partial unique index (service, correlation_key) over open incidents decides. ON CONFLICT DO NOTHING
+    // rather than catching the violation: on PostgreSQL a failed statement aborts the whole transaction, and
+    // the loser still has to join the winner's incident inside it. When the winner has not committed yet,
+    // PostgreSQL makes this insert wait for it, then skips it; the caller's next read sees the winner's row.
+    const row = await this.db
+      .insertInto('incidents')
+      .values(toRow(incident))
+      .onConflict((oc) =>
+        oc.columns(['service', 'correlation_key']).where(OPEN_INCIDENT_PREDICATE).doNothing(),
+      )
+      .returningAll()
+      .executeTakeFirst();
+    return row && toIncident(row);
+  }
+
+  async get(id: string, options: LockOption = {}): Promise<Incident | undefined> {
     const seq = parseIncidentRef(id);
     if (seq === undefined) return undefined;
-    const row = await this.db.selectFrom('incidents').selectAll().where('seq', '=', seq).executeTakeFirst();
+    let query = this.db.selectFrom('incidents').selectAll().where('seq', '=', seq);
+    if (options.lock === true && this.engine === 'postgres') query = query.forUpdate();
+    const row = await query.executeTakeFirst();
     return row && toIncident(row);
   }
 
@@ -107,6 +143,20 @@ export class KyselyIncidentRepo implements IncidentRepo {
       .orderBy('seq', 'desc')
       .limit(1)
       .executeTakeFirst();
+    return row && toIncident(row);
+  }
+
+  async findOpenByKey(service: string, key: string, options: LockOption = {}): Promise<Incident | undefined> {
+    let query = this.db
+      .selectFrom('incidents')
+      .selectAll()
+      .where('service', '=', service)
+      .where('correlation_key', '=', key)
+      .where(OPEN_INCIDENT_PREDICATE);
+    // FOR UPDATE waits for a desk that is changing the row and then re-reads it: if that desk resolved it, the
+    // row no longer matches and this desk opens a new incident instead of joining a resolved one.
+    if (options.lock === true && this.engine === 'postgres') query = query.forUpdate();
+    const row = await query.executeTakeFirst();
     return row && toIncident(row);
   }
 

@@ -13,9 +13,9 @@ import type { Database } from './schema.js';
 import { KyselyTimelineRepo } from './timeline-repo.js';
 
 /** The repositories bound to a connection pool or to one transaction (a Transaction is a Kysely). */
-export function kyselyRepos(db: Kysely<Database>): StoreRepos {
+export function kyselyRepos(db: Kysely<Database>, engine: StoreEngine): StoreRepos {
   return {
-    incidents: new KyselyIncidentRepo(db),
+    incidents: new KyselyIncidentRepo(db, engine),
     timeline: new KyselyTimelineRepo(db),
     checklist: new KyselyChecklistRepo(db),
     mitigations: new KyselyMitigationRepo(db),
@@ -46,7 +46,7 @@ export class KyselyStore implements Store {
     readonly engine: StoreEngine,
     readonly db: Kysely<Database>,
   ) {
-    const repos = kyselyRepos(db);
+    const repos = kyselyRepos(db, engine);
     this.incidents = repos.incidents;
     this.timeline = repos.timeline;
     this.checklist = repos.checklist;
@@ -60,7 +60,7 @@ export class KyselyStore implements Store {
   }
 
   transaction<T>(work: (tx: StoreRepos) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(kyselyRepos(trx)));
+    return this.db.transaction().execute((trx) => work(kyselyRepos(trx, this.engine)));
   }
 
   async ping(): Promise<void> {

@@ -1,8 +1,11 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import { parseIncidentRef } from '../../domain/incident.js';
 import type { NewOutboxMessage, OutboxFilter, OutboxMessage, OutboxOutcome, OutboxRepo } from '../ports.js';
 import { fromJsonText, incidentRef, listLimit, requireIncidentSeq, toJsonText } from './json-text.js';
 import type { Database, OutboxTable } from './schema.js';
+
+/** How many due messages one claim looks at, so losing a race to another dispatcher is not "nothing due". */
+const CLAIM_CANDIDATES = 8;
 
 function toMessage(row: Selectable<OutboxTable>): OutboxMessage {
   return {
@@ -72,21 +75,36 @@ export class KyselyOutboxRepo implements OutboxRepo {
     return rows.map(toMessage);
   }
 
-  async claimDue(now: string, owner: string, leaseUntil: string, limit: number): Promise<OutboxMessage[]> {
+  async claimNext(now: string, owner: string, leaseUntil: string): Promise<OutboxMessage | undefined> {
+    const due = (eb: ExpressionBuilder<Database, 'outbox'>) =>
+      eb.or([
+        eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]),
+        eb.and([eb('status', '=', 'sending'), eb('lease_until', '<=', now)]),
+      ]);
+    // A few candidates, not one: when another dispatcher wins the first, this one tries the next.
     const candidates = await this.db
       .selectFrom('outbox')
       .select('id')
+      .where(due)
       .where((eb) =>
-        eb.or([
-          eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]),
-          eb.and([eb('status', '=', 'sending'), eb('lease_until', '<=', now)]),
-        ]),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('outbox as earlier')
+              .select('earlier.id')
+              .whereRef('earlier.incident_seq', '=', 'outbox.incident_seq')
+              .whereRef('earlier.audience', '=', 'outbox.audience')
+              .whereRef('earlier.channel', '=', 'outbox.channel')
+              .whereRef('earlier.target', '=', 'outbox.target')
+              .whereRef('earlier.id', '<', 'outbox.id')
+              .where('earlier.status', 'in', ['pending', 'sending']),
+          ),
+        ),
       )
       .orderBy('next_attempt_at', 'asc')
       .orderBy('id', 'asc')
-      .limit(listLimit(limit))
+      .limit(CLAIM_CANDIDATES)
       .execute();
-    const claimed: OutboxMessage[] = [];
     for (const { id } of candidates) {
       // The same condition again: another dispatcher may have claimed the row since the SELECT, and then
       // this UPDATE matches nothing. That is what makes a double send impossible while leases hold.
@@ -100,17 +118,25 @@ export class KyselyOutboxRepo implements OutboxRepo {
           updated_at: now,
         }))
         .where('id', '=', id)
-        .where((eb) =>
-          eb.or([
-            eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]),
-            eb.and([eb('status', '=', 'sending'), eb('lease_until', '<=', now)]),
-          ]),
-        )
+        .where(due)
         .returningAll()
         .executeTakeFirst();
-      if (row) claimed.push(toMessage(row));
+      if (row) return toMessage(row);
     }
-    return claimed;
+    return undefined;
+  }
+
+  async renewLease(id: number, owner: string, leaseUntil: string): Promise<boolean> {
+    // Conditional on the owner: a dispatcher whose lease ran out and was taken over must not stretch the new
+    // owner's lease (or revive a message that is finished); it learns here that it lost the message.
+    const result = await this.db
+      .updateTable('outbox')
+      .set({ lease_until: leaseUntil })
+      .where('id', '=', id)
+      .where('status', '=', 'sending')
+      .where('lease_owner', '=', owner)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   async complete(id: number, owner: string, outcome: OutboxOutcome): Promise<OutboxMessage | undefined> {
@@ -121,6 +147,8 @@ export class KyselyOutboxRepo implements OutboxRepo {
         : outcome.status === 'pending'
           ? { ...base, next_attempt_at: outcome.nextAttemptAt, last_error: outcome.error }
           : { ...base, last_error: outcome.error };
+    // Conditional on the lease: a dispatcher that lost its lease (its receiver was slower than the lease and it
+    // could not renew) must not record over the result of the dispatcher that took the message over.
     const row = await this.db
       .updateTable('outbox')
       .set(change)

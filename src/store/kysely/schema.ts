@@ -36,6 +36,8 @@ export interface IncidentsTable {
   severity_rank: number;
   status: IncidentStatus;
   fingerprint: string | null;
+  /** Which open incident a signal joins (domain/correlation-key.ts); unique among open incidents. */
+  correlation_key: string | null;
   type: string | null;
   commander: string | null;
   scope: JsonText;

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { parseIncidentRef } from '../../domain/incident.js';
 import type { NewTimelineEntry, TimelineEntry } from '../../domain/timeline.js';
-import type { TimelineRepo } from '../ports.js';
+import type { TimelineListOptions, TimelineRepo } from '../ports.js';
 import {
   MAX_LIST_LIMIT,
   fromJsonText,
@@ -43,16 +43,23 @@ export class KyselyTimelineRepo implements TimelineRepo {
     return toEntry(row);
   }
 
-  /** Oldest first, in append order; page with `afterId` = the last id seen. Without a limit, up to 10,000. */
-  async list(
-    incidentId: string,
-    options: { limit?: number; afterId?: number } = {},
-  ): Promise<TimelineEntry[]> {
+  /**
+   * In append order (oldest first unless `newestFirst`); page with `afterId` = the last id seen. Without a
+   * limit, up to 10,000.
+   */
+  async list(incidentId: string, options: TimelineListOptions = {}): Promise<TimelineEntry[]> {
     const seq = parseIncidentRef(incidentId);
     if (seq === undefined) return [];
     let query = this.db.selectFrom('timeline').selectAll().where('incident_seq', '=', seq);
     if (options.afterId !== undefined) query = query.where('id', '>', options.afterId);
-    const rows = await query.orderBy('id', 'asc').limit(listLimit(options.limit, MAX_LIST_LIMIT)).execute();
+    if (options.kinds !== undefined) {
+      if (options.kinds.length === 0) return [];
+      query = query.where('kind', 'in', options.kinds);
+    }
+    const rows = await query
+      .orderBy('id', options.newestFirst === true ? 'desc' : 'asc')
+      .limit(listLimit(options.limit, MAX_LIST_LIMIT))
+      .execute();
     return rows.map(toEntry);
   }
 

@@ -5,6 +5,7 @@ import type { Database } from '../kysely/schema.js';
 import { initialMigration } from './0001-initial.js';
 import { outboxMigration } from './0002-outbox.js';
 import { monitorsMigration } from './0003-monitors.js';
+import { oneOpenIncidentMigration } from './0004-one-open-incident.js';
 import { columnTypes } from './column-types.js';
 
 /** Migrations live in code (not a folder scanned at run time) so the built package carries them. */
@@ -15,6 +16,7 @@ export function rampartMigrations(engine: StoreEngine): Record<string, Migration
     '0001-initial': initialMigration(types),
     '0002-outbox': outboxMigration(types),
     '0003-monitors': monitorsMigration(types),
+    '0004-one-open-incident': oneOpenIncidentMigration(),
   };
 }
 
