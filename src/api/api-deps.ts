@@ -1,5 +1,8 @@
 import type { DeskEvents, ServiceCatalog } from '../desk/index.js';
 import type { RoutineStatus } from '../monitors/index.js';
+import type { Playbook } from '../playbook/index.js';
+import type { LiveFeed } from './live/live-feed.js';
+import type { TrafficView } from '../traffic/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
@@ -21,6 +24,16 @@ export interface ApiDeps {
   monitorNames?: ReadonlyMap<string, readonly string[]>;
   /** The routines' schedule, when the app runs them. */
   routines?: { list(now: Date): Promise<RoutineStatus[]> };
+  /** RAMPART_PUBLIC_URL: an https one makes the console's cookie Secure behind a TLS-terminating proxy. */
+  publicUrl?: string;
+  /** The loaded playbooks: their explanation, and their comms for the next update due. */
+  playbooks?: readonly Playbook[];
+  /** Live changes for the console's event stream. */
+  live?: LiveFeed;
+  /** Traffic and token analytics, when this process sees request events. */
+  traffic?: TrafficView;
+  /** Where the built console lives; unset: dist/web beside this package. */
+  consoleDir?: string;
 }
 
 /** service → the secrets its inbound alert sources accept (empty: that service accepts no inbound alerts). */

@@ -1,9 +1,12 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { authenticate, authorize } from '../access/authenticate.js';
+import fastifyCookie from '@fastify/cookie';
+import { authorize } from '../access/authenticate.js';
 import type { ApiDeps } from './api-deps.js';
+import { authenticateRequest } from './authenticate-request.js';
 import { registerRoute, type AnyRoute } from './define-route.js';
 import { installErrorHandler } from './error-handler.js';
 import { buildOpenApi } from './openapi.js';
+import { defaultConsoleDir, serveConsole } from './serve-console.js';
 import { auditRoutes } from './routes/audit.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { keyRoutes } from './routes/keys.js';
@@ -13,6 +16,10 @@ import { monitorRoutes } from './routes/monitors.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { serviceRoutes } from './routes/services.js';
 import { signalRoutes } from './routes/signals.js';
+import { overviewRoutes } from './routes/overview.js';
+import { sessionRoutes } from './routes/session.js';
+import { streamRoutes } from './routes/stream.js';
+import { trafficRoutes } from './routes/traffic.js';
 import { systemRoutes } from './routes/system.js';
 
 /**
@@ -29,15 +36,20 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
   });
   app.decorateRequest('apiKey', null);
+  app.decorateRequest('caller', null);
   installErrorHandler(app);
+  // For reply.setCookie; the session cookie is parsed where it is checked (authenticateRequest), so no hook
+  // order decides whether it was read. No signing: the cookie holds a random secret looked up by its hash.
+  void app.register(fastifyCookie, { hook: false });
 
   app.addHook('onRequest', async (request) => {
     const { role, guard } = request.routeOptions.config;
     guard?.(request);
     if (!role) return;
-    const key = await authenticate(deps.store, request.headers.authorization);
-    authorize(key, role);
-    request.apiKey = key;
+    const caller = await authenticateRequest(deps, request);
+    authorize(caller.key, role);
+    request.apiKey = caller.key;
+    request.caller = caller;
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -71,11 +83,16 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     ...serviceRoutes(deps),
     ...keyRoutes(deps),
     ...auditRoutes(deps),
+    ...sessionRoutes(deps),
+    ...overviewRoutes(deps),
+    ...trafficRoutes(deps),
+    ...streamRoutes(deps),
   ];
   const all: AnyRoute[] = [
     ...routes,
     ...systemRoutes(deps, () => (openapi ??= buildOpenApi(all, deps.version))),
   ];
   for (const spec of all) registerRoute(app, spec);
+  serveConsole(app, deps.consoleDir ?? defaultConsoleDir());
   return app;
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z, type ZodType } from 'zod';
 import type { ApiKey, Role } from '../domain/api-key.js';
 import { RampartError } from '../shared/errors.js';
+import type { Caller } from './authenticate-request.js';
 
 export type Method = 'GET' | 'POST' | 'DELETE';
 
@@ -39,6 +40,7 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
 declare module 'fastify' {
   interface FastifyRequest {
     apiKey: ApiKey | null;
+    caller: Caller | null;
   }
   interface FastifyContextConfig {
     role?: Role | null;
@@ -84,7 +86,7 @@ export function registerRoute(app: FastifyInstance, spec: AnyRoute): void {
         query,
         body,
         key,
-        actor: key ? `api:${key.name}` : 'anonymous',
+        actor: request.caller?.actor ?? (key ? `api:${key.name}` : 'anonymous'),
         request,
         reply,
       });

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { buildApi } from '../api/build-api.js';
+import { LiveFeed } from '../api/live/live-feed.js';
+import { TrafficRecorder } from '../traffic/index.js';
 import { deskEventBus } from '../desk/index.js';
 import type { MonitorRunner, RoutineRunner } from '../monitors/index.js';
 import { createNotifier } from '../notify/index.js';
@@ -32,6 +34,8 @@ function groupNames(monitors: readonly { service: string; name: string }[]): Map
 export interface RunningApp {
   desk: DeskHandle;
   apiUrl: string;
+  /** Where people open the console: RAMPART_PUBLIC_URL, or the API's own URL. */
+  consoleUrl: string;
   gateways: RunningGateway[];
   detection: DetectionLoop;
   monitors: MonitorRunner;
@@ -60,13 +64,17 @@ export async function startApp(options: {
   const desk = await openDesk(options);
   const metrics = createMetrics();
   const events = deskEventBus();
+  // Known once the API listens; messages composed before that carry no link.
+  const listening: { url?: string } = {};
+  const publicUrl = options.config.RAMPART_PUBLIC_URL;
   const notifier = createNotifier({
     store: desk.store,
     clock: desk.clock,
     playbooks: desk.playbooks,
     env: options.env ?? process.env,
     logger,
-    ...(options.config.RAMPART_PUBLIC_URL ? { publicUrl: options.config.RAMPART_PUBLIC_URL } : {}),
+    // Links in messages open the incident's page in the console: RAMPART_PUBLIC_URL, or this API's own URL.
+    publicUrl: () => publicUrl ?? listening.url,
     ...(options.config.RAMPART_PAGERDUTY_EVENTS_URL
       ? { pagerDutyEventsUrl: options.config.RAMPART_PAGERDUTY_EVENTS_URL }
       : {}),
@@ -91,8 +99,14 @@ export async function startApp(options: {
     }
   });
 
+  const live = new LiveFeed({ store: desk.store, logger });
+  events.on((event) => live.onDeskEvent(event));
+
   const tokenKey = await loadTokenKey(options.config.RAMPART_TOKEN_KEY, options.cwd);
+  // The console's traffic pages read what the detection loop sees; the gateway's request path is untouched.
+  const traffic = new TrafficRecorder(() => detection.detector.recent);
   const detection = createDetectionLoop({
+    observe: (event) => traffic.record(event),
     playbooks: desk.playbooks,
     ctx: { store: desk.store, clock: desk.clock, services: desk.services, actor: 'detector', events },
     clock: desk.clock,
@@ -161,6 +175,10 @@ export async function startApp(options: {
     inboundSecrets: inboundSecretsFrom(desk.playbooks, options.env ?? process.env, logger),
     monitorNames: groupNames(compiled),
     routines,
+    playbooks: desk.playbooks,
+    live,
+    traffic,
+    ...(publicUrl ? { publicUrl } : {}),
   });
   const host = options.host ?? options.config.RAMPART_HOST;
   try {
@@ -176,10 +194,13 @@ export async function startApp(options: {
   const address = api.server.address();
   const port = typeof address === 'object' && address ? address.port : options.config.RAMPART_PORT;
   const apiUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  listening.url = apiUrl;
+  const consoleUrl = publicUrl ?? apiUrl;
 
   return {
     desk,
     apiUrl,
+    consoleUrl,
     gateways,
     detection,
     monitors,
@@ -190,6 +211,7 @@ export async function startApp(options: {
       await stopGateways(gateways);
       await remoteEvents?.stop();
       await detection.stop();
+      live.close();
       await api.close();
       await notifier.stop();
       await desk.close();

@@ -48,6 +48,8 @@ export function createDetectionLoop(options: {
   logger: Logger;
   cwd: string;
   tickMs?: number;
+  /** Sees every event the detector gets, whatever its source (the console's traffic analytics). */
+  observe?: (event: RequestEvent) => void;
 }): DetectionLoop {
   const { ctx, logger } = options;
   const byService = new Map(options.playbooks.map((p) => [p.service.name, p]));
@@ -118,10 +120,18 @@ export function createDetectionLoop(options: {
   });
   const tails: Tail[] = [];
   let timer: NodeJS.Timeout | undefined;
+  const observe = options.observe;
+  const ingest =
+    observe === undefined
+      ? (event: RequestEvent) => detector.ingest(event)
+      : (event: RequestEvent) => {
+          detector.ingest(event);
+          observe(event);
+        };
 
   return {
     detector,
-    ingest: (event) => detector.ingest(event),
+    ingest,
     start() {
       for (const playbook of options.playbooks) {
         for (const source of playbook.detection.sources) {
@@ -139,7 +149,7 @@ export function createDetectionLoop(options: {
               from: 'end',
               onLine: (line) => {
                 const parsed = parser.parse(line, { ...context, now: options.clock.now().getTime() });
-                if (parsed.ok) detector.ingest(parsed.event);
+                if (parsed.ok) ingest(parsed.event);
               },
               onError: (error) => logger.warn({ file, err: error }, 'log source unreadable; retrying'),
             }),

@@ -33,3 +33,5 @@ export {
   confirmVerificationStepInput,
   type ConfirmVerificationStepInput,
 } from './confirm-verification-step.js';
+export { extendMitigation, extendMitigationInput, type ExtendMitigationInput } from './extend-mitigation.js';
+export { editPostmortem, editPostmortemInput, type EditPostmortemInput } from './edit-postmortem.js';

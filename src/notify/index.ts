@@ -17,7 +17,7 @@ export {
   type TenantContact,
 } from './tenant-directory.js';
 export { DEFAULT_BACKOFF, backoffMs, type BackoffPolicy } from './backoff.js';
-export { DEFAULT_UPDATE_GRACE_MS } from './cadence.js';
+export { DEFAULT_UPDATE_GRACE_MS, cadenceFor, lastUpdateAt } from './cadence.js';
 export type { Channel, ChannelKind, DeliveryResult } from './channels/channel.js';
 export { slackBody, slackChannel, SLACK_LIMITS } from './channels/slack.js';
 export {

@@ -28,8 +28,11 @@ export interface NotifierOptions {
   /** Where secrets are read from when a message is sent (process.env in production). */
   env: Env;
   logger: Logger;
-  /** Base URL of the dashboard/API, for links in messages (RAMPART_PUBLIC_URL). */
-  publicUrl?: string | undefined;
+  /**
+   * Base URL of the console, for links in messages (RAMPART_PUBLIC_URL); a function when it is only known once
+   * the API listens.
+   */
+  publicUrl?: string | (() => string | undefined) | undefined;
   /** PagerDuty Events API v2 endpoint; tests point it at a local receiver. */
   pagerDutyEventsUrl?: string | undefined;
   /** Replaces a built-in channel (tests, or a future channel kind). */
@@ -188,7 +191,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
           templates: svc.templates,
           mitigations,
           tenants,
-          publicUrl: options.publicUrl,
+          publicUrl: typeof options.publicUrl === 'function' ? options.publicUrl() : options.publicUrl,
         });
         items.push({ planned: p, service: incident.service, incidentId: incident.id, message });
       } catch (error) {

@@ -20,6 +20,10 @@ export const ERROR_CATALOG = {
   RAMPART_UNKNOWN_SERVICE: { status: 422, description: 'No loaded playbook protects that service.' },
   RAMPART_UNKNOWN_SEVERITY: { status: 422, description: "The severity is not on the service's scale." },
   RAMPART_PLAYBOOK_INVALID: { status: 422, description: 'A playbook file failed validation.' },
+  RAMPART_BUSY: {
+    status: 503,
+    description: 'A bounded resource (console sessions, live streams) is full; try again later.',
+  },
   RAMPART_CONFIG: { status: 500, description: 'The environment or command-line configuration is invalid.' },
   RAMPART_INTERNAL: { status: 500, description: 'An unexpected error; details are in the server log.' },
 } as const;

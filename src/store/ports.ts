@@ -39,8 +39,10 @@ export interface IncidentFilter {
   /** Only incidents that are not resolved or closed. */
   openOnly?: boolean;
   limit?: number;
-  /** Newest first by default. */
-  order?: 'newest' | 'oldest';
+  /** Newest first by default; "severity": most severe first, then oldest first (what to look at next). */
+  order?: 'newest' | 'oldest' | 'severity';
+  /** Skip this many (pages of a bounded list). */
+  offset?: number;
 }
 
 /**
@@ -62,6 +64,8 @@ export interface IncidentRepo {
   createUnlessKeyTaken(incident: NewIncident): Promise<Incident | undefined>;
   get(id: string, options?: LockOption): Promise<Incident | undefined>;
   list(filter?: IncidentFilter): Promise<Incident[]>;
+  /** How many incidents there are per status and severity: one grouped count, whatever the table's size. */
+  countByStatusAndSeverity(filter?: { service?: string }): Promise<IncidentCount[]>;
   /** The open incident (not resolved/closed) of this service with this fingerprint, if any. */
   findOpenByFingerprint(service: string, fingerprint: string): Promise<Incident | undefined>;
   /** The open incident of this service holding this correlation key (there is at most one). */
@@ -82,10 +86,27 @@ export interface TimelineListOptions {
   newestFirst?: boolean;
 }
 
+export interface IncidentCount {
+  status: IncidentStatus;
+  severity: string;
+  severityRank: number;
+  count: number;
+}
+
 export interface TimelineRepo {
   append(entry: NewTimelineEntry): Promise<TimelineEntry>;
   list(incidentId: string, options?: TimelineListOptions): Promise<TimelineEntry[]>;
   count(incidentId: string): Promise<number>;
+  /** Newest first, across incidents unless one is named: the overview's recent signals, the last update. */
+  recent(options: {
+    incidentId?: string;
+    kinds?: readonly TimelineKind[];
+    limit: number;
+    /** Only entries with a smaller id (the next page). */
+    beforeId?: number;
+  }): Promise<TimelineEntry[]>;
+  /** The newest entry's id (0 when there is none): a cheap "has anything changed?" for live views. */
+  lastId(): Promise<number>;
 }
 
 export interface ChecklistRepo {
@@ -125,6 +146,8 @@ export interface MitigationRepo {
   list(filter?: MitigationFilter): Promise<Mitigation[]>;
   /** Marks lifted if not already; returns undefined when it was already lifted or does not exist. */
   lift(id: string, liftedAt: string, liftedBy: string): Promise<Mitigation | undefined>;
+  /** Moves the expiry of a mitigation that is not lifted; undefined when it was lifted or does not exist. */
+  extend(id: string, expiresAt: string | null): Promise<Mitigation | undefined>;
 }
 
 export interface PostmortemRepo {
@@ -137,12 +160,33 @@ export interface PostmortemRepo {
 
 export interface AuditRepo {
   append(entry: NewAuditEntry): Promise<AuditEntry>;
-  list(options?: { limit?: number; actor?: string; target?: string }): Promise<AuditEntry[]>;
+  list(options?: { limit?: number; actor?: string; target?: string; action?: string }): Promise<AuditEntry[]>;
+}
+
+/**
+ * A console sign-in: the API key it was made from, and until when it holds. Only the SHA-256 of the session's
+ * secret is stored; the secret itself lives in the browser's HttpOnly cookie.
+ */
+export interface ConsoleSession {
+  idHash: string;
+  keyId: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface ConsoleSessionRepo {
+  create(session: ConsoleSession): Promise<ConsoleSession>;
+  get(idHash: string): Promise<ConsoleSession | undefined>;
+  delete(idHash: string): Promise<boolean>;
+  /** Removes expired sessions, and a key's oldest beyond `keepPerKey` (the bound on sessions per key). */
+  prune(now: string, keyId: string, keepPerKey: number): Promise<number>;
+  count(): Promise<number>;
 }
 
 export interface ApiKeyRepo {
   create(key: ApiKey): Promise<ApiKey>;
   findByHash(hash: string): Promise<ApiKey | undefined>;
+  get(id: string): Promise<ApiKey | undefined>;
   list(): Promise<ApiKey[]>;
   revoke(id: string, revokedAt: string): Promise<ApiKey | undefined>;
 }
@@ -294,6 +338,7 @@ export interface StoreRepos {
   outbox: OutboxRepo;
   monitorResults: MonitorResultRepo;
   routineRuns: RoutineRunRepo;
+  consoleSessions: ConsoleSessionRepo;
 }
 
 export type StoreEngine = 'sqlite' | 'postgres';

@@ -23,7 +23,10 @@ import {
   updateChecklistStepInput,
   verifyIncident,
   confirmVerificationStep,
+  editPostmortem,
+  editPostmortemInput,
 } from '../../desk/index.js';
+import { RampartError } from '../../shared/errors.js';
 import type { Role } from '../../domain/api-key.js';
 import { INCIDENT_STATUSES } from '../../domain/incident-status.js';
 import type { ApiDeps } from '../api-deps.js';
@@ -165,8 +168,9 @@ export function incidentRoutes(deps: ApiDeps): AnyRoute[] {
       summary: 'Resolve; opens the post-mortem with its due date',
       params: idParams,
       body: resolveInput.omit({ id: true }),
-      handler: ({ params, body, actor }) =>
-        resolveIncident({ ctx: ctx(actor), input: { ...body, id: params.id } }),
+      // The key's role travels with the call: overriding a failing verification is an admin's decision.
+      handler: ({ params, body, actor, key }) =>
+        resolveIncident({ ctx: ctx(actor, key?.role), input: { ...body, id: params.id } }),
     }),
     route({
       method: 'GET',
@@ -210,6 +214,42 @@ export function incidentRoutes(deps: ApiDeps): AnyRoute[] {
       body: updateChecklistStepInput.omit({ id: true, step: true }),
       handler: ({ params, body, actor }) =>
         updateChecklistStep({ ctx: ctx(actor), input: { ...body, id: params.id, step: params.step } }),
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/incidents/:id/postmortem',
+      role: 'responder',
+      tag,
+      summary: "Edit the post-mortem: the playbook's sections by name, and follow-ups done or not",
+      params: idParams,
+      body: editPostmortemInput.omit({ id: true }),
+      handler: ({ params, body, actor }) =>
+        editPostmortem({ ctx: ctx(actor), input: { ...body, id: params.id } }),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/incidents/:id/evidence/:entry',
+      role: 'viewer',
+      tag,
+      summary: 'Download one evidence snapshot (its events, time span and SHA-256) as a JSON file',
+      params: z.object({ id: z.string().min(1).max(40), entry: z.coerce.number().int().positive() }).strict(),
+      handler: async ({ params, reply }) => {
+        const incident = (await readIncident(deps.store, params.id, { timelineLimit: 1 })).incident;
+        const [entry] = await deps.store.timeline.list(incident.id, { afterId: params.entry - 1, limit: 1 });
+        if (!entry || entry.id !== params.entry || entry.kind !== 'evidence') {
+          throw new RampartError('RAMPART_NOT_FOUND', `evidence ${params.entry} of ${incident.id} not found`);
+        }
+        const file = `${incident.id}-evidence-${entry.id}.json`;
+        reply.header('content-disposition', `attachment; filename="${file}"`);
+        return {
+          incident: incident.id,
+          entry: entry.id,
+          at: entry.at,
+          summary: entry.summary,
+          note: 'sha256 covers every event of the snapshot; events lists at most the first 500 of them',
+          ...entry.data,
+        };
+      },
     }),
     route({
       method: 'POST',

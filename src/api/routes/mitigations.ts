@@ -2,6 +2,8 @@ import { z } from 'zod';
 import {
   applyMitigation,
   applyMitigationInput,
+  extendMitigation,
+  extendMitigationInput,
   keepMitigation,
   liftMitigation,
   liftMitigationInput,
@@ -103,6 +105,18 @@ export function mitigationRoutes(deps: ApiDeps): AnyRoute[] {
       body: z.object({ reason: z.string().trim().min(1).max(2000) }).strict(),
       handler: ({ params, body, actor }) =>
         keepMitigation({ ctx: ctx(actor), input: { id: params.id, reason: body.reason } }),
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/mitigations/:id/extend',
+      role: 'responder',
+      tag,
+      summary:
+        'Extend a mitigation in force: it now expires forMs from now (the reason goes on the timeline)',
+      params: idParams,
+      body: extendMitigationInput.omit({ id: true }),
+      handler: ({ params, body, actor }) =>
+        extendMitigation({ ctx: ctx(actor), input: { ...body, id: params.id } }),
     }),
     route({
       method: 'DELETE',

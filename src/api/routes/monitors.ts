@@ -1,5 +1,6 @@
 import type { ApiDeps } from '../api-deps.js';
 import { route, type AnyRoute } from '../define-route.js';
+import { monitorStates } from '../views/monitor-states.js';
 
 /** Monitors' latest results and the routines' schedule; present when the app runs them. */
 export function monitorRoutes(deps: ApiDeps): AnyRoute[] {
@@ -11,17 +12,7 @@ export function monitorRoutes(deps: ApiDeps): AnyRoute[] {
       role: 'viewer',
       tag,
       summary: "The playbooks' synthetic monitors with their latest result",
-      handler: async () => ({
-        monitors: await Promise.all(
-          deps.services.list().flatMap((service) =>
-            (deps.monitorNames?.get(service.name) ?? []).map(async (name) => ({
-              service: service.name,
-              name,
-              latest: (await deps.store.monitorResults.latest(service.name, name)) ?? null,
-            })),
-          ),
-        ),
-      }),
+      handler: async () => ({ monitors: await monitorStates(deps) }),
     }),
     route({
       method: 'GET',

@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { explainPlaybook } from '../../playbook/index.js';
+import { notFound } from '../../shared/errors.js';
 import type { ApiDeps } from '../api-deps.js';
 import { route, type AnyRoute } from '../define-route.js';
 
@@ -23,6 +26,19 @@ export function serviceRoutes(deps: ApiDeps): AnyRoute[] {
             })),
           })),
         }),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/services/:name/explain',
+      role: 'viewer',
+      tag: 'services',
+      summary: 'The playbook in plain words, as `rampart playbook explain` prints it',
+      params: z.object({ name: z.string().min(1).max(100) }).strict(),
+      handler: ({ params }) => {
+        const playbook = deps.playbooks?.find((p) => p.service.name === params.name);
+        if (!playbook) throw notFound(`playbook for service ${params.name}`);
+        return Promise.resolve({ service: params.name, text: explainPlaybook(playbook, deps.clock.now()) });
+      },
     }),
   ];
 }

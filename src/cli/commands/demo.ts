@@ -58,6 +58,7 @@ export function registerDemoCommand(
           const upstream = g.service === 'guest-api' ? standins.guestUrl : standins.bookingUrl;
           io.out(`  ${g.service.padEnd(12)} gateway ${g.url}  →  stand-in ${upstream}`);
         }
+        io.out(`  console      ${app.consoleUrl}   (sign in with the admin key below)`);
         io.out(
           `  API          ${app.apiUrl}   (OpenAPI ${app.apiUrl}/openapi.json, metrics ${app.apiUrl}/metrics)`,
         );

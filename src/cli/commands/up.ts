@@ -34,6 +34,7 @@ export function registerUpCommand(
         for (const p of app.desk.playbooks)
           io.out(`  protecting ${p.service.name}: ${p.service.title ?? ''} → ${p.service.upstream.url}`);
         for (const g of app.gateways) io.out(`  gateway   ${g.service} ${g.url}`);
+        io.out(`  console   ${app.consoleUrl}   (sign in with an API key)`);
         io.out(
           `  API       ${app.apiUrl}   (OpenAPI: ${app.apiUrl}/openapi.json, metrics: ${app.apiUrl}/metrics)`,
         );

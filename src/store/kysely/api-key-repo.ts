@@ -45,6 +45,11 @@ export class KyselyApiKeyRepo implements ApiKeyRepo {
     return row && toApiKey(row);
   }
 
+  async get(id: string): Promise<ApiKey | undefined> {
+    const row = await this.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toApiKey(row);
+  }
+
   async list(): Promise<ApiKey[]> {
     const rows = await this.db
       .selectFrom('api_keys')

@@ -34,8 +34,11 @@ export class KyselyAuditRepo implements AuditRepo {
   }
 
   /** Newest first (by id, i.e. append order); at most 1,000 unless a limit says otherwise. */
-  async list(options: { limit?: number; actor?: string; target?: string } = {}): Promise<AuditEntry[]> {
+  async list(
+    options: { limit?: number; actor?: string; target?: string; action?: string } = {},
+  ): Promise<AuditEntry[]> {
     let query = this.db.selectFrom('audit').selectAll();
+    if (options.action !== undefined) query = query.where('action', '=', options.action);
     if (options.actor !== undefined) query = query.where('actor', '=', options.actor);
     if (options.target !== undefined) query = query.where('target', '=', options.target);
     const rows = await query.orderBy('id', 'desc').limit(listLimit(options.limit)).execute();

@@ -4,6 +4,7 @@ import { parseIncidentRef, type Incident } from '../../domain/incident.js';
 import type { IncidentScope } from '../../domain/scope.js';
 import { OPEN_INCIDENT_PREDICATE } from '../migrations/0004-one-open-incident.js';
 import type {
+  IncidentCount,
   IncidentFilter,
   IncidentPatch,
   IncidentRepo,
@@ -124,13 +125,28 @@ export class KyselyIncidentRepo implements IncidentRepo {
       query = query.where('status', 'in', filter.status);
     }
     if (filter.openOnly === true) query = query.where('status', 'in', OPEN_STATUSES);
-    const direction = filter.order === 'oldest' ? 'asc' : 'desc';
-    const rows = await query
-      .orderBy('created_at', direction)
-      .orderBy('seq', direction)
-      .limit(listLimit(filter.limit))
-      .execute();
+    if (filter.order === 'severity') query = query.orderBy('severity_rank', 'asc');
+    const direction = filter.order === 'oldest' || filter.order === 'severity' ? 'asc' : 'desc';
+    query = query.orderBy('created_at', direction).orderBy('seq', direction).limit(listLimit(filter.limit));
+    if (filter.offset !== undefined && filter.offset > 0) query = query.offset(filter.offset);
+    const rows = await query.execute();
     return rows.map(toIncident);
+  }
+
+  async countByStatusAndSeverity(filter: { service?: string } = {}): Promise<IncidentCount[]> {
+    let query = this.db
+      .selectFrom('incidents')
+      .select((eb) => ['status', 'severity', 'severity_rank', eb.fn.countAll().as('n')])
+      .groupBy(['status', 'severity', 'severity_rank']);
+    if (filter.service !== undefined) query = query.where('service', '=', filter.service);
+    const rows = await query.orderBy('severity_rank', 'asc').orderBy('status', 'asc').execute();
+    // PostgreSQL returns count(*) as a bigint string, SQLite as a number.
+    return rows.map((r) => ({
+      status: r.status,
+      severity: r.severity,
+      severityRank: r.severity_rank,
+      count: Number(r.n),
+    }));
   }
 
   async findOpenByFingerprint(service: string, fingerprint: string): Promise<Incident | undefined> {

@@ -3,6 +3,7 @@ import type { Store, StoreEngine, StoreRepos } from '../ports.js';
 import { KyselyApiKeyRepo } from './api-key-repo.js';
 import { KyselyAuditRepo } from './audit-repo.js';
 import { KyselyChecklistRepo } from './checklist-repo.js';
+import { KyselyConsoleSessionRepo } from './console-session-repo.js';
 import { KyselyIncidentRepo } from './incident-repo.js';
 import { KyselyMitigationRepo } from './mitigation-repo.js';
 import { KyselyMonitorResultRepo } from './monitor-result-repo.js';
@@ -25,6 +26,7 @@ export function kyselyRepos(db: Kysely<Database>, engine: StoreEngine): StoreRep
     outbox: new KyselyOutboxRepo(db),
     monitorResults: new KyselyMonitorResultRepo(db),
     routineRuns: new KyselyRoutineRunRepo(db),
+    consoleSessions: new KyselyConsoleSessionRepo(db),
   };
 }
 
@@ -40,6 +42,7 @@ export class KyselyStore implements Store {
   readonly outbox;
   readonly monitorResults;
   readonly routineRuns;
+  readonly consoleSessions;
   private closed = false;
 
   constructor(
@@ -57,6 +60,7 @@ export class KyselyStore implements Store {
     this.outbox = repos.outbox;
     this.monitorResults = repos.monitorResults;
     this.routineRuns = repos.routineRuns;
+    this.consoleSessions = repos.consoleSessions;
   }
 
   transaction<T>(work: (tx: StoreRepos) => Promise<T>): Promise<T> {

@@ -87,4 +87,16 @@ export class KyselyMitigationRepo implements MitigationRepo {
       .executeTakeFirst();
     return row && toMitigation(row);
   }
+
+  async extend(id: string, expiresAt: string | null): Promise<Mitigation | undefined> {
+    // Conditional: a mitigation lifted meanwhile stays lifted; the caller reports the conflict.
+    const row = await this.db
+      .updateTable('mitigations')
+      .set({ expires_at: expiresAt })
+      .where('id', '=', id)
+      .where('lifted_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    return row && toMitigation(row);
+  }
 }

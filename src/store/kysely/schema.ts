@@ -23,6 +23,7 @@ export interface Database {
   outbox: OutboxTable;
   monitor_results: MonitorResultsTable;
   routine_runs: RoutineRunsTable;
+  console_sessions: ConsoleSessionsTable;
 }
 
 /** A JSON document stored as text. */
@@ -159,4 +160,11 @@ export interface RoutineRunsTable {
   finished_at: string | null;
   outcome: string | null;
   detail: string | null;
+}
+
+export interface ConsoleSessionsTable {
+  id_hash: string;
+  key_id: string;
+  created_at: string;
+  expires_at: string;
 }

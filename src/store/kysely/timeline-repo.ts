@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { parseIncidentRef } from '../../domain/incident.js';
-import type { NewTimelineEntry, TimelineEntry } from '../../domain/timeline.js';
+import type { NewTimelineEntry, TimelineEntry, TimelineKind } from '../../domain/timeline.js';
 import type { TimelineListOptions, TimelineRepo } from '../ports.js';
 import {
   MAX_LIST_LIMIT,
@@ -73,5 +73,34 @@ export class KyselyTimelineRepo implements TimelineRepo {
       .executeTakeFirstOrThrow();
     // PostgreSQL returns count(*) as a bigint string, SQLite as a number.
     return Number(row.n);
+  }
+
+  async recent(options: {
+    incidentId?: string;
+    kinds?: readonly TimelineKind[];
+    limit: number;
+    beforeId?: number;
+  }): Promise<TimelineEntry[]> {
+    let query = this.db.selectFrom('timeline').selectAll();
+    if (options.incidentId !== undefined) {
+      const seq = parseIncidentRef(options.incidentId);
+      if (seq === undefined) return [];
+      query = query.where('incident_seq', '=', seq);
+    }
+    if (options.kinds !== undefined) {
+      if (options.kinds.length === 0) return [];
+      query = query.where('kind', 'in', [...options.kinds]);
+    }
+    if (options.beforeId !== undefined) query = query.where('id', '<', options.beforeId);
+    const rows = await query.orderBy('id', 'desc').limit(listLimit(options.limit)).execute();
+    return rows.map(toEntry);
+  }
+
+  async lastId(): Promise<number> {
+    const row = await this.db
+      .selectFrom('timeline')
+      .select((eb) => eb.fn.max('id').as('last'))
+      .executeTakeFirst();
+    return Number(row?.last ?? 0);
   }
 }

@@ -6,6 +6,7 @@ import { initialMigration } from './0001-initial.js';
 import { outboxMigration } from './0002-outbox.js';
 import { monitorsMigration } from './0003-monitors.js';
 import { oneOpenIncidentMigration } from './0004-one-open-incident.js';
+import { consoleMigration } from './0006-console.js';
 import { columnTypes } from './column-types.js';
 
 /** Migrations live in code (not a folder scanned at run time) so the built package carries them. */
@@ -17,6 +18,7 @@ export function rampartMigrations(engine: StoreEngine): Record<string, Migration
     '0002-outbox': outboxMigration(types),
     '0003-monitors': monitorsMigration(types),
     '0004-one-open-incident': oneOpenIncidentMigration(),
+    '0006-console': consoleMigration(types),
   };
 }
 
