@@ -1,5 +1,6 @@
 import type { ApiKey } from '../domain/api-key.js';
 import type { AuditEntry, NewAuditEntry } from '../domain/audit.js';
+import type { Bouncer, EnforcementPointKind, EnforcementRecord, EnforcementState } from '../domain/enforcement.js';
 import type { ChecklistItem, ChecklistStatus } from '../domain/checklist.js';
 import type { Incident } from '../domain/incident.js';
 import type { IncidentStatus } from '../domain/incident-status.js';
@@ -326,6 +327,51 @@ export interface RoutineRunRepo {
   latest(service: string, name: string): Promise<RoutineRun | undefined>;
 }
 
+export interface BouncerRepo {
+  create(bouncer: Bouncer): Promise<Bouncer>;
+  /** Every bouncer (there are few: one per proxy or firewall), oldest first. */
+  list(): Promise<Bouncer[]>;
+  /** Removes the bouncer by name or id; its key stops working at once. Undefined when there is none. */
+  delete(nameOrId: string): Promise<Bouncer | undefined>;
+  recordPull(id: string, at: string, userAgent: string | null): Promise<void>;
+  /** Blocks of these services in force at `now` (a bouncer's startup pull). */
+  activeBlocks(services: readonly string[], now: string): Promise<Mitigation[]>;
+  /** Blocks in force at `now` that were created after `since` (a bouncer's delta pull). */
+  blocksCreatedSince(services: readonly string[], since: string, now: string): Promise<Mitigation[]>;
+  /** Blocks lifted or expired in (from, to]. */
+  blocksEndedBetween(services: readonly string[], from: string, to: string): Promise<Mitigation[]>;
+}
+
+export interface EnforcementAck {
+  mitigationId: string;
+  pointKind: EnforcementPointKind;
+  pointName: string;
+  at: string;
+  detail?: string | null;
+}
+
+export interface EnforcementRepo {
+  /** The point has the mitigation: recorded once with its first time, refreshed (and re-opened) after. */
+  acknowledge(ack: EnforcementAck): Promise<void>;
+  /**
+   * Claims a point's run for a mitigation (state pending); false when a record exists already, i.e. another
+   * desk (or this one, earlier) has run or is running it. The primary key decides.
+   */
+  claim(ack: EnforcementAck): Promise<boolean>;
+  /** Records how a claimed run ended (enforcing or failed). */
+  settle(ack: EnforcementAck & { state: Exclude<EnforcementState, 'removed'> }): Promise<void>;
+  /** Ends the point's hold; false when it had already ended (only one desk runs a lift). */
+  release(ack: EnforcementAck): Promise<boolean>;
+  /** The records of these mitigations. */
+  list(mitigationIds: readonly string[]): Promise<EnforcementRecord[]>;
+  /** Records of this kind of point that have not ended, oldest first (bounded). */
+  listOpen(pointKind: EnforcementPointKind, limit?: number): Promise<EnforcementRecord[]>;
+  /** Marks a mitigation as covered by no point; false when it was marked already. */
+  markUnenforced(mitigationId: string, at: string): Promise<boolean>;
+  /** Of these mitigations, the ones marked as covered by no point. */
+  listUnenforced(mitigationIds: readonly string[]): Promise<string[]>;
+}
+
 /** The repositories, bound to one connection or one transaction. */
 export interface StoreRepos {
   incidents: IncidentRepo;
@@ -339,6 +385,8 @@ export interface StoreRepos {
   monitorResults: MonitorResultRepo;
   routineRuns: RoutineRunRepo;
   consoleSessions: ConsoleSessionRepo;
+  bouncers: BouncerRepo;
+  enforcement: EnforcementRepo;
 }
 
 export type StoreEngine = 'sqlite' | 'postgres';

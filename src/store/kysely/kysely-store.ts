@@ -2,8 +2,10 @@ import { sql, type Kysely } from 'kysely';
 import type { Store, StoreEngine, StoreRepos } from '../ports.js';
 import { KyselyApiKeyRepo } from './api-key-repo.js';
 import { KyselyAuditRepo } from './audit-repo.js';
+import { KyselyBouncerRepo } from './bouncer-repo.js';
 import { KyselyChecklistRepo } from './checklist-repo.js';
 import { KyselyConsoleSessionRepo } from './console-session-repo.js';
+import { KyselyEnforcementRepo } from './enforcement-repo.js';
 import { KyselyIncidentRepo } from './incident-repo.js';
 import { KyselyMitigationRepo } from './mitigation-repo.js';
 import { KyselyMonitorResultRepo } from './monitor-result-repo.js';
@@ -27,6 +29,8 @@ export function kyselyRepos(db: Kysely<Database>, engine: StoreEngine): StoreRep
     monitorResults: new KyselyMonitorResultRepo(db),
     routineRuns: new KyselyRoutineRunRepo(db),
     consoleSessions: new KyselyConsoleSessionRepo(db),
+    bouncers: new KyselyBouncerRepo(db),
+    enforcement: new KyselyEnforcementRepo(db),
   };
 }
 
@@ -43,6 +47,8 @@ export class KyselyStore implements Store {
   readonly monitorResults;
   readonly routineRuns;
   readonly consoleSessions;
+  readonly bouncers;
+  readonly enforcement;
   private closed = false;
 
   constructor(
@@ -61,6 +67,8 @@ export class KyselyStore implements Store {
     this.monitorResults = repos.monitorResults;
     this.routineRuns = repos.routineRuns;
     this.consoleSessions = repos.consoleSessions;
+    this.bouncers = repos.bouncers;
+    this.enforcement = repos.enforcement;
   }
 
   transaction<T>(work: (tx: StoreRepos) => Promise<T>): Promise<T> {

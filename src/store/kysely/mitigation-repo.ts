@@ -5,7 +5,7 @@ import type { MitigationFilter, MitigationRepo } from '../ports.js';
 import { fromJsonText, incidentRef, listLimit, requireIncidentSeq, toJsonText } from './json-text.js';
 import type { Database, MitigationsTable } from './schema.js';
 
-function toMitigation(row: Selectable<MitigationsTable>): Mitigation {
+export function toMitigation(row: Selectable<MitigationsTable>): Mitigation {
   return {
     id: row.id,
     service: row.service,

@@ -1,6 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { Role } from '../../domain/api-key.js';
 import type { ChecklistStatus } from '../../domain/checklist.js';
+import type { EnforcementPointKind, EnforcementState } from '../../domain/enforcement.js';
 import type { IncidentStatus } from '../../domain/incident-status.js';
 import type { MitigationKind } from '../../domain/mitigation.js';
 import type { MonitorRunSource, OutboxStatus } from '../ports.js';
@@ -24,6 +25,9 @@ export interface Database {
   monitor_results: MonitorResultsTable;
   routine_runs: RoutineRunsTable;
   console_sessions: ConsoleSessionsTable;
+  bouncers: BouncersTable;
+  mitigation_enforcement: MitigationEnforcementTable;
+  mitigation_coverage: MitigationCoverageTable;
 }
 
 /** A JSON document stored as text. */
@@ -167,4 +171,30 @@ export interface ConsoleSessionsTable {
   key_id: string;
   created_at: string;
   expires_at: string;
+}
+
+export interface BouncersTable {
+  id: string;
+  name: string;
+  key_hash: string;
+  preview: string;
+  created_at: string;
+  last_pull_at: string | null;
+  user_agent: string | null;
+}
+
+export interface MitigationEnforcementTable {
+  mitigation_id: string;
+  point_kind: EnforcementPointKind;
+  point_name: string;
+  state: EnforcementState;
+  since: string;
+  updated_at: string;
+  ended_at: string | null;
+  detail: string | null;
+}
+
+export interface MitigationCoverageTable {
+  mitigation_id: string;
+  unenforced_at: string;
 }

@@ -6,6 +6,7 @@ import { initialMigration } from './0001-initial.js';
 import { outboxMigration } from './0002-outbox.js';
 import { monitorsMigration } from './0003-monitors.js';
 import { oneOpenIncidentMigration } from './0004-one-open-incident.js';
+import { enforcementMigration } from './0005-enforcement.js';
 import { consoleMigration } from './0006-console.js';
 import { columnTypes } from './column-types.js';
 
@@ -18,6 +19,7 @@ export function rampartMigrations(engine: StoreEngine): Record<string, Migration
     '0002-outbox': outboxMigration(types),
     '0003-monitors': monitorsMigration(types),
     '0004-one-open-incident': oneOpenIncidentMigration(),
+    '0005-enforcement': enforcementMigration(types),
     '0006-console': consoleMigration(types),
   };
 }
@@ -46,6 +48,9 @@ export async function migrateToLatest(db: Kysely<Database>, engine: StoreEngine)
     db,
     ...(schema ? { migrationTableSchema: schema } : {}),
     provider: new CodeMigrationProvider(rampartMigrations(engine)),
+    // Numbers were handed out to parts built side by side (0006 shipped before 0005): a database that already
+    // ran 0006 runs 0005 next. Each migration touches only its own tables, so their order does not matter.
+    allowUnorderedMigrations: true,
     migrationTableName: 'rampart_migration',
     migrationLockTableName: 'rampart_migration_lock',
   });
