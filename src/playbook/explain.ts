@@ -1,5 +1,6 @@
 import { describeFilter, describeMitigation, describeStatus, describeTrigger, dur } from './describe.js';
 import { withClientLimitDefaults } from '../domain/client-limits.js';
+import { enforcementPointsFor, kindOfAction } from './enforcement-points.js';
 import type { GatewaySpec, Playbook, TokenKindSpec } from './schema.js';
 
 /**
@@ -20,6 +21,7 @@ export function explainPlaybook(p: Playbook, now: Date = new Date()): string {
   explainGateway(p, line);
   line();
   explainDetection(p, line);
+  explainEnforcement(p, line);
   line();
   line(`Severity scale (default ${p.severity.default}):`);
   for (const level of [...p.severity.scale].sort((a, b) => a.rank - b.rank))
@@ -145,10 +147,20 @@ function explainDetection(p: Playbook, line: Line): void {
     line(
       `${head}: fires when ${describeTrigger(r.trigger, r.group_by)}, among ${describeFilter(r.filter)}${r.source ? ` from ${r.source}` : ''}.`,
     );
-    if (r.mitigation)
+    if (r.mitigation) {
       line(
         `    then ${r.mitigation.automatic && !r.shadow ? 'automatically' : 'suggests'}: ${describeMitigation(r.mitigation)}`,
       );
+      const kind = kindOfAction(r.mitigation.action);
+      if (kind !== undefined) {
+        const points = enforcementPointsFor(p, kind);
+        line(
+          points.length > 0
+            ? `    enforced by: ${points.join(', ')}`
+            : `    WARNING: nothing enforces ${kind} for this service (no gateway, bouncer or hook): recorded but not enforced`,
+        );
+      }
+    }
     line(`    recovered after ${dur(r.quiet_period)} without firing.`);
   }
   const cap = d.blast_radius_cap;
@@ -244,4 +256,17 @@ export function reviewStatus(p: Playbook, now: Date): string {
         : `next review due ${r.next_review_due}`;
   }
   return `Review: ${[...parts, status].filter(Boolean).join('; ')}.`;
+}
+
+function explainEnforcement(p: Playbook, line: Line): void {
+  const e = p.enforcement;
+  if (!e.bouncers && e.hooks.length === 0) return;
+  line('Enforcement points beside the gateway:');
+  if (e.bouncers)
+    line('  CrowdSec bouncers pull address and range blocks from /v1/decisions/stream (rampart bouncers add NAME).');
+  for (const h of e.hooks)
+    line(
+      `  Hook ${h.name}: runs ${h.command[0] ?? ''} on ${h.on.join(', ')} of ${h.kinds.join(', ')} (killed after ${dur(h.timeout)}).`,
+    );
+  line(`  A mitigation no point acknowledges within ${dur(e.ack_within)} is marked "recorded but not enforced".`);
 }

@@ -25,6 +25,8 @@ export {
   type MonitorSpec,
   type VerificationStepSpec,
   type PostmortemSpec,
+  type EnforcementSpec,
+  type HookSpec,
   type RoutineSpec,
   type ReviewSpec,
 } from './schema.js';
@@ -53,6 +55,12 @@ export {
   type PlaybookLoadResult,
 } from './load.js';
 export { explainPlaybook, reviewStatus } from './explain.js';
+export {
+  enforcementPointsFor,
+  kindOfAction,
+  unenforcedAutomaticMitigations,
+  type EnforcementWarning,
+} from './enforcement-points.js';
 export {
   eventSourceOf,
   eventSources,

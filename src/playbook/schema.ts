@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { commsSchema } from './schema/comms.js';
 import { detectionSchema } from './schema/detection.js';
+import { enforcementSchema } from './schema/enforcement.js';
 import { gatewaySchema } from './schema/gateway.js';
 import { incidentTypeSchema } from './schema/mitigation.js';
 import {
@@ -27,6 +28,7 @@ export const playbookSchema = z
     rampart: z.literal(1, { message: 'format version 1 (rampart: 1)' }),
     service: serviceSchema,
     gateway: gatewaySchema.optional(),
+    enforcement: enforcementSchema.prefault({}),
     severity: severitySchema,
     detection: detectionSchema.prefault({}),
     incident_types: z.array(incidentTypeSchema).default([]),
@@ -69,6 +71,8 @@ export type ChannelSpec = AudienceSpec['channels'][number];
 export type TemplateSpec = CommsSpec['templates'][number];
 export type MonitorSpec = Playbook['monitors'][number];
 export type VerificationStepSpec = NonNullable<Playbook['verification']>['steps'][number];
+export type EnforcementSpec = Playbook['enforcement'];
+export type HookSpec = EnforcementSpec['hooks'][number];
 export type PostmortemSpec = NonNullable<Playbook['postmortem']>;
 export type RoutineSpec = Playbook['routines'][number];
 export type ReviewSpec = NonNullable<Playbook['review']>;

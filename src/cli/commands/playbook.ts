@@ -4,6 +4,7 @@ import {
   formatPlaybookError,
   loadPlaybook,
   playbookJsonSchemaText,
+  unenforcedAutomaticMitigations,
 } from '../../playbook/index.js';
 import type { CliIo } from '../io.js';
 
@@ -23,7 +24,11 @@ export function registerPlaybookCommands(
       let bad = 0;
       for (const file of files) {
         const result = await loadPlaybook(file);
-        if (result.ok) io.out(`ok  ${file} (${result.playbook.service.name})`);
+        if (result.ok) {
+          io.out(`ok  ${file} (${result.playbook.service.name})`);
+          for (const w of unenforcedAutomaticMitigations(result.playbook))
+            io.err(`warning  ${file} ${w.path.join('.')}: ${w.message}`);
+        }
         else {
           bad++;
           for (const error of result.errors) io.err(formatPlaybookError(error));
