@@ -8,6 +8,7 @@ import { installErrorHandler } from './error-handler.js';
 import { buildOpenApi } from './openapi.js';
 import { defaultConsoleDir, serveConsole } from './serve-console.js';
 import { auditRoutes } from './routes/audit.js';
+import { decisionRoutes } from './routes/decisions.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { keyRoutes } from './routes/keys.js';
 import { inboundRoutes } from './routes/inbound.js';
@@ -87,6 +88,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     ...overviewRoutes(deps),
     ...trafficRoutes(deps),
     ...streamRoutes(deps),
+    ...decisionRoutes(deps),
   ];
   const all: AnyRoute[] = [
     ...routes,

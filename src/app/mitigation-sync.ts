@@ -30,17 +30,44 @@ export function syncMitigations(options: {
   clock: Clock;
   logger: Logger;
   intervalMs?: number;
+  /**
+   * Records that this gateway has a mitigation (its acknowledgement as an enforcement point), once per
+   * mitigation, and that it let one go. Failures are logged and retried on the next pass.
+   */
+  acknowledge?: (mitigation: Mitigation) => Promise<void>;
+  release?: (mitigation: Mitigation) => Promise<void>;
 }): MitigationSync {
   const { store, state, service, clock, logger } = options;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
+  /** Mitigations this gateway has acknowledged; pruned to what is in force, so bounded like the state. */
+  const acknowledged = new Set<string>();
+
+  const acknowledge = async (m: Mitigation) => {
+    if (!options.acknowledge || acknowledged.has(m.id)) return;
+    try {
+      await options.acknowledge(m);
+      acknowledged.add(m.id);
+    } catch (error) {
+      logger.warn({ mitigation: m.id, err: error }, 'gateway acknowledgement not recorded; retrying');
+    }
+  };
+
+  const release = async (m: Mitigation) => {
+    if (!acknowledged.delete(m.id) || !options.release) return;
+    await options.release(m).catch((error: unknown) =>
+      logger.warn({ mitigation: m.id, err: error }, 'gateway release not recorded'),
+    );
+  };
 
   const applyQuietly = async (m: Mitigation) => {
     try {
       await state.apply(m);
     } catch (error) {
       logger.warn({ mitigation: m.id, kind: m.kind, err: error }, 'gateway refused a mitigation');
+      return;
     }
+    await acknowledge(m);
   };
 
   const pass = async () => {
@@ -51,8 +78,22 @@ export function syncMitigations(options: {
     ]);
     const stateIds = new Set(inState.map((m) => m.id));
     const storeIds = new Set(inStore.map((m) => m.id));
-    for (const m of inStore) if (!stateIds.has(m.id)) await applyQuietly(m);
-    for (const m of inState) if (!storeIds.has(m.id)) await state.lift(m.id, m.liftedBy ?? 'sync');
+    for (const m of inStore) {
+      if (!stateIds.has(m.id)) await applyQuietly(m);
+      // Shared state (Redis): another gateway put it there, and this one enforces it too.
+      else await acknowledge(m);
+    }
+    for (const m of inState) {
+      if (storeIds.has(m.id)) continue;
+      await state.lift(m.id, m.liftedBy ?? 'sync');
+      await release(m);
+    }
+    for (const id of acknowledged) {
+      if (storeIds.has(id)) continue;
+      const ended = await store.mitigations.get(id);
+      if (ended) await release(ended);
+      else acknowledged.delete(id);
+    }
   };
 
   const reconcile = () => {
@@ -73,7 +114,9 @@ export function syncMitigations(options: {
       if (m.service === service) await applyQuietly(m);
     },
     async lifted(m) {
-      if (m.service === service) await state.lift(m.id, m.liftedBy ?? 'desk');
+      if (m.service !== service) return;
+      await state.lift(m.id, m.liftedBy ?? 'desk');
+      await release(m);
     },
     reconcile,
     stop() {

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { RequestEvent } from '../domain/request-event.js';
 import {
   MemoryRateLimiter,
@@ -78,12 +79,19 @@ export async function startGateways(options: GatewayStartOptions): Promise<Runni
       gateway.events.on('upstream-error', (report: UpstreamErrorReport) =>
         options.logger.warn({ service, ...report }, 'upstream failed'),
       );
+      // This gateway as an enforcement point: it acknowledges each mitigation it enforces, and lets it go.
+      const point = { pointKind: 'gateway' as const, pointName: `${service}@${hostname()}` };
       const sync = syncMitigations({
         store: options.store,
         state,
         service,
         clock: options.clock,
         logger: options.logger,
+        acknowledge: (m) =>
+          options.store.enforcement.acknowledge({ ...point, mitigationId: m.id, at: options.clock.now().toISOString() }),
+        release: async (m) => {
+          await options.store.enforcement.release({ ...point, mitigationId: m.id, at: options.clock.now().toISOString() });
+        },
       });
       await sync.start();
       const address = await gateway.listen(where.port, where.host);

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { VERSION } from '../app/compose.js';
 import type { CliEnv } from './cli-context.js';
 import { registerAuditCommand } from './commands/audit.js';
+import { registerBouncerCommands } from './commands/bouncers.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDrillCommand } from './commands/drill.js';
 import { registerGatewayCommand } from './commands/gateway.js';
@@ -35,6 +36,7 @@ export function buildProgram(
   registerNotifyCommands(program, cli);
   registerMonitorCommands(program, cli);
   registerKeyCommands(program, cli);
+  registerBouncerCommands(program, cli);
   registerLogsCommands(program, cli);
   registerAuditCommand(program, cli);
   return program;
