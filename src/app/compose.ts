@@ -3,6 +3,7 @@ import { buildApi } from '../api/build-api.js';
 import { LiveFeed } from '../api/live/live-feed.js';
 import { TrafficRecorder } from '../traffic/index.js';
 import { deskEventBus } from '../desk/index.js';
+import { startHookLoop, watchCoverage, type HookLoop } from '../enforcement/index.js';
 import type { MonitorRunner, RoutineRunner } from '../monitors/index.js';
 import { createNotifier } from '../notify/index.js';
 import { consumeEvents, type EventConsumer } from '../detector/sources/index.js';
@@ -38,6 +39,8 @@ export interface RunningApp {
   consoleUrl: string;
   gateways: RunningGateway[];
   detection: DetectionLoop;
+  /** The playbooks' action hooks (apply, lift, expire). */
+  hooks: HookLoop;
   monitors: MonitorRunner;
   routines: RoutineRunner;
   adminKeyFile: string | null;
@@ -160,6 +163,20 @@ export async function startApp(options: {
     }
   });
 
+  // Enforcement beside the gateway: the playbooks' action hooks, and the watch that marks what nothing enforces.
+  const enforcementCtx = {
+    store: desk.store,
+    clock: desk.clock,
+    services: desk.services,
+    actor: 'enforcement',
+    events,
+  };
+  const hooks = startHookLoop({ playbooks: desk.playbooks, ctx: enforcementCtx, logger, cwd: options.cwd });
+  events.on((event) => {
+    if (event.type === 'mitigation.applied' || event.type === 'mitigation.lifted') void hooks.reconcile();
+  });
+  const coverage = watchCoverage({ playbooks: desk.playbooks, ctx: enforcementCtx, logger });
+
   const adminKeyFile = join(options.cwd, '.rampart', 'admin.key');
   const created = await bootstrapAdminKey(desk.store, desk.clock, adminKeyFile);
 
@@ -184,6 +201,8 @@ export async function startApp(options: {
   try {
     await api.listen({ port: options.port ?? options.config.RAMPART_PORT, host });
   } catch (error) {
+    coverage.stop();
+    await hooks.stop();
     await stopGateways(gateways);
     await remoteEvents?.stop();
     await detection.stop();
@@ -203,11 +222,14 @@ export async function startApp(options: {
     consoleUrl,
     gateways,
     detection,
+    hooks,
     monitors,
     routines,
     adminKeyFile: created ? adminKeyFile : null,
     logger,
     async stop() {
+      coverage.stop();
+      await hooks.stop();
       await stopGateways(gateways);
       await remoteEvents?.stop();
       await detection.stop();

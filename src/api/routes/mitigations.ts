@@ -8,6 +8,7 @@ import {
   liftMitigation,
   liftMitigationInput,
 } from '../../desk/index.js';
+import { withCoverage } from '../../enforcement/coverage-view.js';
 import { RampartError } from '../../shared/errors.js';
 import { hashToken, previewToken } from '../../shared/secrets.js';
 import type { Role } from '../../domain/api-key.js';
@@ -40,11 +41,15 @@ export function mitigationRoutes(deps: ApiDeps): AnyRoute[] {
         .object({ service: z.string().max(100).optional(), all: z.enum(['true', 'false']).optional() })
         .strict(),
       handler: async ({ query }) => ({
-        mitigations: await deps.store.mitigations.list({
-          limit: 1000,
-          ...(query.service ? { service: query.service } : {}),
-          ...(query.all === 'true' ? {} : { inForceAt: deps.clock.now().toISOString() }),
-        }),
+        // Each with the gateways, bouncers and hooks that have it (or "recorded but not enforced").
+        mitigations: await withCoverage(
+          deps.store,
+          await deps.store.mitigations.list({
+            limit: 1000,
+            ...(query.service ? { service: query.service } : {}),
+            ...(query.all === 'true' ? {} : { inForceAt: deps.clock.now().toISOString() }),
+          }),
+        ),
       }),
     }),
     route({

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { DeskHandle } from '../../app/open-desk.js';
 import { loadTokenKey } from '../../app/token-key.js';
 import { applyMitigation, applyMitigationInput, liftMitigation, type DeskContext } from '../../desk/index.js';
+import { withCoverage } from '../../enforcement/coverage-view.js';
 import { shownTarget, type Mitigation, type MitigationKind } from '../../domain/mitigation.js';
 import type { Playbook } from '../../playbook/index.js';
 import { parseDuration } from '../../shared/duration.js';
@@ -41,11 +42,16 @@ function targetServices(
   fits: (p: Playbook) => boolean,
   what: string,
 ): string[] {
+  // A service enforced only beside its proxy (CrowdSec bouncers, action hooks) takes mitigations too.
+  const enforced = (p: Playbook) => p.gateway || p.enforcement.bouncers || p.enforcement.hooks.length > 0;
   const candidates = desk.playbooks.filter(
-    (p) => p.gateway && (named === undefined || p.service.name === named),
+    (p) => enforced(p) && (named === undefined || p.service.name === named),
   );
   if (named !== undefined && candidates.length === 0) {
-    throw new RampartError('RAMPART_UNKNOWN_SERVICE', `--service: no playbook with a gateway for "${named}"`);
+    throw new RampartError(
+      'RAMPART_UNKNOWN_SERVICE',
+      `--service: no playbook with a gateway, bouncers or hooks for "${named}"`,
+    );
   }
   const fitting = candidates.filter(fits).map((p) => p.service.name);
   if (fitting.length === 0)
@@ -308,17 +314,20 @@ export function registerMitigationCommands(program: Command, cli: CliEnv): void 
     .option('--json', 'machine-readable output')
     .action(async (opts: { service?: string; all?: boolean; json?: boolean }, command: Command) =>
       withDesk(cli, command, async (desk) => {
-        const list = opts.all
-          ? await desk.store.mitigations.list({
-              limit: 1000,
-              ...(opts.service ? { service: opts.service } : {}),
-            })
-          : await inForce(desk, opts.service);
+        const list = await withCoverage(
+          desk.store,
+          opts.all
+            ? await desk.store.mitigations.list({
+                limit: 1000,
+                ...(opts.service ? { service: opts.service } : {}),
+              })
+            : await inForce(desk, opts.service),
+        );
         if (opts.json) return io.out(JSON.stringify(list, null, 2));
         if (list.length === 0) return io.out('no mitigations in force');
         io.out(
           formatTable(
-            ['ID', 'SERVICE', 'KIND', 'TARGET', 'SINCE', 'UNTIL', 'BY', 'INCIDENT', 'REASON'],
+            ['ID', 'SERVICE', 'KIND', 'TARGET', 'SINCE', 'UNTIL', 'BY', 'INCIDENT', 'ENFORCED BY', 'REASON'],
             list.map((m) => [
               m.id,
               m.service,
@@ -328,6 +337,7 @@ export function registerMitigationCommands(program: Command, cli: CliEnv): void 
               m.liftedAt ? `lifted ${time(m.liftedAt)}` : m.expiresAt ? time(m.expiresAt) : 'lifted by hand',
               m.author,
               m.incidentId ?? '-',
+              m.enforcement.summary,
               m.reason,
             ]),
           ),
