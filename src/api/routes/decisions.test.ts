@@ -96,8 +96,9 @@ describe("CrowdSec bouncers read Rampart's blocks from a Local API of the same s
       deleted: null,
     });
     // Scopes filter as in CrowdSec (comma-separated, any case); origins too.
-    expect(JSON.parse((await pull('/v1/decisions/stream?startup=true&scopes=Range')).text).new).toHaveLength(1);
-    expect(JSON.parse((await pull('/v1/decisions/stream?startup=true&origins=crowdsec')).text).new).toBeNull();
+    const added = async (path: string) => (JSON.parse((await pull(path)).text) as { new: unknown[] | null }).new;
+    expect(await added('/v1/decisions/stream?startup=true&scopes=Range')).toHaveLength(1);
+    expect(await added('/v1/decisions/stream?startup=true&origins=crowdsec')).toBeNull();
 
     // Nothing changed since: both lists are null, as Go marshals an empty list.
     api.clock.advance(5000);
