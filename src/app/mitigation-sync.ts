@@ -55,9 +55,11 @@ export function syncMitigations(options: {
 
   const release = async (m: Mitigation) => {
     if (!acknowledged.delete(m.id) || !options.release) return;
-    await options.release(m).catch((error: unknown) =>
-      logger.warn({ mitigation: m.id, err: error }, 'gateway release not recorded'),
-    );
+    await options
+      .release(m)
+      .catch((error: unknown) =>
+        logger.warn({ mitigation: m.id, err: error }, 'gateway release not recorded'),
+      );
   };
 
   const applyQuietly = async (m: Mitigation) => {

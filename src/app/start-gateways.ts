@@ -88,9 +88,17 @@ export async function startGateways(options: GatewayStartOptions): Promise<Runni
         clock: options.clock,
         logger: options.logger,
         acknowledge: (m) =>
-          options.store.enforcement.acknowledge({ ...point, mitigationId: m.id, at: options.clock.now().toISOString() }),
+          options.store.enforcement.acknowledge({
+            ...point,
+            mitigationId: m.id,
+            at: options.clock.now().toISOString(),
+          }),
         release: async (m) => {
-          await options.store.enforcement.release({ ...point, mitigationId: m.id, at: options.clock.now().toISOString() });
+          await options.store.enforcement.release({
+            ...point,
+            mitigationId: m.id,
+            at: options.clock.now().toISOString(),
+          });
         },
       });
       await sync.start();

@@ -59,7 +59,8 @@ export function describeCoverage(m: Mitigation, records: readonly EnforcementRec
   const on = enforcingPoints(mine);
   if (on.length > 0) return on.map((r) => `${r.pointKind} ${r.pointName}`).join(', ');
   const failed = mine.filter((r) => r.state === 'failed');
-  if (failed.length > 0) return `${NOT_ENFORCED} (${failed.map((r) => `${r.pointKind} ${r.pointName} failed`).join(', ')})`;
+  if (failed.length > 0)
+    return `${NOT_ENFORCED} (${failed.map((r) => `${r.pointKind} ${r.pointName} failed`).join(', ')})`;
   if (mine.some((r) => r.state === 'removed')) return 'released';
   return NOT_ENFORCED;
 }

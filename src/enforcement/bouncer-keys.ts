@@ -25,11 +25,17 @@ interface Deps {
 
 export async function addBouncer(deps: Deps, name: string): Promise<AddedBouncer> {
   if (!NAME.test(name)) {
-    throw new RampartError('RAMPART_VALIDATION', `bouncer name "${name.slice(0, 100)}": letters, digits and . _ - @, at most 100`);
+    throw new RampartError(
+      'RAMPART_VALIDATION',
+      `bouncer name "${name.slice(0, 100)}": letters, digits and . _ - @, at most 100`,
+    );
   }
   const existing = await deps.store.bouncers.list();
   if (existing.some((b) => b.name === name)) {
-    throw new RampartError('RAMPART_CONFLICT', `a bouncer named "${name}" exists; delete it first to issue a new key`);
+    throw new RampartError(
+      'RAMPART_CONFLICT',
+      `a bouncer named "${name}" exists; delete it first to issue a new key`,
+    );
   }
   const key = `${BOUNCER_KEY_PREFIX}${randomSecret(24)}`;
   const now = deps.clock.now().toISOString();

@@ -47,11 +47,16 @@ export function watchCoverage(options: {
       looked.add(m.id);
       if (records.some((r) => r.mitigationId === m.id && r.state === 'enforcing')) continue;
       if (!(await ctx.store.enforcement.markUnenforced(m.id, now.toISOString()))) continue;
-      const tried = records.filter((r) => r.mitigationId === m.id).map((r) => `${r.pointKind} ${r.pointName} ${r.state}`);
+      const tried = records
+        .filter((r) => r.mitigationId === m.id)
+        .map((r) => `${r.pointKind} ${r.pointName} ${r.state}`);
       const summary = `${m.kind} ${shownTarget(m)} is ${NOT_ENFORCED}: no gateway, bouncer or hook has it${tried.length > 0 ? ` (${tried.join(', ')})` : ''}`;
       logger.warn({ mitigation: m.id, service: m.service }, summary);
       if (m.incidentId) {
-        await recordAction({ ctx, input: { id: m.incidentId, summary, data: { mitigation: m.id, enforced: false } } });
+        await recordAction({
+          ctx,
+          input: { id: m.incidentId, summary, data: { mitigation: m.id, enforced: false } },
+        });
       } else {
         await ctx.store.audit.append({
           at: now.toISOString(),

@@ -40,7 +40,11 @@ describe('action hooks run on apply, lift and expiry, without a shell, bounded i
     store = await openStore('sqlite::memory:', { cwd: dir });
     clock = new ManualClock('2026-03-02T09:00:00.000Z');
     ctx = { store, clock, services: catalogOf([testPolicy]), actor: 'enforcement' };
-    incidentId = (await store.incidents.create(newIncident({ service: 'guest-api', createdAt: clock.now().toISOString() }))).id;
+    incidentId = (
+      await store.incidents.create(
+        newIncident({ service: 'guest-api', createdAt: clock.now().toISOString() }),
+      )
+    ).id;
   });
   afterEach(async () => {
     await loop?.stop();
@@ -174,7 +178,9 @@ describe('action hooks run on apply, lift and expiry, without a shell, bounded i
       await watch.check();
       await watch.check();
       const marked = (await timeline()).filter((s) => s.includes('recorded but not enforced'));
-      expect(marked).toEqual(['block 203.0.113.9 is recorded but not enforced: no gateway, bouncer or hook has it']);
+      expect(marked).toEqual([
+        'block 203.0.113.9 is recorded but not enforced: no gateway, bouncer or hook has it',
+      ]);
       expect(await store.enforcement.listUnenforced([nobody.id, gatewayHas.id])).toEqual([nobody.id]);
     } finally {
       watch.stop();

@@ -63,7 +63,9 @@ export function startHookLoop(options: {
             truncated: result.truncated,
           },
         },
-      }).catch((error: unknown) => logger.warn({ err: error, mitigation: m.id }, 'hook result not on the timeline'));
+      }).catch((error: unknown) =>
+        logger.warn({ err: error, mitigation: m.id }, 'hook result not on the timeline'),
+      );
     }
     return result;
   };
@@ -99,7 +101,11 @@ export function startHookLoop(options: {
       if (m && isInForce(m, now)) continue;
       const hook = m ? hooksOf.get(m.service)?.find((h) => h.name === record.pointName) : undefined;
       const event: HookEvent = m?.liftedAt ? 'lift' : 'expire';
-      const point = { mitigationId: record.mitigationId, pointKind: 'hook' as const, pointName: record.pointName };
+      const point = {
+        mitigationId: record.mitigationId,
+        pointKind: 'hook' as const,
+        pointName: record.pointName,
+      };
       // Conditional: of several desks, the one that ends the record runs the hook.
       const released = await ctx.store.enforcement.release({
         ...point,
@@ -134,7 +140,8 @@ export function startHookLoop(options: {
     return running;
   };
 
-  const timer = hooksOf.size > 0 ? setInterval(() => void reconcile(), options.intervalMs ?? 1000) : undefined;
+  const timer =
+    hooksOf.size > 0 ? setInterval(() => void reconcile(), options.intervalMs ?? 1000) : undefined;
   timer?.unref();
   return {
     reconcile,

@@ -31,7 +31,10 @@ const KILL_GRACE_MS = 1000;
 
 /** The mitigation's fields for the hook, as RAMPART_* variables: nothing is ever put through a shell. */
 export function hookFields(event: HookEvent, m: Mitigation, now: Date): Record<string, string> {
-  const left = m.expiresAt === null ? '' : String(Math.max(0, Math.round((Date.parse(m.expiresAt) - now.getTime()) / 1000)));
+  const left =
+    m.expiresAt === null
+      ? ''
+      : String(Math.max(0, Math.round((Date.parse(m.expiresAt) - now.getTime()) / 1000)));
   const scope = m.kind === 'block' ? (scopeOf(m.target).scope === 'Ip' ? 'ip' : 'range') : '';
   return {
     RAMPART_ACTION: event,
@@ -61,7 +64,9 @@ export function expandArgs(args: readonly string[], fields: Record<string, strin
     scope: fields.RAMPART_SCOPE ?? '',
     seconds: fields.RAMPART_SECONDS_LEFT ?? '',
   };
-  return args.map((arg) => arg.replace(/\{(action|id|service|kind|target|scope|seconds)\}/g, (_, k: string) => values[k] ?? ''));
+  return args.map((arg) =>
+    arg.replace(/\{(action|id|service|kind|target|scope|seconds)\}/g, (_, k: string) => values[k] ?? ''),
+  );
 }
 
 /**
@@ -127,7 +132,12 @@ export function runHook(
     child.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       if (grace) clearTimeout(grace);
-      done({ ok: false, exitCode: null, signal: null, error: `${error.code ?? 'error'}: cannot run ${program ?? ''}` });
+      done({
+        ok: false,
+        exitCode: null,
+        signal: null,
+        error: `${error.code ?? 'error'}: cannot run ${program ?? ''}`,
+      });
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);

@@ -1,6 +1,11 @@
 import type { ApiKey } from '../domain/api-key.js';
 import type { AuditEntry, NewAuditEntry } from '../domain/audit.js';
-import type { Bouncer, EnforcementPointKind, EnforcementRecord, EnforcementState } from '../domain/enforcement.js';
+import type {
+  Bouncer,
+  EnforcementPointKind,
+  EnforcementRecord,
+  EnforcementState,
+} from '../domain/enforcement.js';
 import type { ChecklistItem, ChecklistStatus } from '../domain/checklist.js';
 import type { Incident } from '../domain/incident.js';
 import type { IncidentStatus } from '../domain/incident-status.js';

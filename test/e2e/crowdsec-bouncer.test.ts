@@ -43,7 +43,10 @@ describe.skipIf(!haveBouncer && process.env.CI !== 'true')(
       if (bouncer?.pid !== undefined && bouncer.exitCode === null) {
         const exited = new Promise((done) => bouncer?.once('exit', done));
         process.kill(bouncer.pid, 'SIGTERM');
-        const kill = setTimeout(() => bouncer?.pid !== undefined && process.kill(bouncer.pid, 'SIGKILL'), 5000);
+        const kill = setTimeout(
+          () => bouncer?.pid !== undefined && process.kill(bouncer.pid, 'SIGKILL'),
+          5000,
+        );
         await exited;
         clearTimeout(kill);
       }
@@ -111,11 +114,15 @@ describe.skipIf(!haveBouncer && process.env.CI !== 'true')(
       );
       appendFileSync(join(dir, 'logs', 'access.log'), `${lines.join('\n')}\n`);
 
-      await waitFor(() => Promise.resolve(calls().some((c) => c.includes(`add ${ATTACKER}`))), 20_000, 10).catch(
-        () => {
-          throw new Error(`the bouncer was never called to add ${ATTACKER}:\n${calls().join('\n')}\n${bouncerOutput}`);
-        },
-      );
+      await waitFor(
+        () => Promise.resolve(calls().some((c) => c.includes(`add ${ATTACKER}`))),
+        20_000,
+        10,
+      ).catch(() => {
+        throw new Error(
+          `the bouncer was never called to add ${ATTACKER}:\n${calls().join('\n')}\n${bouncerOutput}`,
+        );
+      });
       const fired = rampart.firedAt.get('failed-logins');
       expect(fired).toBeDefined();
       const add = calls().find((c) => c.includes(`add ${ATTACKER}`)) ?? '';
@@ -129,10 +136,14 @@ describe.skipIf(!haveBouncer && process.env.CI !== 'true')(
       );
 
       // The pull is its acknowledgement: `rampart mitigations` names it.
-      await waitFor(async () => {
-        const listed = await runCli(['mitigations'], { cwd: dir });
-        return listed.out.includes('bouncer e2e-custom');
-      }, 5000, 50);
+      await waitFor(
+        async () => {
+          const listed = await runCli(['mitigations'], { cwd: dir });
+          return listed.out.includes('bouncer e2e-custom');
+        },
+        5000,
+        50,
+      );
 
       const liftStarted = Date.now();
       const lifted = await runCli(['unblock', ATTACKER, '--reason', 'e2e: attack over'], { cwd: dir });
@@ -145,10 +156,14 @@ describe.skipIf(!haveBouncer && process.env.CI !== 'true')(
 
       const [m] = await rampart.app.desk.store.mitigations.list({ service: 'shop' });
       expect(m?.incidentId).toBeTruthy();
-      await waitFor(async () => {
-        const records = await rampart.app.desk.store.enforcement.list([m!.id]);
-        return records.some((r) => r.pointKind === 'bouncer' && r.state === 'removed');
-      }, 5000, 50);
+      await waitFor(
+        async () => {
+          const records = await rampart.app.desk.store.enforcement.list([m!.id]);
+          return records.some((r) => r.pointKind === 'bouncer' && r.state === 'removed');
+        },
+        5000,
+        50,
+      );
       const timeline = (await rampart.app.desk.store.timeline.list(m!.incidentId!)).map((e) => e.summary);
       expect(timeline).toContain(`bouncer e2e-custom enforces block ${ATTACKER}`);
       expect(timeline).toContain(`bouncer e2e-custom released block ${ATTACKER}`);

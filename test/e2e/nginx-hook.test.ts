@@ -34,7 +34,9 @@ function send(method: string, path: string, from: string, body?: string): Promis
         path,
         localAddress: from,
         agent: false,
-        headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {},
+        headers: body
+          ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
+          : {},
       },
       (res) => {
         res.resume();
@@ -184,13 +186,17 @@ http {
 
       const timeline = entries.map((e) => e.summary);
       expect(timeline).toEqual(
-        expect.arrayContaining([expect.stringMatching(/^hook nginx-deny apply block 127\.0\.0\.2: exit 0 in \d+ ms$/)]),
+        expect.arrayContaining([
+          expect.stringMatching(/^hook nginx-deny apply block 127\.0\.0\.2: exit 0 in \d+ ms$/),
+        ]),
       );
       const listed = await runCli(['mitigations'], { cwd: dir });
       expect(listed.out).toContain('hook nginx-deny');
 
       // The lift runs the hook again: the deny line goes, nginx reloads, the attacker is an ordinary client again.
-      expect((await runCli(['unblock', ATTACKER, '--reason', 'e2e: attack over'], { cwd: dir })).code).toBe(0);
+      expect((await runCli(['unblock', ATTACKER, '--reason', 'e2e: attack over'], { cwd: dir })).code).toBe(
+        0,
+      );
       // (Probed with a harmless request: more failed logins would rightly fire the rule again.)
       await waitFor(async () => (await send('GET', '/health', ATTACKER)) === 200, 20_000, 20);
       expect(readFileSync(join(dir, 'nginx', 'rampart-deny.conf'), 'utf8')).toBe('');

@@ -9,7 +9,11 @@ import { createLogger } from '../../src/shared/logger.js';
  * A service behind someone else's proxy (nginx): Rampart has no gateway section, tails the proxy's access log,
  * and enforces through what the `enforcement` section names (CrowdSec bouncers, action hooks).
  */
-export function besideProxyPlaybook(options: { upstream: string; accessLog: string; enforcement: string }): string {
+export function besideProxyPlaybook(options: {
+  upstream: string;
+  accessLog: string;
+  enforcement: string;
+}): string {
   return `rampart: 1
 service:
   name: shop

@@ -61,7 +61,11 @@ describe("CrowdSec bouncers read Rampart's blocks from a Local API of the same s
 
   it('startup sends every address and range block in force, in CrowdSec decision JSON; later pulls send what changed', async () => {
     const ip = await block('203.0.113.7');
-    const range = await block('198.51.100.0/24', { reason: 'blocked by hand', author: 'cli:alice', expiresAt: null });
+    const range = await block('198.51.100.0/24', {
+      reason: 'blocked by hand',
+      author: 'cli:alice',
+      expiresAt: null,
+    });
     // Not for bouncers: a token revocation, and a block of a service whose playbook does not serve bouncers.
     await block('hash-of-a-token', { kind: 'revoke-token' });
     await block('192.0.2.1', { service: 'booking-api' });
@@ -96,7 +100,8 @@ describe("CrowdSec bouncers read Rampart's blocks from a Local API of the same s
       deleted: null,
     });
     // Scopes filter as in CrowdSec (comma-separated, any case); origins too.
-    const added = async (path: string) => (JSON.parse((await pull(path)).text) as { new: unknown[] | null }).new;
+    const added = async (path: string) =>
+      (JSON.parse((await pull(path)).text) as { new: unknown[] | null }).new;
     expect(await added('/v1/decisions/stream?startup=true&scopes=Range')).toHaveLength(1);
     expect(await added('/v1/decisions/stream?startup=true&origins=crowdsec')).toBeNull();
 
@@ -105,10 +110,15 @@ describe("CrowdSec bouncers read Rampart's blocks from a Local API of the same s
     expect((await pull('/v1/decisions/stream')).text).toBe('{"new":null,"deleted":null}');
 
     api.clock.advance(5000);
-    const later = await block('203.0.113.99', { expiresAt: new Date(api.clock.now().getTime() + 600_000).toISOString() });
+    const later = await block('203.0.113.99', {
+      expiresAt: new Date(api.clock.now().getTime() + 600_000).toISOString(),
+    });
     await store.mitigations.lift(ip.id, api.clock.now().toISOString(), 'cli:bob');
     api.clock.advance(1000);
-    const delta = JSON.parse((await pull('/v1/decisions/stream')).text) as Record<string, { uuid: string; duration: string }[]>;
+    const delta = JSON.parse((await pull('/v1/decisions/stream')).text) as Record<
+      string,
+      { uuid: string; duration: string }[]
+    >;
     expect(delta.new?.map((d) => [d.uuid, d.duration])).toEqual([[later.id, '9m59s']]);
     expect(delta.deleted?.map((d) => d.uuid)).toEqual([ip.id]);
 
@@ -129,7 +139,9 @@ describe("CrowdSec bouncers read Rampart's blocks from a Local API of the same s
 
   it('answers live queries by ip, range, scope/value and type; null when nothing matches', async () => {
     const hits = async (query: string) =>
-      (JSON.parse((await pull(`/v1/decisions?${query}`)).text) as { value: string }[] | null)?.map((d) => d.value) ?? null;
+      (JSON.parse((await pull(`/v1/decisions?${query}`)).text) as { value: string }[] | null)?.map(
+        (d) => d.value,
+      ) ?? null;
     expect(await hits('ip=198.51.100.42')).toEqual(['198.51.100.0/24']);
     expect(await hits('ip=203.0.113.99')).toEqual(['203.0.113.99']);
     expect(await hits('range=198.51.100.128/25')).toEqual(['198.51.100.0/24']);

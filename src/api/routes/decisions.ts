@@ -126,7 +126,10 @@ export function decisionRoutes(deps: ApiDeps): AnyRoute[] {
         if (!bouncer) return;
         const matches = decisionQuery(request.query as Record<string, unknown>);
         if (typeof matches === 'string') {
-          void reply.code(400).type('application/json').send(JSON.stringify({ message: matches }));
+          void reply
+            .code(400)
+            .type('application/json')
+            .send(JSON.stringify({ message: matches }));
           return;
         }
         const now = deps.clock.now();

@@ -80,7 +80,9 @@ describe('playbook validate/explain warn when an automatic mitigation has no enf
     const first = await run('playbook', 'validate', bouncersOnly);
     expect(first.err).toHaveLength(1);
     expect(first.err[0]).toContain('rule token-leak applies maintenance');
-    expect((await run('playbook', 'explain', bouncersOnly)).out).toContain('    enforced by: CrowdSec bouncers');
+    expect((await run('playbook', 'explain', bouncersOnly)).out).toContain(
+      '    enforced by: CrowdSec bouncers',
+    );
     await rm(dir, { recursive: true, force: true });
 
     const withHook = await write(

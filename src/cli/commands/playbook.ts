@@ -28,8 +28,7 @@ export function registerPlaybookCommands(
           io.out(`ok  ${file} (${result.playbook.service.name})`);
           for (const w of unenforcedAutomaticMitigations(result.playbook))
             io.err(`warning  ${file} ${w.path.join('.')}: ${w.message}`);
-        }
-        else {
+        } else {
           bad++;
           for (const error of result.errors) io.err(formatPlaybookError(error));
         }

@@ -27,14 +27,17 @@ export function enforcementCases(ctx: ContractContext): void {
 
   it('answers a bouncer pull: blocks in force, created since its last pull, and ended since', async () => {
     const service = unique('svc');
-    const m = (o: Parameters<typeof newMitigation>[0]) => ctx.store.mitigations.create(newMitigation({ service, ...o }));
+    const m = (o: Parameters<typeof newMitigation>[0]) =>
+      ctx.store.mitigations.create(newMitigation({ service, ...o }));
     const old = await m({ target: '198.51.100.1', createdAt: at(0) });
     const fresh = await m({ target: '198.51.100.2', createdAt: at(5), expiresAt: at(60) });
     const expired = await m({ target: '198.51.100.3', createdAt: at(1), expiresAt: at(7) });
     const lifted = await m({ target: '198.51.100.4', createdAt: at(1) });
     await ctx.store.mitigations.lift(lifted.id, at(8), 'cli:bob');
     await m({ kind: 'revoke-token', target: 'hash-of-a-token', createdAt: at(5) });
-    await ctx.store.mitigations.create(newMitigation({ service: unique('other'), target: '198.51.100.9', createdAt: at(5) }));
+    await ctx.store.mitigations.create(
+      newMitigation({ service: unique('other'), target: '198.51.100.9', createdAt: at(5) }),
+    );
 
     const ids = (list: { id: string }[]) => list.map((x) => x.id).sort();
     expect(ids(await ctx.store.bouncers.activeBlocks([service], at(10)))).toEqual(ids([old, fresh]));
@@ -60,10 +63,14 @@ export function enforcementCases(ctx: ContractContext): void {
       expect.objectContaining({ pointKind: 'gateway', state: 'enforcing', since: at(0), updatedAt: at(1) }),
       expect.objectContaining({ pointKind: 'hook', state: 'enforcing', since: at(2), detail: 'exit 0' }),
     ]);
-    expect((await ctx.store.enforcement.listOpen('hook', 10_000)).some((r) => r.mitigationId === mitigationId)).toBe(true);
+    expect(
+      (await ctx.store.enforcement.listOpen('hook', 10_000)).some((r) => r.mitigationId === mitigationId),
+    ).toBe(true);
     expect(await ctx.store.enforcement.release({ ...hook, at: at(4) })).toBe(true);
     expect(await ctx.store.enforcement.release({ ...hook, at: at(5) })).toBe(false);
-    expect((await ctx.store.enforcement.listOpen('hook', 10_000)).some((r) => r.mitigationId === mitigationId)).toBe(false);
+    expect(
+      (await ctx.store.enforcement.listOpen('hook', 10_000)).some((r) => r.mitigationId === mitigationId),
+    ).toBe(false);
 
     expect(await ctx.store.enforcement.markUnenforced(mitigationId, at(6))).toBe(true);
     expect(await ctx.store.enforcement.markUnenforced(mitigationId, at(7))).toBe(false);
