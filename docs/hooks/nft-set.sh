@@ -1,5 +1,6 @@
 #!/bin/sh
-# Rampart action hook: adds and removes blocked addresses in an nftables set, with the block's own timeout.
+# Rampart action hook: adds and removes blocked addresses in an nftables set. No nft timeout: Rampart runs
+# `expire` when the block ends, also after it was extended.
 # One-time setup (as root):
 #   nft add table inet rampart
 #   nft add set inet rampart blocked4 '{ type ipv4_addr; flags interval, timeout; }'
@@ -11,9 +12,7 @@
 #   enforcement: { hooks: [ { name: nft, command: [/etc/rampart/hooks/nft-set.sh], kinds: [block] } ] }
 set -eu
 case "$RAMPART_TARGET" in *:*) SET=blocked6 ;; *) SET=blocked4 ;; esac
-TIMEOUT=""
-[ -n "${RAMPART_SECONDS_LEFT:-}" ] && TIMEOUT=" timeout ${RAMPART_SECONDS_LEFT}s"
 case "$RAMPART_ACTION" in
-  apply) exec nft add element inet rampart "$SET" "{ $RAMPART_TARGET$TIMEOUT }" ;;
+  apply) exec nft add element inet rampart "$SET" "{ $RAMPART_TARGET }" ;;
   lift | expire) nft delete element inet rampart "$SET" "{ $RAMPART_TARGET }" 2>/dev/null || true ;;
 esac

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalogOf, extendMitigation } from '../../desk/index.js';
+import { testPolicy } from '../../desk/testing/test-policy.js';
 import { addBouncer } from '../../enforcement/bouncer-keys.js';
 import type { Mitigation } from '../../domain/mitigation.js';
 import type { Playbook } from '../../playbook/index.js';
@@ -135,6 +137,22 @@ describe("CrowdSec bouncers read Rampart's blocks from a Local API of the same s
     const [bouncer] = await store.bouncers.list();
     expect(bouncer).toMatchObject({ name: 'edge-nginx', userAgent: 'crowdsec-custom-bouncer/v0.0.15' });
     expect(JSON.stringify(bouncer)).not.toContain(key);
+  });
+
+  it('sends an extended block again with its new duration', async () => {
+    const [later] = (
+      await store.mitigations.list({ service: 'guest-api', inForceAt: api.clock.now().toISOString() })
+    ).filter((m) => m.target === '203.0.113.99');
+    api.clock.advance(1000);
+    await extendMitigation({
+      ctx: { store, clock: api.clock, services: catalogOf([testPolicy]), actor: 'cli:alice' },
+      input: { id: later!.id, forMs: 7_200_000, reason: 'still probing' },
+    });
+    api.clock.advance(1000);
+    const delta = JSON.parse((await pull('/v1/decisions/stream')).text) as {
+      new: { uuid: string; duration: string }[];
+    };
+    expect(delta.new.map((d) => [d.uuid, d.duration])).toEqual([[later!.id, '1h59m59s']]);
   });
 
   it('answers live queries by ip, range, scope/value and type; null when nothing matches', async () => {

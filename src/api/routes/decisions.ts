@@ -4,7 +4,7 @@ import { bouncerOfKey } from '../../enforcement/bouncer-keys.js';
 import { toDecision, type CrowdsecDecision } from '../../enforcement/crowdsec-decision.js';
 import { decisionQuery, passesStream, streamFilter } from '../../enforcement/decision-filter.js';
 import type { Bouncer } from '../../domain/enforcement.js';
-import type { Mitigation } from '../../domain/mitigation.js';
+import { isInForce, type Mitigation } from '../../domain/mitigation.js';
 import type { ApiDeps } from '../api-deps.js';
 import { deskContext } from '../desk-context.js';
 import { route, type AnyRoute } from '../define-route.js';
@@ -55,6 +55,22 @@ export function decisionRoutes(deps: ApiDeps): AnyRoute[] {
     );
   };
 
+  /** Blocks in force whose expiry was moved after `since`, found through the audit of `mitigation.extend`. */
+  const extendedSince = async (names: readonly string[], since: string, now: Date): Promise<Mitigation[]> => {
+    const entries = await deps.store.audit.list({ action: 'mitigation.extend', limit: 1000 });
+    const ids = new Set(
+      entries
+        .filter((e) => e.at > since)
+        .map((e) => (typeof e.details.mitigation === 'string' ? e.details.mitigation : e.target)),
+    );
+    const found: Mitigation[] = [];
+    for (const id of ids) {
+      const m = await deps.store.mitigations.get(id);
+      if (m && m.kind === 'block' && names.includes(m.service) && isInForce(m, now)) found.push(m);
+    }
+    return found;
+  };
+
   const userAgent = (request: FastifyRequest) => request.headers['user-agent']?.slice(0, 200) ?? null;
 
   return [
@@ -96,6 +112,12 @@ export function decisionRoutes(deps: ApiDeps): AnyRoute[] {
                 nowText,
               ),
             ]);
+        // A block extended since the last pull goes out again with its new duration (a firewall bouncer's set
+        // entries carry a timeout of their own).
+        if (!startup) {
+          const known = new Set(added.map((m) => m.id));
+          for (const m of await extendedSince(names, since, now)) if (!known.has(m.id)) added.push(m);
+        }
         const shown = (list: Mitigation[]) => {
           const kept: Mitigation[] = [];
           const decisions: CrowdsecDecision[] = [];
