@@ -34,6 +34,14 @@ export function registerUpCommand(
         for (const p of app.desk.playbooks)
           io.out(`  protecting ${p.service.name}: ${p.service.title ?? ''} → ${p.service.upstream.url}`);
         for (const g of app.gateways) io.out(`  gateway   ${g.service} ${g.url}`);
+        for (const p of app.desk.playbooks) {
+          if (p.enforcement.bouncers)
+            io.out(
+              `  bouncers  ${p.service.name}: CrowdSec bouncers pull its blocks from ${app.apiUrl}/v1/decisions/stream (rampart bouncers add NAME)`,
+            );
+          for (const h of p.enforcement.hooks)
+            io.out(`  hook      ${p.service.name} ${h.name}: ${h.kinds.join(', ')} on ${h.on.join(', ')}`);
+        }
         io.out(`  console   ${app.consoleUrl}   (sign in with an API key)`);
         io.out(
           `  API       ${app.apiUrl}   (OpenAPI: ${app.apiUrl}/openapi.json, metrics: ${app.apiUrl}/metrics)`,
