@@ -69,6 +69,7 @@ describe.skipIf(!haveNginx && process.env.CI !== 'true')(
           return besideProxyPlaybook({
             upstream: `http://127.0.0.1:${APP_PORT}`,
             accessLog: 'logs/access.log',
+            errorLog: 'logs/nginx-error.log',
             enforcement: [
               'enforcement:',
               '  hooks:',

@@ -30,7 +30,7 @@ checklist:
 detection:
   sources:
     - { kind: log, name: access, path: ${options.accessLog}, format: nginx }
-  rules:
+${options.errorLog ? `    - { kind: log, name: errors, path: ${options.errorLog}, format: nginx-error }\n` : ''}  rules:
     - name: failed-logins
       title: Failed logins from one address
       source: access
@@ -59,7 +59,8 @@ export async function startBesideProxy(options: {
   mkdirSync(join(dir, 'logs'), { recursive: true });
   writeFileSync(join(dir, 'playbooks', 'shop.yaml'), options.playbook(dir));
   // The tailer follows the file from its end, as `tail -F` would; nginx creates it on start.
-  if (!existsSync(join(dir, 'logs', 'access.log'))) writeFileSync(join(dir, 'logs', 'access.log'), '');
+  for (const name of ['access.log', 'nginx-error.log'])
+    if (!existsSync(join(dir, 'logs', name))) writeFileSync(join(dir, 'logs', name), '');
   const app = await startApp({
     config: readConfig({}),
     cwd: dir,
