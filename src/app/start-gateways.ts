@@ -80,7 +80,8 @@ export async function startGateways(options: GatewayStartOptions): Promise<Runni
         options.logger.warn({ service, ...report }, 'upstream failed'),
       );
       // This gateway as an enforcement point: it acknowledges each mitigation it enforces, and lets it go.
-      const point = { pointKind: 'gateway' as const, pointName: `${service}@${hostname()}` };
+      // Named by host and process: two gateways on one host are two points, each ending its own holds.
+      const point = { pointKind: 'gateway' as const, pointName: `${service}@${hostname()}:${process.pid}` };
       const sync = syncMitigations({
         store: options.store,
         state,
@@ -110,7 +111,15 @@ export async function startGateways(options: GatewayStartOptions): Promise<Runni
         gateway,
         sync,
         stateKind: shared ? 'redis' : 'memory',
-        release: () => shared?.close() ?? Promise.resolve(),
+        release: async () => {
+          // A stopped gateway enforces nothing: its holds end in the records (the store is still open here).
+          await options.store.enforcement
+            .releasePoint(point.pointKind, point.pointName, options.clock.now().toISOString())
+            .catch((error: unknown) =>
+              options.logger.warn({ err: error, service }, 'gateway holds not released'),
+            );
+          await shared?.close();
+        },
       });
     }
   } catch (error) {

@@ -66,6 +66,8 @@ export async function deleteBouncer(deps: Deps, nameOrId: string): Promise<Bounc
   return deps.store.transaction(async (tx) => {
     const deleted = await tx.bouncers.delete(nameOrId);
     if (!deleted) throw new RampartError('RAMPART_NOT_FOUND', `bouncer ${nameOrId} not found`);
+    // What it held, it no longer enforces for Rampart's records.
+    await tx.enforcement.releasePoint('bouncer', deleted.name, now);
     await tx.audit.append({
       at: now,
       actor: deps.actor,

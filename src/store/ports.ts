@@ -367,6 +367,8 @@ export interface EnforcementRepo {
   settle(ack: EnforcementAck & { state: Exclude<EnforcementState, 'removed'> }): Promise<void>;
   /** Ends the point's hold; false when it had already ended (only one desk runs a lift). */
   release(ack: EnforcementAck): Promise<boolean>;
+  /** Ends every hold of one point (a bouncer deleted, a gateway stopped); returns how many ended. */
+  releasePoint(pointKind: EnforcementPointKind, pointName: string, at: string): Promise<number>;
   /** The records of these mitigations. */
   list(mitigationIds: readonly string[]): Promise<EnforcementRecord[]>;
   /** Records of this kind of point that have not ended, oldest first (bounded). */

@@ -12,6 +12,8 @@ import { createLogger } from '../../src/shared/logger.js';
 export function besideProxyPlaybook(options: {
   upstream: string;
   accessLog: string;
+  /** nginx's error log too, when given (format nginx-error). */
+  errorLog?: string;
   enforcement: string;
 }): string {
   return `rampart: 1

@@ -94,6 +94,17 @@ export class KyselyEnforcementRepo implements EnforcementRepo {
     return Number(result.numUpdatedRows) > 0;
   }
 
+  async releasePoint(pointKind: EnforcementPointKind, pointName: string, at: string): Promise<number> {
+    const result = await this.db
+      .updateTable('mitigation_enforcement')
+      .set({ state: 'removed', updated_at: at, ended_at: at })
+      .where('point_kind', '=', pointKind)
+      .where('point_name', '=', pointName)
+      .where('ended_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   async list(mitigationIds: readonly string[]): Promise<EnforcementRecord[]> {
     if (mitigationIds.length === 0) return [];
     const rows = await this.db

@@ -72,6 +72,13 @@ export function enforcementCases(ctx: ContractContext): void {
       (await ctx.store.enforcement.listOpen('hook', 10_000)).some((r) => r.mitigationId === mitigationId),
     ).toBe(false);
 
+    expect(await ctx.store.enforcement.releasePoint('gateway', 'guest-api@host', at(5))).toBe(1);
+    expect(await ctx.store.enforcement.releasePoint('gateway', 'guest-api@host', at(5))).toBe(0);
+    expect((await ctx.store.enforcement.list([mitigationId]))[0]).toMatchObject({
+      state: 'removed',
+      endedAt: at(5),
+    });
+
     expect(await ctx.store.enforcement.markUnenforced(mitigationId, at(6))).toBe(true);
     expect(await ctx.store.enforcement.markUnenforced(mitigationId, at(7))).toBe(false);
     expect(await ctx.store.enforcement.listUnenforced([mitigationId, unique('mit')])).toEqual([mitigationId]);
