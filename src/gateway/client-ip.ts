@@ -1,5 +1,5 @@
-import type { CidrMap } from './cidr-map.js';
-import { ipPrefix, parseIp, type ParsedIp } from './ip.js';
+import type { CidrMap } from '../shared/net/index.js';
+import { ipPrefix, parseIp, type ParsedIp } from '../shared/net/index.js';
 
 export interface ClientIp {
   ip: ParsedIp;

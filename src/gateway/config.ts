@@ -2,7 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { parseDuration } from '../shared/duration.js';
 import { RampartError } from '../shared/errors.js';
 import { compileClientLimits, type ClientLimits } from './admission/client-limits.js';
-import { CidrMap, parseCidr } from './cidr-map.js';
+import { CidrMap, parseCidr } from '../shared/net/index.js';
 import { LIMIT_KEYS, type GatewayConfigInput, type LimitKey, type TokenInput } from './config-input.js';
 import { compileRouteMatcher, type RouteMatcher } from './route-matcher.js';
 

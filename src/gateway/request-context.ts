@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Decision } from '../domain/request-event.js';
 import type { CompiledLimit, CompiledRoute, TokenRule } from './config.js';
-import type { ParsedIp } from './ip.js';
+import type { ParsedIp } from '../shared/net/index.js';
 import type { RateDecision } from './state/rate-limiter.js';
 
 export interface RateOutcome {

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import type { Decision, RequestEvent } from '../../domain/request-event.js';
-import type { CidrMap } from '../cidr-map.js';
+import type { CidrMap } from '../../shared/net/index.js';
 import type { RequestContext } from '../request-context.js';
 import { reject } from '../respond.js';
 import { BodyRateWatchdog } from './body-rate-watchdog.js';

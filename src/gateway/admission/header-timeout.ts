@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { RequestEvent } from '../../domain/request-event.js';
-import type { CidrMap } from '../cidr-map.js';
-import { ipPrefix, parseIp } from '../ip.js';
+import type { CidrMap } from '../../shared/net/index.js';
+import { ipPrefix, parseIp } from '../../shared/net/index.js';
 
 const BODY = JSON.stringify({ error: { code: 'request-timeout', message: 'The request head arrived too slowly.' } });
 const RESPONSE = 'HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json; charset=utf-8\r\n'
