@@ -36,8 +36,8 @@ export function extractToken(ctx: RequestContext, config: GatewayConfig, hasher:
   ctx.token = token;
   ctx.tokenHash = hasher.hash(token);
   ctx.tokenPreview = previewToken(token);
-  // The path goes into the event: it must show the preview, never the token itself.
-  if (rawSegment !== null) ctx.path = ctx.path.replace(`/${rawSegment}`, `/${ctx.tokenPreview}`);
+  // The path goes into the event: it must show the preview, never the token itself (else see eventPath()).
+  if (rawSegment !== null) ctx.eventPath = ctx.path.replace(`/${rawSegment}`, `/${ctx.tokenPreview}`);
   if (jwt === null) return;
   const claims = decodeJwtPayload(token);
   if (claims !== null) {

@@ -1,7 +1,8 @@
 /**
  * Every route pattern compiled into one anchored regular expression, so a request costs one regex execution
  * whatever the number of routes. `{param}` is one path segment, a trailing `*` is the rest of the path
- * (including nothing). Routes are tried in declaration order.
+ * (including nothing); one trailing slash more matches too. Routes are tried in declaration order. Paths are
+ * matched in their canonical form (src/shared/http/canonical-path.ts).
  */
 export interface RoutePattern {
   name: string;
@@ -11,7 +12,7 @@ export interface RoutePattern {
 export interface RouteMatch {
   /** Index into the routes given to compileRouteMatcher. */
   index: number;
-  /** Raw (still percent-encoded) parameter values, in pattern order. */
+  /** Parameter values as in the canonical path (escapes other than unreserved characters kept), in pattern order. */
   params: string[];
 }
 
@@ -57,6 +58,9 @@ export function compileRouteMatcher(routes: readonly RoutePattern[]): RouteMatch
     });
     markers.push(group);
     group += 1 + names.length;
+    // "/auth/login/" is "/auth/login" to most apps (Laravel trims it, FastAPI redirects): one trailing slash more
+    // must not move a request to another route, or past the route's limits.
+    if (!source.endsWith('(?:/.*)?') && !route.pattern.endsWith('/')) source += '/?';
     alternatives.push(`()${source}`);
     paramNames.push(names);
   }

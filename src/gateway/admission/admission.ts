@@ -21,7 +21,7 @@ export interface AdmissionOptions {
   forward: Forward;
   service: string;
   source: string;
-  trustedProxies: CidrMap<true>;
+  trustedProxies: CidrMap<unknown>;
   /** Epoch ms for events (the gateway's clock). */
   nowMs: () => number;
   onEvent: ((event: RequestEvent) => void) | undefined;

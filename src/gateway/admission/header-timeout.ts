@@ -26,7 +26,7 @@ export function answerHeaderTimeout(socket: Socket): void {
  * forwarded address either. A peer that is a trusted proxy is not the client, so its address is left out rather
  * than handed to a rule that might block the proxy.
  */
-export function headerTimeoutEvent(socket: Socket, service: string, source: string, trusted: CidrMap<true>,
+export function headerTimeoutEvent(socket: Socket, service: string, source: string, trusted: CidrMap<unknown>,
   time: number, timeoutMs: number): RequestEvent {
   const peer = socket.remoteAddress === undefined ? null : parseIp(socket.remoteAddress);
   const client = peer !== null && trusted.match(peer) === undefined ? peer : null;
