@@ -54,7 +54,7 @@ export function compileRouteMatcher(routes: readonly RoutePattern[]): RouteMatch
       }
       if (!LITERAL.test(segment)) fail(`has an invalid segment "${segment}"`);
       if (segment === '' && i !== segments.length - 1) fail('has an empty segment');
-      source += `/${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
+      source += `/${literalSource(segment)}`;
     });
     markers.push(group);
     group += 1 + names.length;
@@ -83,4 +83,20 @@ export function compileRouteMatcher(routes: readonly RoutePattern[]): RouteMatch
       return null;
     },
   };
+}
+
+/**
+ * A literal segment as a regex over canonical paths: unreserved characters as they are (the canonical form decodes
+ * them), every other one also in its escaped form (the canonical form keeps "%3A" for ":" and the app decodes it).
+ */
+function literalSource(segment: string): string {
+  let out = '';
+  for (const c of segment) {
+    if (/[A-Za-z0-9\-._~]/.test(c)) out += c === '.' ? '\\.' : c;
+    else {
+      const escaped = c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      out += `(?:${escaped}|%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')})`;
+    }
+  }
+  return out;
 }
