@@ -88,28 +88,15 @@ export function canonicalPath(raw: string): CanonicalPath {
   return { ok: true, path: `/${segments.join('/')}` };
 }
 
+const NOT_PRINTABLE_ASCII = /[^\x21-\x7e]/;
+
 /**
- * Most paths need no work: no escape, no dot segment, no empty segment, nothing outside printable ASCII. One
- * scan answers that, so the common request pays no allocation.
+ * Most paths need no work: no escape, no dot segment, no empty segment, nothing outside printable ASCII. A few
+ * native scans answer that, so the common request pays no allocation ("/.well-known" takes the long way, rightly).
  */
 function isPlain(raw: string): boolean {
-  let previous = 47;
-  let dots = 0;
-  for (let i = 1; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
-    if (c === 37 || c === 92 || c < 33 || c > 126) return false;
-    if (c === 47) {
-      if (previous === 47 || (dots > 0 && dots < 3 && dots === segmentLength(raw, i))) return false;
-      dots = 0;
-    } else if (c === 46) dots++;
-    previous = c;
-  }
-  return !(dots > 0 && dots < 3 && dots === segmentLength(raw, raw.length));
-}
-
-/** Length of the segment that ends at index end (exclusive). */
-function segmentLength(raw: string, end: number): number {
-  return end - raw.lastIndexOf('/', end - 1) - 1;
+  return raw.indexOf('%') === -1 && raw.indexOf('//') === -1 && raw.indexOf('/.') === -1 && raw.indexOf('\\') === -1
+    && !NOT_PRINTABLE_ASCII.test(raw);
 }
 
 function hexValue(c: number): number {
