@@ -131,6 +131,10 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     // [admission] Per-address and per-prefix requests in progress; refused with 429 when over.
     if (!admission.admit(ctx)) return;
     extractToken(ctx, config, hasher);
+    if (ctx.ambiguousToken !== null) {
+      return fail(ctx, 400, 'ambiguous-token', 'The request names a token more than once.', 'invalid',
+        `token:${ctx.ambiguousToken}`);
+    }
     const pending = ctx.pendingJwt?.verify;
     if (pending != null && ctx.token !== null && ctx.tokenHash !== null
       && verifier.cached(ctx.tokenHash, ctx.time) === undefined) {

@@ -48,6 +48,8 @@ export class RequestContext {
   /** X-Forwarded-For for the upstream, from the judged client on (ClientIp.forwardedFor). */
   forwardedFor = '';
   token: string | null = null;
+  /** The token rule whose query parameter came twice with different values (refused, see extract-token.ts). */
+  ambiguousToken: string | null = null;
   tokenHash: string | null = null;
   tokenPreview: string | null = null;
   /** The JWT rule whose signature still has to be checked before the guards run. */

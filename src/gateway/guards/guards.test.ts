@@ -153,6 +153,16 @@ describe('token revocation', () => {
     expect((await g.send('/me', { headers: { 'x-api-key': 'h-secret-2' } })).status).toBe(401);
     expect((await g.send('/me', { headers: { 'x-api-key': 'h-secret-3' } })).status).toBe(200);
   });
+
+  it('refuses a query naming the token twice with different values (PHP and Starlette take the last)', async () => {
+    const g = await start({ gateway: { tokens: [{ name: 'download', in: 'query', param: 'sig' }] } });
+    await g.state.apply(mitigation(g.clock, 'revoke-token', hashToken('q-secret-1', 'test-key')));
+    const r = await g.send('/files/a.jpg?sig=q-secret-9&sig=q-secret-1');
+    expect(r.status).toBe(400);
+    expect(r.json()).toMatchObject({ error: { code: 'ambiguous-token' } });
+    expect(g.seen).toHaveLength(0);
+    expect((await g.send('/files/a.jpg?sig=q-secret-9&sig=q-secret-9')).status).toBe(200);
+  });
 });
 
 describe('JWT', () => {
