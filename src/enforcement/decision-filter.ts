@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { parseCidr } from '../gateway/cidr-map.js';
+import { parseCidr } from '../shared/net/cidr-map.js';
 import type { CrowdsecDecision } from './crowdsec-decision.js';
 
 /** A query parameter as the Local API reads it: comma-separated, case-insensitive for scopes. */
