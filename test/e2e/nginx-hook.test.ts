@@ -175,8 +175,13 @@ http {
       expect(fired).toBeDefined();
       const [m] = await rampart.app.desk.store.mitigations.list({ service: 'shop' });
       expect(m).toMatchObject({ kind: 'block', target: ATTACKER });
-      const entries = await rampart.app.desk.store.timeline.list(m!.incidentId!);
-      const hookRun = entries.find((e) => e.summary.startsWith('hook nginx-deny apply'));
+      // The hook's result is written once it has exited, which may be just after nginx already answers 403.
+      const hookEntries = async () => {
+        const all = await rampart.app.desk.store.timeline.list(m!.incidentId!);
+        return { all, run: all.find((e) => e.summary.startsWith('hook nginx-deny apply')) };
+      };
+      await waitFor(async () => (await hookEntries()).run !== undefined, 10_000, 20);
+      const { all: entries, run: hookRun } = await hookEntries();
       console.log(
         `nginx + hook: first 403 for ${ATTACKER} from nginx ${Math.round(firstForbiddenAt - (fired ?? 0))} ms after rule failed-logins fired, ${firstForbiddenAt - tenthFailureAt} ms after the 10th failed login (the access log is tailed every 200 ms); the hook (nginx -t, nginx -s reload) took ${String(hookRun?.data.ms)} ms, applied ${Date.parse(hookRun?.at ?? '') - Date.parse(m!.createdAt)} ms after the block was recorded`,
       );
@@ -198,7 +203,17 @@ http {
       expect((await runCli(['unblock', ATTACKER, '--reason', 'e2e: attack over'], { cwd: dir })).code).toBe(
         0,
       );
-      // (Probed with a harmless request: more failed logins would rightly fire the rule again.)
+      // `rampart unblock` ran as another process would: the desk's hook loop notices the lift on its next pass.
+      await waitFor(
+        async () =>
+          (await rampart.app.desk.store.timeline.list(m!.incidentId!)).some((e) =>
+            /^hook nginx-deny lift block 127\.0\.0\.2: exit 0/.test(e.summary),
+          ),
+        10_000,
+        20,
+      );
+      // (Probed with a harmless request: more failed logins would rightly fire the rule again. Right after a
+      // reload nginx's old worker may still answer a moment, so the probe waits for the new one.)
       await waitFor(async () => (await send('GET', '/health', ATTACKER)) === 200, 20_000, 20);
       expect(readFileSync(join(dir, 'nginx', 'rampart-deny.conf'), 'utf8')).toBe('');
     }, 90_000);

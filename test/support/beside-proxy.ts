@@ -46,7 +46,7 @@ ${options.enforcement}`;
 export interface BesideProxy {
   dir: string;
   app: RunningApp;
-  /** Wall-clock ms (Date.now) at which each rule last fired. */
+  /** Wall-clock ms (Date.now) at which each rule first fired. */
   firedAt: Map<string, number>;
 }
 
@@ -74,7 +74,8 @@ export async function startBesideProxy(options: {
   const firedAt = new Map<string, number>();
   app.detection.onOutcome((signal, _outcome, timing) => {
     // performance.now() of the firing, as wall-clock time, to compare with what other processes write.
-    firedAt.set(signal.rule, Date.now() - (performance.now() - timing.firedAt));
+    // The first firing: the attacker's later attempts may fire the rule again (they join the incident).
+    if (!firedAt.has(signal.rule)) firedAt.set(signal.rule, Date.now() - (performance.now() - timing.firedAt));
   });
   return { dir, app, firedAt };
 }
