@@ -27,6 +27,7 @@ export {
   type PostmortemSpec,
   type RoutineSpec,
   type ReviewSpec,
+  type NeverBlockSpec,
 } from './schema.js';
 export { isCidr, parseStatusMatcher, type StatusRange } from './schema/primitives.js';
 export { routeParams } from './schema/service.js';

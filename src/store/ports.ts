@@ -135,6 +135,9 @@ export interface ChecklistRepo {
 export interface MitigationFilter {
   service?: string;
   incidentId?: string;
+  /** Only this kind on this target (a repeat offender's earlier mitigations). */
+  kind?: Mitigation['kind'];
+  target?: string;
   /** Only mitigations not lifted and not expired at this time. */
   inForceAt?: string;
   limit?: number;

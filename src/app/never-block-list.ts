@@ -1,0 +1,59 @@
+import type { NeverBlockList, Protected } from '../domain/never-block.js';
+import type { Playbook } from '../playbook/index.js';
+import { hashToken } from '../shared/secrets.js';
+
+const PLACEHOLDER = /\$\{([A-Z][A-Z0-9_]*)\}/g;
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Compiles a playbook's `never_block` once, at start-up: tokens are read from their environment variables and
+ * kept only as keyed hashes (the same hash the gateway gives them). `warnings` names what could not be read.
+ */
+export function compileNeverBlock(
+  playbook: Playbook,
+  env: NodeJS.ProcessEnv,
+  tokenKey: string,
+): { list: NeverBlockList; warnings: string[] } {
+  const spec = playbook.never_block;
+  const list: NeverBlockList = { addresses: [], tokenHashes: [], subjects: [] };
+  const warnings: string[] = [];
+  if (!spec) return { list, warnings };
+  const service = playbook.service.name;
+  const token = (name: string, why: string) => {
+    const value = env[name];
+    if (value === undefined || value === '') {
+      warnings.push(`${service}: never_block names ${name}, which is not set; that token is not protected`);
+      return;
+    }
+    const hash = hashToken(value, tokenKey);
+    if (!list.tokenHashes.some((p) => p.value === hash)) list.tokenHashes.push({ value: hash, why });
+  };
+  for (const address of spec.addresses) list.addresses.push({ value: address, why: 'never_block.addresses' });
+  for (const name of spec.tokens_env) token(name, `never_block.tokens_env ${name}`);
+  for (const subject of spec.subjects) list.subjects.push({ value: subject, why: 'never_block.subjects' });
+  if (spec.monitors) {
+    const loopback: Protected[] = [];
+    for (const monitor of playbook.monitors) {
+      const texts = [monitor.request.url, ...Object.values(monitor.request.headers)];
+      for (const text of texts) for (const match of text.matchAll(PLACEHOLDER)) {
+        // A base URL variable is not a token; only values the request carries as credentials are hashed.
+        if (match.index === 0 && text === monitor.request.url) continue;
+        token(match[1] as string, `monitor ${monitor.name}`);
+      }
+      if (loopback.length === 0 && LOOPBACK_HOSTS.has(hostOf(monitor.request.url, env))) {
+        loopback.push({ value: '127.0.0.1', why: `monitor ${monitor.name} calls a local gateway` });
+        loopback.push({ value: '::1', why: `monitor ${monitor.name} calls a local gateway` });
+      }
+    }
+    list.addresses.push(...loopback);
+  }
+  return { list, warnings: [...new Set(warnings)] };
+}
+
+function hostOf(url: string, env: NodeJS.ProcessEnv): string {
+  try {
+    return new URL(url.replace(PLACEHOLDER, (_m, name: string) => env[name] ?? 'x')).hostname;
+  } catch {
+    return '';
+  }
+}
