@@ -50,7 +50,9 @@ export {
   loadPlaybookDir,
   parsePlaybook,
   formatPlaybookError,
+  formatPlaybookWarning,
   type PlaybookError,
+  type PlaybookWarning,
   type PlaybookLoadResult,
 } from './load.js';
 export { explainPlaybook, reviewStatus } from './explain.js';
