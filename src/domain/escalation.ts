@@ -26,11 +26,12 @@ const ordinal = (n: number) => {
   return `${n}${suffix}`;
 };
 
+/** 90000000 → "1d", 3603000 → "1h", 5400000 → "1.5h": the largest unit, to a tenth. */
 const human = (ms: number) => {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
-    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000]] as const) {
+    if (ms >= size) return `${Math.round((ms / size) * 10) / 10}${unit}`;
   }
-  return ms >= 60_000 ? `${Math.round(ms / 60_000)}m` : `${Math.round(ms / 1000)}s`;
+  return `${Math.round(ms / 1000)}s`;
 };
 
 /**
