@@ -33,7 +33,8 @@ const COMBINED = [
 export const FORMAT_FIELDS: Readonly<Record<string, readonly string[]>> = {
   gateway: [
     'ip', 'ip_prefix', 'method', 'path', 'route', 'host', 'status', 'duration_ms', 'bytes', 'token', 'token_preview',
-    'subject', 'tenant', 'user_agent', 'rule', 'message', 'routeName', 'bytesIn', 'completed',
+    'subject', 'tenant', 'user_agent', 'rule', 'message', 'routeName', 'bytesIn', 'completed', 'shadowLimited',
+    'upstreamMs',
   ],
   nginx: [...COMBINED, 'duration_ms', 'upstreamResponseTime'],
   apache: COMBINED,
