@@ -175,3 +175,34 @@ describe('never_block', () => {
     expect(audit.filter((a) => a.action === 'mitigation.refused')).toHaveLength(3);
   }, 60_000);
 });
+
+describe('never_block compiled at start-up', () => {
+  it("protects the monitors' tokens (hashed, from their ${ENV} values) and loopback when they call a local gateway", async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rampart-controls-'));
+    const yaml = `${PLAYBOOK.replace('  subjects: [ops-bot]\n', '  subjects: [ops-bot]\n  tokens_env: [SPARE_TOKEN, UNSET_TOKEN]\n  monitors: true\n')}monitors:
+  - name: gallery-ok
+    request: { url: "http://127.0.0.1:8080/items/\${KNOWN_GOOD_TOKEN}", headers: { authorization: "Bearer \${MONITOR_JWT}" } }
+`;
+    await writeFile(join(dir, 'shop.yaml'), yaml);
+    const loaded = await loadPlaybook(join(dir, 'shop.yaml'), { cwd: dir });
+    if (!loaded.ok) throw new Error(loaded.errors.map(formatPlaybookError).join('\n'));
+    const env = {
+      KNOWN_GOOD_TOKEN: 'good-token-value-123',
+      MONITOR_JWT: 'eyJ.monitor.jwt',
+      SPARE_TOKEN: 'spare-token-value-456',
+    };
+    const { list, warnings } = compileNeverBlock(loaded.playbook, env, TOKEN_KEY);
+    const { hashToken } = await import('../shared/secrets.js');
+    expect(list.tokenHashes.map((p) => p.value).sort()).toEqual(
+      [hashToken('good-token-value-123', TOKEN_KEY), hashToken('eyJ.monitor.jwt', TOKEN_KEY), hashToken('spare-token-value-456', TOKEN_KEY)].sort(),
+    );
+    // No raw token is kept anywhere in the list.
+    expect(JSON.stringify(list)).not.toContain('good-token-value-123');
+    expect(list.addresses.map((p) => p.value)).toEqual(['192.0.2.0/24', '127.0.0.1', '::1']);
+    expect(warnings).toEqual(['shop: never_block names UNSET_TOKEN, which is not set; that token is not protected']);
+    const { explainPlaybook } = await import('../playbook/index.js');
+    const explained = explainPlaybook(loaded.playbook, new Date('2026-01-05T10:00:00Z'));
+    expect(explained).toContain("Never block: addresses 192.0.2.0/24; the tokens in SPARE_TOKEN, UNSET_TOKEN; subjects ops-bot; the monitors' own traffic");
+    expect(explained).toContain('then automatically: block the client IP for 1h, then 1d, then 7d on repeat offences (clean again after 30d)');
+  });
+});
