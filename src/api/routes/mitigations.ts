@@ -52,7 +52,7 @@ export function mitigationRoutes(deps: ApiDeps): AnyRoute[] {
       url: '/v1/mitigations',
       role: 'viewer',
       tag,
-      summary: 'Mitigations in force (or all, with all=true), newest first',
+      summary: 'Mitigations in force (or all, with all=true), newest first, each with the requests it refused (refused, lastRefusedAt)',
       query: z
         .object({ service: z.string().max(100).optional(), all: z.enum(['true', 'false']).optional() })
         .strict(),
