@@ -35,11 +35,9 @@ export function compileNeverBlock(
     const loopback: Protected[] = [];
     for (const monitor of playbook.monitors) {
       const texts = [monitor.request.url, ...Object.values(monitor.request.headers)];
-      for (const text of texts) for (const match of text.matchAll(PLACEHOLDER)) {
-        // A base URL variable is not a token; only values the request carries as credentials are hashed.
-        if (match.index === 0 && text === monitor.request.url) continue;
-        token(match[1] as string, `monitor ${monitor.name}`);
-      }
+      // Every value a monitor's request carries from the environment (a monitor's URL starts with its literal
+      // origin, so these are path, query and header values: its tokens).
+      for (const text of texts) for (const match of text.matchAll(PLACEHOLDER)) token(match[1] as string, `monitor ${monitor.name}`);
       if (loopback.length === 0 && LOOPBACK_HOSTS.has(hostOf(monitor.request.url, env))) {
         loopback.push({ value: '127.0.0.1', why: `monitor ${monitor.name} calls a local gateway` });
         loopback.push({ value: '::1', why: `monitor ${monitor.name} calls a local gateway` });
