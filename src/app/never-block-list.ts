@@ -1,5 +1,6 @@
 import type { NeverBlockList, Protected } from '../domain/never-block.js';
 import type { Playbook } from '../playbook/index.js';
+import { canonicalAddress } from '../shared/net/index.js';
 import { hashToken } from '../shared/secrets.js';
 
 const PLACEHOLDER = /\$\{([A-Z][A-Z0-9_]*)\}/g;
@@ -28,7 +29,10 @@ export function compileNeverBlock(
     const hash = hashToken(value, tokenKey);
     if (!list.tokenHashes.some((p) => p.value === hash)) list.tokenHashes.push({ value: hash, why });
   };
-  for (const address of spec.addresses) list.addresses.push({ value: address, why: 'never_block.addresses' });
+  for (const address of spec.addresses) {
+    // Canonical, as the gateway folds addresses (an IPv4-mapped IPv6 range is the IPv4 range it covers).
+    list.addresses.push({ value: canonicalAddress(address), why: 'never_block.addresses' });
+  }
   for (const name of spec.tokens_env) token(name, `never_block.tokens_env ${name}`);
   for (const subject of spec.subjects) list.subjects.push({ value: subject, why: 'never_block.subjects' });
   if (spec.monitors) {

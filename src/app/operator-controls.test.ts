@@ -166,13 +166,15 @@ describe('never_block', () => {
     expect(await refused('block', '192.0.0.0/16')).toBe(
       'RAMPART_PROTECTED: block 192.0.0.0/16 refused: never_block — 192.0.0.0/16 covers 192.0.2.0/24 (never_block.addresses)',
     );
+    // However the address is written: the gateway folds an IPv4-mapped IPv6 address to IPv4, and so does the check.
+    expect(await refused('block', '::ffff:192.0.2.9')).toMatch(/^RAMPART_PROTECTED: .*covers 192\.0\.2\.0\/24/);
     expect(await refused('revoke-subject', 'ops-bot')).toMatch(/^RAMPART_PROTECTED: .*subject ops-bot is protected/);
     expect(await refused('revoke-all', '*')).toMatch(/^RAMPART_PROTECTED: .*ops-bot/);
     // Outside the list, the same responder's block is applied.
     const ok = await applyMitigation({ ctx: responder, input: { service: 'shop', kind: 'block', target: '192.0.3.0/24', reason: 'test' } });
     expect(ok.target).toBe('192.0.3.0/24');
     const audit = await store!.audit.list({});
-    expect(audit.filter((a) => a.action === 'mitigation.refused')).toHaveLength(3);
+    expect(audit.filter((a) => a.action === 'mitigation.refused')).toHaveLength(4);
   }, 60_000);
 });
 

@@ -1,6 +1,7 @@
 import { neverBlockConflict } from '../domain/never-block.js';
 import type { MitigationKind } from '../domain/mitigation.js';
 import { RampartError } from '../shared/errors.js';
+import { canonicalAddress as canonical } from '../shared/net/index.js';
 import type { DeskContext } from './context.js';
 import { deskTransaction } from './desk-transaction.js';
 import { recordChange } from './record-change.js';
@@ -16,7 +17,9 @@ export async function refuseProtected(
 ): Promise<void> {
   const list = ctx.services.get(input.service)?.neverBlock;
   if (!list) return;
-  const conflict = neverBlockConflict(list, input.kind, input.target);
+  // One address model: ::ffff:192.0.2.9 and 64:ff9b::c000:209 are 192.0.2.9 to the gateway, and so here.
+  const target = input.kind === 'block' ? canonical(input.target) : input.target;
+  const conflict = neverBlockConflict(list, input.kind, target);
   if (conflict === null) return;
   const shown = input.shown ?? input.target;
   const summary = `refused ${input.kind} ${shown}: never_block — ${conflict}`;
