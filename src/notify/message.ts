@@ -25,6 +25,23 @@ export interface IncidentSummary {
 }
 
 /**
+ * The mitigation a mitigation_applied / mitigation_lifted message is about. `target` is what a person can read:
+ * an address, a range, a limit or switch name, or a revoked token's preview (never its keyed hash or a JWT id).
+ */
+export interface MitigationSummary {
+  id: string;
+  kind: string;
+  target: string;
+  /** ISO time it expires, or null for "until lifted". */
+  until: string | null;
+  reason: string;
+  author: string;
+  appliedAt: string;
+  liftedAt: string | null;
+  liftedBy: string | null;
+}
+
+/**
  * One message, channel-neutral, as the outbox stores it. Each channel formats it on send, so a stored row
  * never holds a secret and a retry sends exactly the same content.
  */
@@ -35,6 +52,8 @@ export interface NotifyMessage {
   headline: string;
   text: string;
   incident: IncidentSummary;
+  /** Set on mitigation_applied and mitigation_lifted messages. */
+  mitigation?: MitigationSummary;
   links: { label: string; url: string }[];
   /** From the audience's or channel's template; e-mail uses them, other channels fall back to headline/text. */
   subject?: string;

@@ -61,6 +61,18 @@ export function slackBody(message: NotifyMessage): Record<string, unknown> {
       text: { type: 'mrkdwn', text: truncate(esc(text), SLACK_LIMITS.sectionText) },
     });
   }
+  const m = message.mitigation;
+  if (m !== undefined) {
+    blocks.push({
+      type: 'section',
+      fields: [
+        `*Mitigation*\n${esc(m.kind)} \`${esc(m.target)}\``,
+        `*Until*\n${m.liftedAt !== null ? `lifted ${esc(m.liftedAt)}` : m.until === null ? 'until lifted' : esc(m.until)}`,
+        `*By*\n${esc(m.author)}${m.liftedBy !== null ? ` (lifted by ${esc(m.liftedBy)})` : ''}`,
+        `*Reason*\n${esc(m.reason)}`,
+      ].map((text) => ({ type: 'mrkdwn', text: truncate(text, SLACK_LIMITS.fieldText) })),
+    });
+  }
   const scope = [
     `*Tenants:* ${list(i.scope.tenants, i.scopeCounts.tenants)}`,
     `*Events:* ${list(i.scope.events, i.scopeCounts.events)}`,
