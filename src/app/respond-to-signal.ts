@@ -125,8 +125,16 @@ export async function respondToSignal(
   const applied: string[] = [];
   if (signal.kind !== 'fired' || !signal.mitigation) return { incident, joined, applied };
   const plan = planMitigation(signal.mitigation, behind.events, playbook);
+  // The checklist's automatic "decide mitigation" step: done by the mitigation itself (apply-mitigation.ts),
+  // or left to a person here, with the reason on the step.
+  const holdStep = (note: string) =>
+    completeAutomaticSteps({
+      ctx,
+      input: { id: incident.id, automatic: 'mitigation', outcome: 'held', note },
+    });
   if (plan.kind === 'suggest') {
     await recordAction({ ctx, input: { id: incident.id, summary: `suggested: ${plan.text}` } });
+    await holdStep(`a person decides: ${plan.text}`);
     return { incident, joined, applied };
   }
   const capWindow = playbook.detection.blast_radius_cap?.window ?? evidenceMs;
@@ -156,6 +164,7 @@ export async function respondToSignal(
           summary: `suggested (the playbook does not apply it by itself): ${m.label}`,
         },
       });
+      await holdStep(`suggested, a person applies it: ${m.label}`);
       continue;
     }
     if (over) {
@@ -163,10 +172,11 @@ export async function respondToSignal(
         ctx,
         input: { id: incident.id, summary: `held for a responder: ${m.label} (${over})`, data: { held: m } },
       });
+      await holdStep(`approval needed: ${m.label} (${over})`);
       continue;
     }
     // Every desk that saw the attack fire may get here; the first applies, the others find its mitigation.
-    const { mitigation, applied: fresh } = await applyIncidentMitigationOnce({
+    const once = await applyIncidentMitigationOnce({
       ctx,
       input: {
         service: signal.service,
@@ -177,8 +187,20 @@ export async function respondToSignal(
         ...(m.forMs !== undefined ? { forMs: m.forMs } : {}),
         ...(m.data ? { data: m.data } : {}),
       },
+    }).catch(async (error: unknown) => {
+      // Refused (a target the state cannot hold, say): the step says so, and the signal's handling fails as before.
+      await completeAutomaticSteps({
+        ctx,
+        input: {
+          id: incident.id,
+          automatic: 'mitigation',
+          outcome: 'failed',
+          note: `${m.label} not applied: ${error instanceof Error ? error.message : String(error)}`,
+        },
+      });
+      throw error;
     });
-    if (fresh) applied.push(mitigation.id);
+    if (once.applied) applied.push(once.mitigation.id);
   }
   return { incident, joined, applied };
 }
@@ -194,7 +216,11 @@ function culprits(
 ): readonly RequestEvent[] {
   const trigger = playbook.detection.rules.find((r) => r.name === ruleName)?.trigger;
   if (trigger?.type !== 'ratio') return events;
-  const isError = compileFilter(trigger.errors, routeNamesOf(playbook), `detection.rules[${ruleName}].trigger.errors`);
+  const isError = compileFilter(
+    trigger.errors,
+    routeNamesOf(playbook),
+    `detection.rules[${ruleName}].trigger.errors`,
+  );
   return events.filter(isError);
 }
 

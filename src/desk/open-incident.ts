@@ -7,6 +7,7 @@ import { correlationKey } from '../domain/correlation-key.js';
 import { RampartError } from '../shared/errors.js';
 import type { ActionArgs, DeskContext } from './context.js';
 import { deskTransaction } from './desk-transaction.js';
+import { settleAutomaticStepsIn } from './complete-automatic-steps.js';
 import { recordChange } from './record-change.js';
 import { requireService } from './require-incident.js';
 import { resolveSeverity } from './resolve-severity.js';
@@ -80,7 +81,25 @@ export async function openIncidentIn(
     action: 'incident.open',
   });
   const checklist = planChecklist(incident.id, now, policy.checklist);
-  if (checklist.length > 0) await tx.checklist.insertMany(checklist);
+  if (checklist.length > 0) {
+    await tx.checklist.insertMany(checklist);
+    // The severity is classified the moment the incident exists: by the signal's rule, the incident type's
+    // level or the playbook default (resolve-severity.ts), or by the person who opened it.
+    const source =
+      input.severity !== undefined
+        ? `named by ${ctx.actor}`
+        : input.type !== undefined
+          ? `the level of incident type ${input.type}`
+          : "the playbook's default";
+    await settleAutomaticStepsIn(tx, {
+      incidentId: incident.id,
+      automatic: 'severity',
+      outcome: 'done',
+      note: `${severity.name}, ${source}`,
+      at: now.toISOString(),
+      actor: ctx.actor,
+    });
+  }
   return incident;
 }
 

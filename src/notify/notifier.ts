@@ -19,6 +19,7 @@ import type { NotifyEvent } from './message.js';
 import { enqueueAll, type Enqueue } from './outbox.js';
 import { DEFAULT_POSTMORTEM_LEAD_MS, runPostmortemReminders } from './postmortem-reminders.js';
 import { routeEvent, statusEvents } from './routing.js';
+import { settleNotifyStepOnEnqueue } from './settle-notify-step.js';
 import { tenantDirectoryFromEnv, type TenantDirectory } from './tenant-directory.js';
 import { compileTemplate, type CompiledTemplate } from './templates.js';
 
@@ -210,6 +211,13 @@ export function createNotifier(options: NotifierOptions): Notifier {
     const svc = services.get(incident.service);
     if (!svc) return [];
     const planned = routeEvent({ comms: svc.comms, incident, events, eventKey: key, at });
+    await settleNotifyStepOnEnqueue(tx, {
+      incidentId: incident.id,
+      severity: incident.severity,
+      events,
+      planned,
+      at: at.toISOString(),
+    });
     if (planned.length === 0) return [];
     const mitigations = planned.some((p) => p.template !== undefined)
       ? await tx.mitigations.list({ incidentId: incident.id })
