@@ -79,6 +79,7 @@ export async function respondToSignal(
       ...(signal.severity ? { severity: signal.severity } : {}),
       ...(signal.type ? { type: signal.type } : {}),
       groupKey: signal.groupKey,
+      correlate: signal.correlate,
       value: signal.value,
       threshold: signal.threshold,
       windowMs: signal.windowMs,

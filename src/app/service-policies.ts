@@ -18,6 +18,7 @@ export function policyFromPlaybook(playbook: Playbook): ServicePolicy {
     postmortemDueMs: postmortemDueMs(playbook),
     postmortemSections: playbook.postmortem?.sections ?? DEFAULT_SECTIONS,
     incidentTypes,
+    joinWindowMs: playbook.detection.join_window,
     verification: (playbook.verification?.steps ?? []).map((step): VerificationStep =>
       step.check === 'error_rate_baseline'
         ? {

@@ -44,7 +44,7 @@ export type OpenIncidentInput = z.infer<typeof openIncidentInput>;
 export async function openIncidentIn(
   tx: StoreRepos,
   ctx: DeskContext,
-  input: OpenIncidentInput & { groupKey?: string | undefined },
+  input: OpenIncidentInput & { groupKey?: string | undefined; correlate?: string | undefined },
 ): Promise<Incident | undefined> {
   const policy = requireService(ctx, input.service);
   const severity = resolveSeverity(policy, input.severity, input.type);
@@ -52,7 +52,12 @@ export async function openIncidentIn(
   const key =
     input.fingerprint === undefined
       ? null
-      : correlationKey({ fingerprint: input.fingerprint, type: input.type, groupKey: input.groupKey });
+      : correlationKey({
+          fingerprint: input.fingerprint,
+          type: input.type,
+          groupKey: input.groupKey,
+          correlate: input.correlate,
+        });
   const incident = await tx.incidents.createUnlessKeyTaken({
     title: input.title,
     service: policy.name,

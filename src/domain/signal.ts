@@ -11,6 +11,8 @@ export interface Signal {
   /** Playbook incident type, e.g. "brute-force". */
   type?: string;
   groupKey?: string;
+  /** The attacked entity the group key names (an address's /24, a token hash …), for correlation. */
+  correlate?: string;
   value?: number;
   threshold?: number;
   windowMs?: number;
