@@ -113,10 +113,7 @@ export function createDetector(options: DetectorOptions): Detector {
     if (clock === undefined) {
       const reading = all.filter((r) => r.rule.sources === undefined || r.rule.sources.has(source));
       const first = reading[0];
-      const index =
-        options.index === false || first === undefined
-          ? undefined
-          : new RuleIndex(reading, first.rule.routes);
+      const index = options.index === false || first === undefined ? undefined : new RuleIndex(reading, first.rule.routes);
       clock = { source, now: -Infinity, nextSweep: -Infinity, runners: reading, index };
       // Sources come from the configuration, not from clients; the cap only guards against a bug.
       if (sources.size < 1000) sources.set(source, clock);
@@ -126,10 +123,8 @@ export function createDetector(options: DetectorOptions): Detector {
   // Every source a playbook declares or a rule reads has a clock from the start, so a tick reaches its rules
   // (an absence rule over a source that never speaks) before any of its events.
   for (const playbook of playbooks)
-    for (const spec of eventSources(playbook))
-      sourceTime(playbook.service.name, eventSourceOf(spec, playbook));
-  for (const runner of runners)
-    for (const source of runner.rule.sources ?? []) sourceTime(runner.rule.service, source);
+    for (const spec of eventSources(playbook)) sourceTime(playbook.service.name, eventSourceOf(spec, playbook));
+  for (const runner of runners) for (const source of runner.rule.sources ?? []) sourceTime(runner.rule.service, source);
   const tokenKey = options.tokenKey ?? randomBytes(24).toString('base64url');
   const enrichers = new Map(playbooks.map((p) => [p.service.name, createEventEnricher(p, tokenKey)]));
 

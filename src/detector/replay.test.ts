@@ -231,9 +231,7 @@ describe('planFile', () => {
     const trigger = { type: 'threshold', count: 1, window: '1m' };
     const byFormat = withSources([{ name: 'errors', source: 'nginx-error', trigger }]);
     expect(planFile('/x/error.log', byFormat)).toMatchObject({ source: 'file:error.log' });
-    expect(compileRule(byFormat.detection.rules[0] as RuleSpec, byFormat).sources).toEqual(
-      new Set(['file:error.log']),
-    );
+    expect(compileRule(byFormat.detection.rules[0] as RuleSpec, byFormat).sources).toEqual(new Set(['file:error.log']));
     // Unread by any rule by name, the access log stands in for the gateway; read by its path, it is itself.
     expect(planFile('/x/access.log', byFormat)).toMatchObject({ source: 'gateway' });
     const byPath = withSources([{ name: 'access', source: 'logs/access.log', trigger }]);

@@ -19,12 +19,7 @@ beforeAll(async () => {
   const guests = [...fotospielAccessLines({ lines: 40_000, start: START, attack: true, gapMs: 20 })];
   // Two scanners in the middle of the evening: one walks 40 of the ported paths three times, one a few twice.
   const scanners = [
-    ...scannerLines(
-      '192.0.2.66',
-      SCANNER_PATHS.filter((_, i) => i % 15 === 0),
-      3,
-      START + 5 * 60_000,
-    ),
+    ...scannerLines('192.0.2.66', SCANNER_PATHS.filter((_, i) => i % 15 === 0), 3, START + 5 * 60_000),
     ...scannerLines('192.0.2.77', ['/.env', '/wp/.git/config', '/api/v1/unknown'], 2, START + 6 * 60_000),
   ];
   const lines = [...guests.slice(0, 15_000), ...scanners, ...guests.slice(15_000)];
@@ -39,20 +34,14 @@ const LANGUAGE_RULES = [
   {
     name: 'sensitive-files',
     source: 'gateway',
-    filter: {
-      path: { ends_with: ['/.env', '/.git/config', '.sql'], ignore_case: true },
-      not: { status: '2xx' },
-    },
+    filter: { path: { ends_with: ['/.env', '/.git/config', '.sql'], ignore_case: true }, not: { status: '2xx' } },
     group_by: ['ip'],
     trigger: { type: 'threshold', count: 2, window: '5m' },
   },
   {
     name: 'probe-any',
     source: 'gateway',
-    filter: {
-      any: [{ status: 404, method: 'GET' }, { decision: 'rate-limited' }],
-      route: { equals: 'gallery', ignore_case: true },
-    },
+    filter: { any: [{ status: 404, method: 'GET' }, { decision: 'rate-limited' }], route: { equals: 'gallery', ignore_case: true } },
     group_by: ['ip_prefix'],
     trigger: { type: 'distinct', field: 'path', count: 5, window: '5m' },
   },
@@ -70,8 +59,7 @@ function withRules(base: Playbook, rules: Record<string, unknown>[]): Playbook {
 }
 
 async function both(playbook: Playbook) {
-  const run = (index: boolean) =>
-    replayFiles([file], { playbook, tokenKey: 'k-0123456789abcdef', format: 'nginx', index });
+  const run = (index: boolean) => replayFiles([file], { playbook, tokenKey: 'k-0123456789abcdef', format: 'nginx', index });
   const [indexed, plain] = [await run(true), await run(false)];
   return { indexed, plain };
 }

@@ -80,13 +80,7 @@ export class RuleIndex {
     return merged.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
   }
 
-  private pathHits(
-    path: string,
-    route: string,
-    statusClass: number,
-    decision: string,
-    method: string,
-  ): number[] | undefined {
+  private pathHits(path: string, route: string, statusClass: number, decision: string, method: string): number[] | undefined {
     const stamp = ++this.stamp;
     let hits: number[] | undefined;
     let at: PathNode | undefined = this.root;
@@ -97,19 +91,13 @@ export class RuleIndex {
       for (const order of at.rules) {
         if (this.taken[order] === stamp) continue;
         this.taken[order] = stamp;
-        if (admits(this.keys[order] as IndexKeys, route, statusClass, decision, method))
-          (hits ??= []).push(order);
+        if (admits(this.keys[order] as IndexKeys, route, statusClass, decision, method)) (hits ??= []).push(order);
       }
     }
     return hits;
   }
 
-  private signatureRules(
-    route: string,
-    statusClass: number,
-    decision: string,
-    method: string,
-  ): readonly RuleRunner[] {
+  private signatureRules(route: string, statusClass: number, decision: string, method: string): readonly RuleRunner[] {
     if (this.bySignature.length === 0) return NO_RULES;
     let classes = this.tree.get(route);
     if (classes === undefined) {
@@ -117,8 +105,7 @@ export class RuleIndex {
       this.tree.set(route, (classes = new Array<undefined>(10)));
     }
     let decisions = classes[statusClass];
-    if (decisions === undefined)
-      classes[statusClass] = decisions = new Map<string, Map<string, readonly RuleRunner[]>>();
+    if (decisions === undefined) classes[statusClass] = decisions = new Map<string, Map<string, readonly RuleRunner[]>>();
     let methods = decisions.get(decision);
     if (methods === undefined) decisions.set(decision, (methods = new Map<string, readonly RuleRunner[]>()));
     let list = methods.get(method);
@@ -129,12 +116,7 @@ export class RuleIndex {
     return list;
   }
 
-  private compute(
-    route: string,
-    statusClass: number,
-    decision: string,
-    method: string,
-  ): readonly RuleRunner[] {
+  private compute(route: string, statusClass: number, decision: string, method: string): readonly RuleRunner[] {
     const list = this.bySignature
       .filter((order) => admits(this.keys[order] as IndexKeys, route, statusClass, decision, method))
       .map((order) => this.runners[order] as RuleRunner);
@@ -142,13 +124,7 @@ export class RuleIndex {
   }
 }
 
-function admits(
-  keys: IndexKeys,
-  route: string,
-  statusClass: number,
-  decision: string,
-  method: string,
-): boolean {
+function admits(keys: IndexKeys, route: string, statusClass: number, decision: string, method: string): boolean {
   if (keys.statusClasses !== undefined && !keys.statusClasses.has(statusClass)) return false;
   if (keys.routes !== undefined && !keys.routes.has(route)) return false;
   if (keys.decisions !== undefined && !keys.decisions.has(decision)) return false;

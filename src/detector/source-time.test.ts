@@ -8,37 +8,22 @@ const HOUR = 60 * M;
 describe('each event source keeps its own time', () => {
   it("a rule over every source judges each key on its own source's clock", async () => {
     const playbook = await playbookWith([
-      {
-        name: 'fails',
-        filter: { status: '4xx' },
-        group_by: ['ip'],
-        trigger: { type: 'threshold', count: 5, window: '1m' },
-        quiet_period: '5m',
-      },
+      { name: 'fails', filter: { status: '4xx' }, group_by: ['ip'], trigger: { type: 'threshold', count: 5, window: '1m' }, quiet_period: '5m' },
     ]);
     const { detector, signals, clears } = record(playbook);
-    for (let i = 0; i < 5; i++)
-      detector.ingest(requestEvent({ time: T0 + i * S, status: 404, ip: '203.0.113.7' }));
+    for (let i = 0; i < 5; i++) detector.ingest(requestEvent({ time: T0 + i * S, status: 404, ip: '203.0.113.7' }));
     expect(signals.map((s) => [s.kind, s.groupKey])).toEqual([['fired', '203.0.113.7']]);
     // The app log, an hour ahead, speaks about someone else: the gateway's key is not cleared by its time.
     detector.ingest(requestEvent({ time: T0 + HOUR, source: 'laravel', status: 403, ip: '198.51.100.9' }));
     expect(clears).toEqual([]);
     // The gateway's own time passes window + quiet period: now it clears, at the exact time it was due.
     detector.ingest(requestEvent({ time: T0 + 7 * M, status: 200, ip: '198.51.100.1' }));
-    expect(clears.map((c) => [c.groupKey, c.at])).toEqual([
-      ['203.0.113.7', new Date(T0 + 4 * S + 6 * M).toISOString()],
-    ]);
+    expect(clears.map((c) => [c.groupKey, c.at])).toEqual([['203.0.113.7', new Date(T0 + 4 * S + 6 * M).toISOString()]]);
   });
 
   it('a late source does not hold back, and an early one does not clear, a rule reading another source', async () => {
     const playbook = await playbookWith([
-      {
-        name: 'gw',
-        source: 'gateway',
-        filter: { status: 404 },
-        trigger: { type: 'threshold', count: 3, window: '1m' },
-        quiet_period: '1m',
-      },
+      { name: 'gw', source: 'gateway', filter: { status: 404 }, trigger: { type: 'threshold', count: 3, window: '1m' }, quiet_period: '1m' },
     ]);
     const { detector, signals, clears } = record(playbook);
     for (let i = 0; i < 3; i++) detector.ingest(requestEvent({ time: T0 + i * S, status: 404 }));
@@ -62,8 +47,6 @@ describe('each event source keeps its own time', () => {
     expect(signals).toEqual([]);
     // The wall clock (a tick) does: the app log has been silent since T0.
     detector.tick(T0 + 61 * M);
-    expect(signals.map((s) => [s.rule, s.kind, s.at])).toEqual([
-      ['app-quiet', 'fired', new Date(T0 + 10 * M).toISOString()],
-    ]);
+    expect(signals.map((s) => [s.rule, s.kind, s.at])).toEqual([['app-quiet', 'fired', new Date(T0 + 10 * M).toISOString()]]);
   });
 });

@@ -58,10 +58,7 @@ export const CLIENT_LIMIT_MAXIMA: Readonly<ClientLimits> = {
  * The limits in force for what a playbook set: the defaults for the rest. The reserve defaults to at most half
  * the connections, and to none without an exempt route to use it; the /24 cap to at least the address cap.
  */
-export function withClientLimitDefaults(
-  given: Partial<ClientLimits>,
-  hasExemptRoutes: boolean,
-): ClientLimits {
+export function withClientLimitDefaults(given: Partial<ClientLimits>, hasExemptRoutes: boolean): ClientLimits {
   const d = DEFAULT_CLIENT_LIMITS;
   const upstreamConnections = given.upstreamConnections ?? d.upstreamConnections;
   const maxConcurrentPerIp = given.maxConcurrentPerIp ?? d.maxConcurrentPerIp;
@@ -72,8 +69,7 @@ export function withClientLimitDefaults(
     bodyMinRate: given.bodyMinRate ?? d.bodyMinRate,
     bodyPrefetch: given.bodyPrefetch ?? d.bodyPrefetch,
     maxConcurrentPerIp,
-    maxConcurrentPerPrefix:
-      given.maxConcurrentPerPrefix ?? Math.max(d.maxConcurrentPerPrefix, maxConcurrentPerIp),
+    maxConcurrentPerPrefix: given.maxConcurrentPerPrefix ?? Math.max(d.maxConcurrentPerPrefix, maxConcurrentPerIp),
     upstreamConnections,
     reserveForExempt: hasExemptRoutes ? reserve : 0,
     upstreamQueue: given.upstreamQueue ?? d.upstreamQueue,
