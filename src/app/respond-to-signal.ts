@@ -17,7 +17,7 @@ import {
   type DeskContext,
 } from '../desk/index.js';
 import type { Incident } from '../domain/incident.js';
-import { SCOPE_FIELD_LIMIT } from '../domain/scope.js';
+import { SCOPE_FIELD_LIMIT, tokenCount } from '../domain/scope.js';
 import type { RequestEvent } from '../domain/request-event.js';
 import type { Playbook } from '../playbook/index.js';
 import { formatDuration } from '../shared/duration.js';
@@ -118,7 +118,7 @@ export async function respondToSignal(
       input: {
         id: incident.id,
         automatic: 'scope',
-        note: `${s.ips.length} IPs, ${s.tokenPreviews.length} tokens, ${s.tenants.length} tenants, ${s.events.length} events`,
+        note: `${s.ips.length} IPs, ${tokenCount(s)} tokens, ${s.tenants.length} tenants, ${s.events.length} events`,
       },
     });
   }
@@ -225,11 +225,15 @@ function culprits(
   return events.filter(isError);
 }
 
+/** A keyed token hash as the gateway and parsers write it (the desk's scope input accepts only these). */
+const TOKEN_HASH = /^[A-Za-z0-9_-]{16,128}$/;
+
 /** The scope is every address, token preview, tenant and event behind the signal, not just its few samples. */
 function scopeOf(events: readonly RequestEvent[], fromSignal: DetectorSignal['scope']) {
   const fields = {
     ips: new Set<string>(),
     tokenPreviews: new Set<string>(),
+    tokens: new Set<string>(),
     tenants: new Set<string>(),
     events: new Set<string>(),
   };
@@ -239,17 +243,20 @@ function scopeOf(events: readonly RequestEvent[], fromSignal: DetectorSignal['sc
   // Addresses only: a rule grouped by prefix names its /24 in the signal, which is not a client.
   for (const value of fromSignal?.ips ?? []) if (isIP(value) !== 0) add(fields.ips, value, 64);
   for (const value of fromSignal?.tokenPreviews ?? []) add(fields.tokenPreviews, value, 16);
+  for (const value of fromSignal?.tokens ?? []) if (TOKEN_HASH.test(value)) add(fields.tokens, value, 128);
   for (const value of fromSignal?.tenants ?? []) add(fields.tenants, value, 200);
   for (const value of fromSignal?.events ?? []) add(fields.events, value, 200);
   for (const e of events) {
     add(fields.ips, e.ip, 64);
     add(fields.tokenPreviews, e.tokenPreview, 16);
+    if (e.tokenHash !== null && TOKEN_HASH.test(e.tokenHash)) add(fields.tokens, e.tokenHash, 128);
     add(fields.tenants, e.tenant, 200);
     add(fields.events, e.event, 200);
   }
   return {
     ips: [...fields.ips],
     tokenPreviews: [...fields.tokenPreviews],
+    tokens: [...fields.tokens],
     tenants: [...fields.tenants],
     events: [...fields.events],
   };

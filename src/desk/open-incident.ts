@@ -18,6 +18,8 @@ export const scopeInput = z
     events: z.array(z.string().min(1).max(200)).max(500),
     ips: z.array(z.string().min(1).max(64)).max(500),
     tokenPreviews: z.array(z.string().min(1).max(16)).max(500),
+    /** Keyed hashes of the tokens (what counts them); never a token itself. */
+    tokens: z.array(z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, 'a keyed token hash')).max(500),
   })
   .partial()
   .strict();

@@ -97,18 +97,21 @@ export function buildSignal(
 ): DetectorSignal {
   const ips = new Set<string>();
   const tokenPreviews = new Set<string>();
+  const tokens = new Set<string>();
   const tenants = new Set<string>();
   const events = new Set<string>();
   if (rule.groupBy.length === 1 && rule.groupBy[0] === 'ip_prefix') ips.add(groupKey);
   for (const e of samples) {
     if (e.ip !== null) ips.add(e.ip);
     if (e.tokenPreview !== null && e.tokenPreview.length <= 16) tokenPreviews.add(e.tokenPreview);
+    if (e.tokenHash !== null && /^[A-Za-z0-9_-]{16,128}$/.test(e.tokenHash)) tokens.add(e.tokenHash);
     if (e.tenant !== null) tenants.add(e.tenant.slice(0, 200));
     if (e.event !== null) events.add(e.event.slice(0, 200));
   }
   const scope: NonNullable<Signal['scope']> = {};
   if (ips.size > 0) scope.ips = [...ips].filter((ip) => ip.length <= 64);
   if (tokenPreviews.size > 0) scope.tokenPreviews = [...tokenPreviews];
+  if (tokens.size > 0) scope.tokens = [...tokens];
   if (tenants.size > 0) scope.tenants = [...tenants];
   if (events.size > 0) scope.events = [...events];
   const signal: DetectorSignal = {

@@ -17,6 +17,6 @@ export interface Signal {
   threshold?: number;
   windowMs?: number;
   at: string;
-  scope?: { tenants?: string[]; events?: string[]; ips?: string[]; tokenPreviews?: string[] };
+  scope?: { tenants?: string[]; events?: string[]; ips?: string[]; tokenPreviews?: string[]; tokens?: string[] };
   samples?: Record<string, unknown>[];
 }

@@ -1,4 +1,5 @@
 import type { Incident } from '../domain/incident.js';
+import { tokenCount } from '../domain/scope.js';
 import { shownTarget, type Mitigation } from '../domain/mitigation.js';
 import { pagerDutySeverity } from './channels/pagerduty.js';
 import type { IncidentSummary, MitigationSummary, NotifyEvent, NotifyMessage } from './message.js';
@@ -86,6 +87,7 @@ export function summarize(incident: Incident): IncidentSummary {
       events: s.events.length,
       ips: s.ips.length,
       tokenPreviews: s.tokenPreviews.length,
+      tokens: tokenCount(s),
     },
   };
 }

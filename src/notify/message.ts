@@ -21,7 +21,8 @@ export interface IncidentSummary {
   mitigatedAt: string | null;
   resolvedAt: string | null;
   scope: { tenants: string[]; events: string[]; ips: string[]; tokenPreviews: string[] };
-  scopeCounts: { tenants: number; events: number; ips: number; tokenPreviews: number };
+  /** `tokens` counts distinct tokens by keyed hash (two may share a preview). */
+  scopeCounts: { tenants: number; events: number; ips: number; tokenPreviews: number; tokens: number };
 }
 
 /**

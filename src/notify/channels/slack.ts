@@ -77,7 +77,7 @@ export function slackBody(message: NotifyMessage): Record<string, unknown> {
     `*Tenants:* ${list(i.scope.tenants, i.scopeCounts.tenants)}`,
     `*Events:* ${list(i.scope.events, i.scopeCounts.events)}`,
     `*IPs:* ${list(i.scope.ips, i.scopeCounts.ips)}`,
-    `*Tokens (previews):* ${list(i.scope.tokenPreviews, i.scopeCounts.tokenPreviews)}`,
+    `*Tokens (previews):* ${list(i.scope.tokenPreviews, Math.max(i.scopeCounts.tokens ?? 0, i.scopeCounts.tokenPreviews))}`,
   ].join('\n');
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(scope, SLACK_LIMITS.sectionText) } });
   const links = message.links
