@@ -178,9 +178,9 @@ describe('drills against the stand-ins behind Rampart (issue 6)', () => {
     expect(mail?.rcptTo).toEqual(['events@studio-lumen.example']);
     expect(mail?.text).toContain('Hello Studio Lumen');
     const timeline = await app.desk.store.timeline.list(id);
-    expect(timeline.some((e) => e.kind === 'notification' && e.summary.includes('approved for sending'))).toBe(
-      true,
-    );
+    expect(
+      timeline.some((e) => e.kind === 'notification' && e.summary.includes('approved for sending')),
+    ).toBe(true);
   });
 
   it('5xx-regression: an internal-failure incident, no automatic mitigation, the stand-in healed', async () => {

@@ -100,7 +100,9 @@ export const tokenMassDownload: Drill = {
       `the approved tenant e-mail sent`,
     );
     if (sent.value.status !== 'delivered')
-      throw new DrillFailure(`the tenant e-mail to tenant ${tenant} failed: ${sent.value.lastError ?? 'unknown'}`);
+      throw new DrillFailure(
+        `the tenant e-mail to tenant ${tenant} failed: ${sent.value.lastError ?? 'unknown'}`,
+      );
     run.record(
       'tenant',
       sent.ms,
