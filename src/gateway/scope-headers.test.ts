@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventsArrive, sendRaw, startHarness, type Harness } from './testing/harness.js';
 
@@ -8,11 +9,10 @@ afterEach(async () => {
 });
 
 /** An app that names the request's tenant and event in response headers, as the playbook asks it to. */
-const namingApp =
-  (tenant: string, event: string) => (_req: unknown, res: import('node:http').ServerResponse) => {
-    res.writeHead(200, { 'content-type': 'application/json', 'x-tenant-id': tenant, 'X-Event-Id': event });
-    res.end('{"ok":true}');
-  };
+const namingApp = (tenant: string, event: string) => (_req: unknown, res: ServerResponse) => {
+  res.writeHead(200, { 'content-type': 'application/json', 'x-tenant-id': tenant, 'X-Event-Id': event });
+  res.end('{"ok":true}');
+};
 
 describe('scope headers (issue 11)', () => {
   it('records the tenant and event the app names, and the client never sees the headers', async () => {
