@@ -14,7 +14,8 @@ export interface GatewayConfigInput {
     routes: { name: string; pattern: string }[];
   };
   gateway?: {
-    trusted_proxies?: string[];
+    /** A range whose proxy writes X-Forwarded-For, or a range and the header its proxy writes. */
+    trusted_proxies?: (string | TrustedProxyInput)[];
     exempt_routes?: string[];
     tokens?: TokenInput[];
     rate_limits?: RateLimitInput[];
@@ -24,6 +25,12 @@ export interface GatewayConfigInput {
     /** Response headers the app names the request's tenant and event with; recorded, then stripped. */
     scope_headers?: { tenant?: string | undefined; event?: string | undefined };
   };
+}
+
+export interface TrustedProxyInput {
+  cidr: string;
+  /** The forwarding header this proxy writes (and overwrites or appends to). Default x-forwarded-for. */
+  header?: 'x-forwarded-for' | 'forwarded' | 'x-real-ip';
 }
 
 export type TokenInput =
