@@ -187,7 +187,10 @@ describe('one incident per attack, and the mitigation on the wire (issue 11)', (
       event: 'mitigation_lifted',
       mitigation: { id: block.id, kind: 'block', target: `${net}.0/24` },
     });
-    const lifted = bodies('/automation')[1]?.mitigation as { liftedBy: string | null; liftedAt: string | null };
+    const lifted = bodies('/automation')[1]?.mitigation as {
+      liftedBy: string | null;
+      liftedAt: string | null;
+    };
     expect(lifted.liftedBy).toMatch(/^api:/);
     expect(lifted.liftedAt).not.toBeNull();
   }, 120_000);
