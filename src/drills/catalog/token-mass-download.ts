@@ -20,8 +20,10 @@ export const tokenMassDownload: Drill = {
   title: 'A leaked join token used for a mass download',
   explain:
     `A fresh event's join token is "leaked": ${ADDRESSES} addresses list its gallery and fetch a photo through the ` +
-    'signed download URL. Expected (SEC-API-02 §4.2 "Token Compromise", SEV-1): a token-compromise incident, the ' +
-    'token revoked at the gateway (401, only its hash and preview stored), the tenant e-mail held for approval.',
+    'signed download URL. Expected (SEC-API-02 §4.2 "Token Compromise", SEV-1): a token-compromise incident whose ' +
+    "scope names the event's tenant and event (the app's X-Tenant-Id / X-Event-Id), the token revoked at the " +
+    'gateway (401, only its hash and preview stored); the drill then marks the incident mitigated, approves the ' +
+    "held tenant e-mail and waits for its delivery (needs SMTP_URL and the tenant's RAMPART_TENANT_CONTACTS entry).",
   async run(ctx, run) {
     const net = await pickNetwork(ctx, 'guest-api', '198.18.20');
     const event = await ctx.standins.guest.createEvent();
@@ -99,16 +101,20 @@ export const tokenMassDownload: Drill = {
       ctx.limits.waitMs,
       `the approved tenant e-mail sent`,
     );
-    if (sent.value.status !== 'delivered')
-      throw new DrillFailure(
-        `the tenant e-mail to tenant ${tenant} failed: ${sent.value.lastError ?? 'unknown'}`,
+    const error = sent.value.lastError ?? '';
+    if (sent.value.status === 'delivered') {
+      run.record(
+        'tenant',
+        sent.ms,
+        true,
+        `tenant ${tenant} e-mailed (${held.value.audience}) after approval, delivered ${Math.round(sent.ms)} ms later`,
       );
-    run.record(
-      'tenant',
-      sent.ms,
-      true,
-      `tenant ${tenant} e-mailed (${held.value.audience}) after approval, delivered ${Math.round(sent.ms)} ms later`,
-    );
+    } else if (/environment variable \S+ is not set|no contact address/.test(error)) {
+      // Not configured (the quick start has no SMTP server): said as such, not counted as Rampart failing.
+      run.record('tenant', sent.ms, true, `tenant ${tenant}'s e-mail approved but not sent: ${error}`);
+    } else {
+      throw new DrillFailure(`the tenant e-mail to tenant ${tenant} failed: ${error || 'unknown'}`);
+    }
     await slackDelivered(ctx, run, incident.id);
     await tellStory(ctx, run, incident.id);
   },
