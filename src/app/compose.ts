@@ -3,7 +3,7 @@ import { buildApi } from '../api/build-api.js';
 import { LiveFeed } from '../api/live/live-feed.js';
 import { TrafficRecorder } from '../traffic/index.js';
 import { deskEventBus } from '../desk/index.js';
-import type { MonitorRunner, RoutineRunner } from '../monitors/index.js';
+import { createAvailabilityCheck, type MonitorRunner, type RoutineRunner } from '../monitors/index.js';
 import { createNotifier } from '../notify/index.js';
 import { consumeEvents, type EventConsumer } from '../detector/sources/index.js';
 import type { Clock } from '../shared/clock.js';
@@ -119,6 +119,13 @@ export async function startApp(options: {
     logger,
     scheduler: notifier.scheduler,
   });
+  // The checklist's availability-check: the service's monitors run when an incident opens (issue 11).
+  const availability = createAvailabilityCheck({
+    monitors,
+    desk: { store: desk.store, clock: desk.clock, services: desk.services, actor: 'monitors', events },
+    logger,
+  });
+  events.on((event) => availability.onDeskEvent(event));
   events.on((event) => {
     if (event.type === 'incident.opened') {
       metrics.incidentsOpened.inc({ service: event.incident.service, severity: event.incident.severity });
@@ -269,6 +276,7 @@ export async function startApp(options: {
       await refusals.stop();
       live.close();
       await api.close();
+      await availability.idle();
       await notifier.stop();
       await desk.close();
     },

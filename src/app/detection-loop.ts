@@ -128,6 +128,7 @@ export function createDetectionLoop(options: {
           rule: clear.rule,
           fingerprint: clear.fingerprint,
           groupKey: clear.groupKey,
+          correlate: clear.correlate,
           ...(clear.type !== undefined ? { type: clear.type } : {}),
           at: clear.at,
           note: `clear since ${clear.at}`,

@@ -20,6 +20,7 @@ export function policyFromPlaybook(playbook: Playbook, neverBlock?: NeverBlockLi
     postmortemSections: playbook.postmortem?.sections ?? DEFAULT_SECTIONS,
     incidentTypes,
     ...(neverBlock ? { neverBlock } : {}),
+    joinWindowMs: playbook.detection.join_window,
     verification: (playbook.verification?.steps ?? []).map((step): VerificationStep =>
       step.check === 'error_rate_baseline'
         ? {

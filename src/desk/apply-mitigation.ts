@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { MITIGATION_KINDS, type Mitigation } from '../domain/mitigation.js';
+import { MITIGATION_KINDS, shownTarget, type Mitigation } from '../domain/mitigation.js';
 import { checkMitigationTarget } from '../domain/mitigation-target.js';
 import { RampartError } from '../shared/errors.js';
 import type { Incident } from '../domain/incident.js';
 import type { StoreRepos } from '../store/ports.js';
 import type { ActionArgs, DeskContext } from './context.js';
 import { deskTransaction, type Tell } from './desk-transaction.js';
+import { settleAutomaticStepsIn } from './complete-automatic-steps.js';
 import { recordChange } from './record-change.js';
 import { refuseProtected } from './refuse-protected.js';
 import { requireIncident, requireService } from './require-incident.js';
@@ -125,6 +126,16 @@ async function applyIn(
       data: details,
       action: 'mitigation.apply',
     });
+    // The checklist's "decide mitigation" step, when it runs by itself, is done by the mitigation now in force.
+    const { entries } = await settleAutomaticStepsIn(tx, {
+      incidentId: incident.id,
+      automatic: 'mitigation',
+      outcome: 'done',
+      note: `${created.kind} ${shownTarget(created)} applied by ${ctx.actor}${created.expiresAt ? ` until ${created.expiresAt}` : ''}`,
+      at: now.toISOString(),
+      actor: ctx.actor,
+    });
+    for (const entry of entries) await tell({ type: 'incident.changed', incident, entry });
   } else {
     await tx.audit.append({
       at: created.createdAt,

@@ -17,6 +17,11 @@ export interface ServicePolicy {
   postmortemSections: string[];
   /** Incident type name → its default severity, when the playbook gives one. */
   incidentTypes: Record<string, { title: string; severity: string | null }>;
+  /**
+   * How long after its last signal an open incident still takes the next signal with its correlation key;
+   * undefined: no limit while it is open.
+   */
+  joinWindowMs?: number;
   /** What must hold before the incident may be resolved; none means the gate is open. */
   verification?: VerificationStep[];
   /** What no mitigation may touch (the playbook's never_block, compiled); none means nothing is protected. */

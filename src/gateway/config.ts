@@ -26,6 +26,8 @@ export interface GatewayConfig {
   maintenance: { banner: string; retryAfterMs: number };
   /** Timeouts, caps and upstream capacity against slow and greedy clients (src/gateway/admission). */
   clientLimits: ClientLimits;
+  /** Lower-case response header names the app names the tenant and event in (scope-headers.ts); null: none. */
+  scopeHeaders: { tenant: string | null; event: string | null } | null;
 }
 
 export interface CompiledRoute {
@@ -259,6 +261,13 @@ export function compileGatewayConfig(
       retryAfterMs: duration(gw.maintenance?.retry_after ?? '5m', 'gateway.maintenance.retry_after', fail),
     },
     clientLimits: compileClientLimits(gw.client_limits, exempt.size > 0, fail),
+    scopeHeaders:
+      gw.scope_headers?.tenant || gw.scope_headers?.event
+        ? {
+            tenant: gw.scope_headers.tenant?.toLowerCase() ?? null,
+            event: gw.scope_headers.event?.toLowerCase() ?? null,
+          }
+        : null,
   };
 }
 

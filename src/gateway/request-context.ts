@@ -57,6 +57,8 @@ export class RequestContext {
   jti: string | null = null;
   subject: string | null = null;
   tenant: string | null = null;
+  /** The app's event id, from its scope header on the response (scope-headers.ts). */
+  event: string | null = null;
   /** JWT iat in epoch seconds; null for join tokens or a JWT without it. */
   issuedAt: number | null = null;
   decision: Decision = 'allowed';

@@ -65,7 +65,7 @@ export function toEvent(ctx: RequestContext, service: string, source: string, du
     tokenPreview: ctx.tokenPreview,
     subject: ctx.subject,
     tenant: ctx.tenant,
-    event: null,
+    event: ctx.event,
     userAgent: ua ?? null,
     decision: ctx.decision,
     rule: ctx.rule,

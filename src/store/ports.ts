@@ -274,7 +274,8 @@ export interface OutboxRepo {
 }
 
 /** Where a monitor run came from: its own interval, a routine, or a person (CLI/API). */
-export type MonitorRunSource = 'schedule' | 'routine' | 'manual';
+/** 'incident': run for an incident's `availability-check` step when it opened. */
+export type MonitorRunSource = 'schedule' | 'routine' | 'manual' | 'incident';
 
 /** One synthetic check's outcome. Never holds the request's URL or headers (they may carry a token). */
 export interface MonitorResult {

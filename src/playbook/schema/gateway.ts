@@ -200,4 +200,12 @@ export const gatewaySchema = z.strictObject({
     })
     .optional(),
   client_limits: clientLimitsSchema.optional(),
+  /**
+   * Response headers the app sets to say whose request it was (say `X-Tenant-Id`, `X-Event-Id`): the gateway
+   * records them in the request's event (the incident scope's tenants and events) and strips them before the
+   * client sees them.
+   */
+  scope_headers: z
+    .strictObject({ tenant: headerNameSchema.optional(), event: headerNameSchema.optional() })
+    .optional(),
 });
