@@ -3,13 +3,14 @@ import { buildEvent, fail, precheck, stripQuery, toFloat, toInt, toStatus, toTex
 import type { FieldValue } from './normalize.js';
 import type { LineParser, ParseContext, ParseResult } from './types.js';
 import { parseAnyTime } from './time.js';
+import type { WallClock } from './zone.js';
 
 /**
  * Caddy 2 JSON access log (logger "http.log.access[.name]"): `ts` in epoch seconds (or a string when a
  * time_format is set), `duration` in seconds (or a Go duration string), request.client_ip when trusted proxies
  * are configured, else request.remote_ip. Other Caddy loggers become message-only events.
  */
-export function caddyParser(maxLineLength?: number): LineParser {
+export function caddyParser(maxLineLength?: number, clock?: WallClock): LineParser {
   return {
     format: 'caddy',
     parse(line: string, ctx: ParseContext): ParseResult {
@@ -18,7 +19,7 @@ export function caddyParser(maxLineLength?: number): LineParser {
       const json = parseJsonObject(checked.line);
       if (typeof json === 'string') return fail(json);
       if (json.ts === undefined) return fail('no ts: not a Caddy log entry');
-      const time = parseAnyTime(json.ts);
+      const time = parseAnyTime(json.ts, clock);
       if (time === null) return fail('bad time');
       const request = asObject(json.request);
       const level = toText(json.level);

@@ -4,6 +4,7 @@ import { EVENT_FIELD_NAMES, eventFromNamed, isEventFieldName } from './named-fie
 import type { EventFieldName } from './named-fields.js';
 import { fail, precheck } from './normalize.js';
 import type { LineParser, ParseContext, ParseResult } from './types.js';
+import type { WallClock } from './zone.js';
 
 /** Where each event property is looked for when the mapping does not say. */
 const DEFAULT_PATHS: Record<EventFieldName, readonly string[]> = {
@@ -48,7 +49,11 @@ function compile(mapping: Record<string, string> | undefined): CompiledMapping {
  * JSON lines with a field mapping (event property name → dotted JSON path). `duration_ms` is milliseconds.
  * Mapped names that are not event properties land in fields; a full token is hashed, never copied.
  */
-export function jsonlParser(mapping?: Record<string, string>, maxLineLength?: number): LineParser {
+export function jsonlParser(
+  mapping?: Record<string, string>,
+  maxLineLength?: number,
+  clock?: WallClock,
+): LineParser {
   const base = compile(mapping);
   let lastCtxMapping: Record<string, string> | undefined;
   let lastCompiled = base;
@@ -80,7 +85,7 @@ export function jsonlParser(mapping?: Record<string, string>, maxLineLength?: nu
       }
       const extra: Record<string, unknown> = {};
       for (const [name, path] of compiled.extra) extra[name] = getPath(json, path);
-      return eventFromNamed(values, extra, ctx);
+      return eventFromNamed(values, extra, ctx, clock);
     },
   };
 }

@@ -6,6 +6,7 @@ import type { FieldValue } from './normalize.js';
 import { copySafeFields } from './safe-fields.js';
 import type { LineParser, ParseContext, ParseResult } from './types.js';
 import { parseIsoTime } from './time.js';
+import type { WallClock } from './zone.js';
 
 /*
  * Monolog's LineFormatter as Laravel configures it: "[%datetime%] %channel%.%level_name%: %message% %context%
@@ -21,7 +22,7 @@ const CONTEXT_KEYS = new Set([
 ]);
 
 /** The Laravel app log: one event per log record; stack-trace lines are skipped as continuations. */
-export function laravelParser(maxLineLength?: number): LineParser {
+export function laravelParser(maxLineLength?: number, clock?: WallClock): LineParser {
   return {
     format: 'laravel',
     parse(line: string, ctx: ParseContext): ParseResult {
@@ -33,7 +34,7 @@ export function laravelParser(maxLineLength?: number): LineParser {
       }
       const m = HEAD.exec(text);
       if (!m) return fail('not a Laravel log line');
-      const time = parseIsoTime(m[1] ?? '');
+      const time = parseIsoTime(m[1] ?? '', clock);
       if (time === null) return fail('bad time');
       const { message, context } = splitRecord(m[4] ?? '');
       const ctxText = (key: string): string | null => (context ? toText(context[key]) : null);
