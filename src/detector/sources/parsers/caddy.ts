@@ -1,4 +1,4 @@
-import { asObject, parseJsonObject } from './json-line.js';
+import { asObject, parseJsonObject, repeatedKey } from './json-line.js';
 import { buildEvent, fail, precheck, stripQuery, toFloat, toInt, toStatus, toText } from './normalize.js';
 import type { FieldValue } from './normalize.js';
 import type { LineParser, ParseContext, ParseResult } from './types.js';
@@ -45,7 +45,7 @@ export function caddyParser(maxLineLength?: number, clock?: WallClock): LinePars
           status,
           bytes: toInt(json.size),
           durationMs: caddyDuration(json.duration),
-          ip: toText(request.client_ip) ?? toText(request.remote_ip),
+          ip: addressOf(checked.line, request),
           host: toText(request.host),
           userAgent: header(headers, 'User-Agent'),
           level,
@@ -56,6 +56,12 @@ export function caddyParser(maxLineLength?: number, clock?: WallClock): LinePars
       );
     },
   };
+}
+
+/** client_ip (set from trusted proxies) else remote_ip; none when the line repeats the key it came from. */
+function addressOf(line: string, request: Record<string, unknown>): string | null {
+  const key = toText(request.client_ip) !== null ? 'client_ip' : 'remote_ip';
+  return repeatedKey(line, `request.${key}`) ? null : toText(request[key]);
 }
 
 /** Caddy writes headers as arrays of strings, canonical case. */

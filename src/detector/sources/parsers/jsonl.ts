@@ -1,5 +1,5 @@
 import { RampartError } from '../../../shared/errors.js';
-import { getPath, parseJsonObject } from './json-line.js';
+import { getPath, parseJsonObject, repeatedKey } from './json-line.js';
 import { EVENT_FIELD_NAMES, eventFromNamed, isEventFieldName } from './named-fields.js';
 import type { EventFieldName } from './named-fields.js';
 import { fail, precheck } from './normalize.js';
@@ -78,7 +78,9 @@ export function jsonlParser(
         for (const path of compiled.paths[name]) {
           const value = getPath(json, path);
           if (value !== undefined && value !== null) {
-            values[name] = value;
+            // The client address only from a key the record holds once (see repeatedKey), and a dotted path
+            // only when no literal key of that name competes with the nested one.
+            if (name !== 'ip' || !ambiguous(json, checked.line, path)) values[name] = value;
             break;
           }
         }
@@ -88,4 +90,15 @@ export function jsonlParser(
       return eventFromNamed(values, extra, ctx, clock);
     },
   };
+}
+
+function ambiguous(json: Record<string, unknown>, line: string, path: string): boolean {
+  if (repeatedKey(line, path)) return true;
+  if (!path.includes('.') || !Object.hasOwn(json, path)) return false;
+  let current: unknown = json;
+  for (const key of path.split('.')) {
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key)) return false;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return true;
 }

@@ -1,4 +1,4 @@
-import { getPath, parseJsonObject } from './json-line.js';
+import { getPath, parseJsonObject, repeatedKey } from './json-line.js';
 import { buildEvent, fail, precheck, stripQuery, toFloat, toInt, toStatus, toText } from './normalize.js';
 import type { FieldValue } from './normalize.js';
 import type { LineParser, ParseContext, ParseResult } from './types.js';
@@ -68,7 +68,9 @@ export function nginxJsonParser(maxLineLength?: number, clock?: WallClock): Line
           status,
           bytes: toInt(getPath(json, 'body_bytes_sent') ?? getPath(json, 'bytes_sent')),
           durationMs: seconds === null ? null : Math.round(seconds * 1_000_000) / 1000,
-          ip: get('remote_addr') ?? get('realip_remote_addr'),
+          ip: get('remote_addr') !== null
+            ? repeatedKey(checked.line, 'remote_addr') ? null : get('remote_addr')
+            : repeatedKey(checked.line, 'realip_remote_addr') ? null : get('realip_remote_addr'),
           host: get('host') ?? get('http_host') ?? get('server_name'),
           userAgent: get('http_user_agent'),
           fields,

@@ -1,4 +1,4 @@
-import { getPath, parseJsonObject } from './json-line.js';
+import { getPath, parseJsonObject, repeatedKey } from './json-line.js';
 import { buildEvent, fail, precheck, stripQuery, toInt, toStatus, toText } from './normalize.js';
 import type { FieldValue } from './normalize.js';
 import type { LineParser, ParseContext, ParseResult } from './types.js';
@@ -47,7 +47,9 @@ export function traefikParser(maxLineLength?: number, clock?: WallClock): LinePa
           status,
           bytes: toInt(json.DownstreamContentSize),
           durationMs: nanos === null ? null : Math.round(nanos / 1000) / 1000,
-          ip: toText(json.ClientHost) ?? toText(json.ClientAddr),
+          ip: toText(json.ClientHost) !== null
+            ? repeatedKey(checked.line, 'ClientHost') ? null : toText(json.ClientHost)
+            : repeatedKey(checked.line, 'ClientAddr') ? null : toText(json.ClientAddr),
           host: toText(json.RequestHost) ?? toText(json.RequestAddr),
           userAgent: toText(getPath(json, 'request_User-Agent')),
           level: toText(json.level),
