@@ -61,6 +61,12 @@ const TOKEN_PARAM_LENGTHS = new Set([...TOKEN_PARAMS].map((name) => name.length)
 let foundQueryToken: string | null = null;
 /** The query (redacted, without "?") found by the last pathOfUri call. */
 let foundQuery: string | null = null;
+/** Whether the last pathOfUri call had to redact (or cut) its query: the raw request line then needs it too. */
+let foundQueryRedacted = false;
+
+export function lastQueryRedacted(): boolean {
+  return foundQueryRedacted;
+}
 
 /**
  * Splits a logged URI into its path and its query (redacted: ?token=, ?key=, ?signature= values never reach an
@@ -75,6 +81,7 @@ export function splitUri(uri: string): { path: string; query: string | null; que
 function pathOfUri(uri: string): string {
   foundQueryToken = null;
   foundQuery = null;
+  foundQueryRedacted = false;
   let path = uri;
   // An absolute-form request line ("GET http://host/path HTTP/1.1") still names a path.
   if (path.startsWith('http://') || path.startsWith('https://')) {
@@ -85,7 +92,10 @@ function pathOfUri(uri: string): string {
   if (hash >= 0) path = path.slice(0, hash);
   const q = path.indexOf('?');
   if (q < 0) return path;
-  foundQuery = redactQuery(path.slice(q + 1));
+  const raw = path.slice(q + 1);
+  foundQuery = redactQuery(raw);
+  // redactQuery hands back its argument when it changed nothing.
+  foundQueryRedacted = foundQuery !== raw;
   // The first 32 '&'-separated pairs, as query.split('&', 32) would give them, read in place.
   let at = q + 1;
   let eq = -1;
