@@ -96,6 +96,7 @@ export function gatewayInputFromPlaybook(
               window: l.window,
               burst: l.burst,
               headers: l.headers,
+              shadow: l.shadow,
             })),
             switches: gateway.switches.map((s) => ({
               name: s.name,

@@ -12,6 +12,7 @@ import {
   applyIncidentMitigationOnce,
   attachEvidence,
   completeAutomaticSteps,
+  escalateMitigation,
   ingestSignal,
   recordAction,
   type DeskContext,
@@ -21,6 +22,7 @@ import { SCOPE_FIELD_LIMIT } from '../domain/scope.js';
 import type { RequestEvent } from '../domain/request-event.js';
 import type { Playbook } from '../playbook/index.js';
 import { formatDuration } from '../shared/duration.js';
+import { RampartError } from '../shared/errors.js';
 
 export interface SignalOutcome {
   incident: Incident | null;
@@ -165,20 +167,31 @@ export async function respondToSignal(
       });
       continue;
     }
-    // Every desk that saw the attack fire may get here; the first applies, the others find its mitigation.
-    const { mitigation, applied: fresh } = await applyIncidentMitigationOnce({
-      ctx,
-      input: {
-        service: signal.service,
-        kind: m.kind,
-        target: m.target,
-        reason: `rule ${signal.rule}: ${signal.title}`,
-        incidentId: incident.id,
-        ...(m.forMs !== undefined ? { forMs: m.forMs } : {}),
-        ...(m.data ? { data: m.data } : {}),
-      },
-    });
-    if (fresh) applied.push(mitigation.id);
+    // A repeat offender: the target's earlier mitigations choose the lifetime, recorded with the level and why.
+    const step = m.escalate
+      ? await escalateMitigation(ctx, { service: signal.service, kind: m.kind, target: m.target, policy: m.escalate })
+      : undefined;
+    const forMs = step?.forMs ?? m.forMs;
+    const data = step ? { ...m.data, escalation_level: step.level, escalation: step.why } : m.data;
+    try {
+      // Every desk that saw the attack fire may get here; the first applies, the others find its mitigation.
+      const { mitigation, applied: fresh } = await applyIncidentMitigationOnce({
+        ctx,
+        input: {
+          service: signal.service,
+          kind: m.kind,
+          target: m.target,
+          reason: `rule ${signal.rule}: ${signal.title}${step ? ` (${step.why})` : ''}`,
+          incidentId: incident.id,
+          ...(forMs !== undefined ? { forMs } : {}),
+          ...(data ? { data } : {}),
+        },
+      });
+      if (fresh) applied.push(mitigation.id);
+    } catch (error) {
+      // never_block: the refusal is already on the timeline; the other planned mitigations still go ahead.
+      if (!(error instanceof RampartError && error.code === 'RAMPART_PROTECTED')) throw error;
+    }
   }
   return { incident, joined, applied };
 }

@@ -25,6 +25,8 @@ export { renderIncidentReport } from './render-report.js';
 export { attachEvidence, MAX_EVIDENCE_EVENTS, type AttachEvidenceInput } from './attach-evidence.js';
 export { completeAutomaticSteps } from './complete-automatic-steps.js';
 export { recordAction } from './record-action.js';
+export { refuseProtected } from './refuse-protected.js';
+export { escalateMitigation } from './escalate-mitigation.js';
 export { verifyIncident, verifyIn } from './verify-incident.js';
 export type { VerificationCheck, VerificationReport, VerificationStep } from './verification-steps.js';
 export { keepMitigation, keepMitigationInput, type KeepMitigationInput } from './keep-mitigation.js';

@@ -1,4 +1,5 @@
 import type { ChecklistPhasePlan } from '../domain/checklist.js';
+import type { NeverBlockList } from '../domain/never-block.js';
 import type { SeverityLevel } from '../domain/severity.js';
 import type { VerificationStep } from './verification-steps.js';
 
@@ -18,6 +19,8 @@ export interface ServicePolicy {
   incidentTypes: Record<string, { title: string; severity: string | null }>;
   /** What must hold before the incident may be resolved; none means the gate is open. */
   verification?: VerificationStep[];
+  /** What no mitigation may touch (the playbook's never_block, compiled); none means nothing is protected. */
+  neverBlock?: NeverBlockList;
 }
 
 export interface ServiceCatalog {

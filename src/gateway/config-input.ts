@@ -55,4 +55,6 @@ export interface RateLimitInput {
   window: DurationInput;
   burst?: number;
   headers?: ('ietf' | 'x-ratelimit')[];
+  /** Count what it would refuse instead of refusing. */
+  shadow?: boolean;
 }

@@ -53,6 +53,8 @@ export interface CompiledLimit {
   burst: number;
   ietf: boolean;
   xRateLimit: boolean;
+  /** Counts and records what it would refuse, never refuses and never shows in the RateLimit headers. */
+  shadow: boolean;
   /** The RateLimit-Policy member, built once: `"per-ip";q=100;w=60`. */
   policy: string;
 }
@@ -230,6 +232,7 @@ export function compileGatewayConfig(
       burst,
       ietf: headers.includes('ietf'),
       xRateLimit: headers.includes('x-ratelimit'),
+      shadow: l.shadow === true,
       policy: policyMember(l.name, l.limit, windowMs),
     };
     limits.push(compiled);

@@ -163,6 +163,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
 
   function forward(ctx: RequestContext, pool: Dispatcher, body: PrefetchedBody | null): void {
     const req = ctx.req;
+    ctx.forwardedAt = performance.now();
     try {
       pool.stream(
         {
@@ -184,6 +185,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   }
 
   function streamFactory({ statusCode, headers, opaque: ctx }: Dispatcher.StreamFactoryData<RequestContext>): ServerResponse {
+    ctx.upstreamMs = Math.round((performance.now() - ctx.forwardedAt) * 1000) / 1000;
     stripResponseHeaders(headers);
     addRateLimitHeaders(ctx, headers);
     // While draining, tell keep-alive clients this connection ends with this response.

@@ -63,6 +63,11 @@ export class RequestContext {
   rule: string | null = null;
   message: string | null = null;
   rate: RateOutcome[] | null = null;
+  /** The first shadow rate limit this request exceeded: it would have been refused (429) by that limit. */
+  shadowLimited: string | null = null;
+  /** performance.now() when the request was handed to the upstream, and how long its response head took. */
+  forwardedAt = 0;
+  upstreamMs: number | null = null;
   done = false;
   // Admission (src/gateway/admission): what this request holds, each released once.
   /** The address and prefix counted by the concurrency caps, until the response closes. */

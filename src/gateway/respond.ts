@@ -75,6 +75,6 @@ export function toEvent(ctx: RequestContext, service: string, source: string, du
     message: ctx.message,
     level: null,
     fields: { routeName: ctx.route?.name ?? null, bytesIn: socket.bytesRead - ctx.bytesInStart,
-      completed: ctx.res.writableFinished },
+      completed: ctx.res.writableFinished, shadowLimited: ctx.shadowLimited, upstreamMs: ctx.upstreamMs },
   };
 }

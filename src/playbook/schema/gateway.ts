@@ -87,6 +87,8 @@ export const rateLimitSchema = z.strictObject({
   window: durationSchema,
   burst: z.number().int().nonnegative().default(0),
   headers: z.array(z.enum(['ietf', 'x-ratelimit'])).default(['ietf']),
+  /** Count what the limit would refuse (event field shadowLimited, metric) without refusing: trying a limit out. */
+  shadow: z.boolean().default(false),
   description: z.string().optional(),
 });
 
