@@ -19,7 +19,7 @@ export const NOTIFY_EVENTS = [
   'mitigation_lifted',
 ] as const;
 
-function isTimeZone(name: string): boolean {
+export function isTimeZone(name: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: name });
     return true;
