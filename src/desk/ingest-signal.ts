@@ -11,6 +11,7 @@ import { openIncidentIn, scopeInput } from './open-incident.js';
 import { recordChange } from './record-change.js';
 import { requireService } from './require-incident.js';
 import { resolveSeverity } from './resolve-severity.js';
+import { MAX_DURATION_MS, measure } from '../shared/input-bounds.js';
 
 /** Samples are kept small: a handful of events is evidence enough on the timeline; the snapshot holds the rest. */
 const MAX_SAMPLES = 5;
@@ -24,9 +25,9 @@ export const signalInput = z
     severity: z.string().min(1).max(50).optional(),
     type: z.string().min(1).max(100).optional(),
     groupKey: z.string().max(300).optional(),
-    value: z.number().finite().optional(),
-    threshold: z.number().finite().optional(),
-    windowMs: z.number().int().nonnegative().optional(),
+    value: measure().optional(),
+    threshold: measure().optional(),
+    windowMs: z.number().int().nonnegative().max(MAX_DURATION_MS).optional(),
     at: z.iso.datetime().optional(),
     scope: scopeInput.optional(),
     samples: z.array(z.record(z.string(), z.unknown())).max(100).optional(),
