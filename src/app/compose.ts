@@ -61,7 +61,7 @@ export async function startApp(options: {
   gatewayListen?: GatewayStartOptions['listen'];
 }): Promise<RunningApp> {
   const logger = options.logger ?? createLogger({ level: options.config.LOG_LEVEL });
-  const desk = await openDesk(options);
+  const desk = await openDesk({ ...options, logger });
   const metrics = createMetrics();
   const events = deskEventBus();
   // Known once the API listens; messages composed before that carry no link.
