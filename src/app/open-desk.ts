@@ -9,6 +9,7 @@ import { privateDir, privateFilesIn } from '../shared/private-files.js';
 import { openStore, type Store } from '../store/index.js';
 import type { Config } from './config.js';
 import { policyFromPlaybook } from './service-policies.js';
+import { withStartupChecks } from './compile-playbook.js';
 
 export interface DeskHandle {
   store: Store;
@@ -21,7 +22,7 @@ export interface DeskHandle {
 
 /** Loads every playbook in the directory; any invalid one stops start-up with every error listed. */
 export async function loadServices(dir: string): Promise<Playbook[]> {
-  const results = await loadPlaybookDir(dir);
+  const results = (await loadPlaybookDir(dir)).map(withStartupChecks);
   const errors = results.flatMap((r) => (r.ok ? [] : r.errors));
   if (errors.length > 0) {
     throw new RampartError(

@@ -49,6 +49,7 @@ export {
   loadPlaybookDir,
   parsePlaybook,
   formatPlaybookError,
+  playbookErrorAt,
   type PlaybookError,
   type PlaybookLoadResult,
 } from './load.js';

@@ -5,6 +5,7 @@ import {
   loadPlaybook,
   playbookJsonSchemaText,
 } from '../../playbook/index.js';
+import { checkPlaybookFile } from '../../app/compile-playbook.js';
 import type { CliIo } from '../io.js';
 
 /** `rampart playbook validate|explain|schema`: work on playbook files without starting anything. */
@@ -22,7 +23,7 @@ export function registerPlaybookCommands(
     .action(async (files: string[]) => {
       let bad = 0;
       for (const file of files) {
-        const result = await loadPlaybook(file);
+        const result = await checkPlaybookFile(file);
         if (result.ok) io.out(`ok  ${file} (${result.playbook.service.name})`);
         else {
           bad++;
