@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CATALOG } from '../shared/errors.js';
 import { openStore, type Store } from '../store/index.js';
@@ -269,6 +270,27 @@ describe.each(engines)('the API at its edges, on $name', (engine) => {
       { name: 'unknown route', status: 404, res: await raw(api.base, 'GET', '/v1/nothing-here', auth) },
       { name: 'unknown method', status: 404, res: await raw(api.base, 'PATCH', '/v1/incidents', auth) },
     ];
+    // What node:http itself refuses, before fastify routes anything.
+    const onTheWire = (text: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const url = new URL(api.base);
+        const socket = connect(Number(url.port), url.hostname, () => socket.write(text));
+        let answer = '';
+        socket.on('data', (d: Buffer) => (answer += d.toString()));
+        socket.on('error', reject);
+        socket.on('close', () => {
+          const [head = '', body = ''] = answer.split('\r\n\r\n');
+          resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(head)?.[1] ?? 0), body });
+        });
+      });
+    cases.push(
+      { name: 'not HTTP', status: 400, res: await onTheWire('HELLO THERE\r\n\r\n') },
+      {
+        name: 'headers too large',
+        status: 431,
+        res: await onTheWire(`GET /healthz HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`),
+      },
+    );
     for (const c of cases) {
       expect(c.res.status, c.name).toBe(c.status);
       const body = JSON.parse(c.res.body) as { error: { code: keyof typeof ERROR_CATALOG; message: string } };

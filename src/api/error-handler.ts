@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CATALOG, isRampartError, type ErrorCode, type ErrorDetail } from '../shared/errors.js';
 
@@ -8,6 +10,8 @@ export interface ErrorBody {
 /** fastify's client-error statuses that have a catalog code of their own; any other 4xx is a validation error. */
 const CODE_FOR_STATUS: Partial<Record<number, ErrorCode>> = {
   401: 'RAMPART_UNAUTHENTICATED',
+  408: 'RAMPART_REQUEST_TIMEOUT',
+  431: 'RAMPART_HEADERS_TOO_LARGE',
   404: 'RAMPART_NOT_FOUND',
   413: 'RAMPART_PAYLOAD_TOO_LARGE',
   414: 'RAMPART_URI_TOO_LONG',
@@ -55,6 +59,30 @@ export function frameworkErrors(error: FastifyError, _request: FastifyRequest, r
     return;
   }
   void sendError(reply, 'RAMPART_VALIDATION', 'the request cannot be routed');
+}
+
+/**
+ * What node:http cannot parse never reaches fastify's routing: a malformed request, headers over the limit, a
+ * head that took too long. Passed to Fastify({ clientErrorHandler }) so the answer has the catalog's shape too.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [code, message]: [ErrorCode, string] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? ['RAMPART_REQUEST_TIMEOUT', 'the request head did not arrive in time']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? ['RAMPART_HEADERS_TOO_LARGE', 'the request headers are too large']
+        : ['RAMPART_VALIDATION', 'the request is not valid HTTP'];
+  const status = ERROR_CATALOG[code].status;
+  const body = JSON.stringify({ error: { code, message } } satisfies ErrorBody);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 /**
