@@ -9,7 +9,7 @@
  * it started (by PID) at the end or on Ctrl-C. Exit 1 if the all-in-one peak passes --cap-mb.
  *
  *   node --import tsx bench/memory/flood-up.ts [--requests 280000] [--connections 64] [--cap-mb 400]
- *     [--max-seconds 600]
+ *     [--max-seconds 600] [--max-old-space-mb 160]
  *
  * Needs wrk (apt-get install wrk).
  */
@@ -28,17 +28,24 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '64' },
     'cap-mb': { type: 'string', default: '400' },
     'max-seconds': { type: 'string', default: '600' },
+    /** Passed to both processes as --max-old-space-size: V8 collects lazily up to its limit, so RSS follows it. */
+    'max-old-space-mb': { type: 'string' },
   },
 });
 const int = (name: string, raw: string, min: number, max: number): number => {
   const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer from ${min} to ${max}`);
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw new Error(`--${name} must be an integer from ${min} to ${max}`);
   return n;
 };
 const total = int('requests', values.requests, 1, 10_000_000);
 const connections = int('connections', values.connections, 1, 1000);
 const capMb = int('cap-mb', values['cap-mb'], 1, 100_000);
 const maxSeconds = int('max-seconds', values['max-seconds'], 10, 3600);
+const oldSpace =
+  values['max-old-space-mb'] === undefined
+    ? undefined
+    : int('max-old-space-mb', values['max-old-space-mb'], 32, 65_536);
 stopOnSignals(2 * maxSeconds + 120);
 
 const MB = 1024 * 1024;
@@ -56,7 +63,10 @@ function workspace(upstreamPort: number): string {
   ] as const) {
     const path = join(cwd, 'playbooks', file);
     const text = readFileSync(path, 'utf8')
-      .replace(/upstream: \{ url: http:\/\/127\.0\.0\.1:\d+/, `upstream: { url: http://127.0.0.1:${upstreamPort}`)
+      .replace(
+        /upstream: \{ url: http:\/\/127\.0\.0\.1:\d+/,
+        `upstream: { url: http://127.0.0.1:${upstreamPort}`,
+      )
       .replace(/listen: \{ host: 127\.0\.0\.1, port: \d+ \}/, `listen: { host: 127.0.0.1, port: ${port} }`);
     writeFileSync(path, text);
   }
@@ -67,13 +77,23 @@ function workspace(upstreamPort: number): string {
 function startCli(name: string, args: string[], cwd: string, ready: RegExp): Promise<ChildProcess> {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd,
-    env: { ...process.env, LOG_LEVEL: 'error', DATABASE_URL: '', REDIS_URL: '', RAMPART_TOKEN_KEY: 'bench-token-key-0123456789' },
+    env: {
+      ...process.env,
+      ...(oldSpace === undefined ? {} : { NODE_OPTIONS: `--max-old-space-size=${oldSpace}` }),
+      LOG_LEVEL: 'error',
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      RAMPART_TOKEN_KEY: 'bench-token-key-0123456789',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (child.pid !== undefined) track(child.pid, child);
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${name} did not start within 60 s:\n${output}`)),
+      60_000,
+    );
     const look = (d: Buffer) => {
       output += d.toString();
       if (ready.test(output)) {
@@ -157,7 +177,8 @@ try {
   const rows = [all, alone];
   const pad = (s: string, n: number) => s.padEnd(n);
   process.stdout.write(
-    `\n${total} requests, each with a new join token and client address, ${connections} connections\n` +
+    `\n${total} requests, each with a new join token and client address, ${connections} connections` +
+      `${oldSpace === undefined ? ", Node's default heap limit" : `, --max-old-space-size=${oldSpace}`}\n` +
       `${pad('process', 32)}${pad('requests', 10)}${pad('seconds', 9)}${pad('RSS before', 12)}${pad('RSS after', 12)}peak (VmHWM)\n` +
       rows
         .map(
