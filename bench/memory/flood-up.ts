@@ -8,7 +8,7 @@
  * RSS is read from /proc before and after; the run is bounded by --max-seconds per flood and stops everything
  * it started (by PID) at the end or on Ctrl-C. Exit 1 if the all-in-one peak passes --cap-mb.
  *
- *   node --import tsx bench/memory/flood-up.ts [--requests 280000] [--connections 64] [--cap-mb 400]
+ *   node --import tsx bench/memory/flood-up.ts [--requests 280000] [--connections 64] [--cap-mb 500]
  *     [--max-seconds 600] [--max-old-space-mb 160]
  *
  * Needs wrk (apt-get install wrk).
@@ -26,7 +26,7 @@ const { values } = parseArgs({
   options: {
     requests: { type: 'string', default: '280000' },
     connections: { type: 'string', default: '64' },
-    'cap-mb': { type: 'string', default: '400' },
+    'cap-mb': { type: 'string', default: '500' },
     'max-seconds': { type: 'string', default: '600' },
     /** Passed to both processes as --max-old-space-size: V8 collects lazily up to its limit, so RSS follows it. */
     'max-old-space-mb': { type: 'string' },
