@@ -6,6 +6,7 @@ import {
   loadPlaybook,
   playbookJsonSchemaText,
 } from '../../playbook/index.js';
+import { checkPlaybookFile } from '../../app/compile-playbook.js';
 import type { CliIo } from '../io.js';
 
 /** `rampart playbook validate|explain|schema`: work on playbook files without starting anything. */
@@ -25,7 +26,7 @@ export function registerPlaybookCommands(
       let bad = 0;
       for (const file of files) {
         // Log paths are checked as `rampart up` run from here would read them.
-        const result = await loadPlaybook(file, { cwd });
+        const result = await checkPlaybookFile(file, { cwd });
         if (result.ok) {
           io.out(`ok  ${file} (${result.playbook.service.name})`);
           for (const warning of result.warnings) io.err(formatPlaybookWarning(warning));
