@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { MITIGATION_KINDS, type Mitigation } from '../domain/mitigation.js';
+import { MITIGATION_KINDS, shownTarget, type Mitigation } from '../domain/mitigation.js';
 import { checkMitigationTarget } from '../domain/mitigation-target.js';
 import { RampartError } from '../shared/errors.js';
 import type { Incident } from '../domain/incident.js';
 import type { StoreRepos } from '../store/ports.js';
 import type { ActionArgs, DeskContext } from './context.js';
 import { deskTransaction, type Tell } from './desk-transaction.js';
+import { settleAutomaticStepsIn } from './complete-automatic-steps.js';
 import { recordChange } from './record-change.js';
+import { refuseProtected } from './refuse-protected.js';
 import { requireIncident, requireService } from './require-incident.js';
+import { durationMs, measure } from '../shared/input-bounds.js';
 
 export const applyMitigationInput = z
   .object({
@@ -17,15 +20,10 @@ export const applyMitigationInput = z
     target: z.string().min(1).max(200),
     reason: z.string().trim().min(1, 'say why').max(2000),
     /** Lifetime in milliseconds; omitted means until lifted. */
-    forMs: z
-      .number()
-      .int()
-      .positive()
-      .max(366 * 86_400_000)
-      .optional(),
+    forMs: durationMs().optional(),
     incidentId: z.string().min(1).max(40).optional(),
     /** Kind-specific values: the banner for maintenance, the new limit for a limit override, a token preview. */
-    data: z.record(z.string(), z.union([z.string().max(2000), z.number(), z.boolean()])).optional(),
+    data: z.record(z.string().max(100), z.union([z.string().max(2000), measure(), z.boolean()])).optional(),
   })
   .strict()
   .superRefine((input, ctx) => {
@@ -39,6 +37,7 @@ export type ApplyMitigationInput = z.infer<typeof applyMitigationInput>;
  * events. Linked to an incident, it is also on that incident's timeline.
  */
 export async function applyMitigation({ ctx, input }: ActionArgs<ApplyMitigationInput>): Promise<Mitigation> {
+  await refuseProtected(ctx, { ...input, ...shownOf(input) });
   return deskTransaction(ctx, async (tx, tell) => {
     const incident = input.incidentId ? await requireIncident(tx, input.incidentId) : undefined;
     return applyIn(tx, ctx, tell, input, incident);
@@ -58,6 +57,7 @@ export async function applyIncidentMitigationOnce({
   mitigation: Mitigation;
   applied: boolean;
 }> {
+  await refuseProtected(ctx, { ...input, ...shownOf(input) });
   return deskTransaction(ctx, async (tx, tell) => {
     const incident = await tx.incidents.get(input.incidentId, { lock: true });
     if (!incident) throw new RampartError('RAMPART_NOT_FOUND', `incident ${input.incidentId} not found`);
@@ -69,6 +69,12 @@ export async function applyIncidentMitigationOnce({
     if (same) return { mitigation: same, applied: false };
     return { mitigation: await applyIn(tx, ctx, tell, input, incident), applied: true };
   });
+}
+
+/** A revocation is named by its token's preview on the timeline, never by the hash. */
+function shownOf(input: ApplyMitigationInput): { shown?: string } {
+  const preview = input.data?.preview;
+  return typeof preview === 'string' ? { shown: preview } : {};
 }
 
 async function applyIn(
@@ -116,6 +122,16 @@ async function applyIn(
       data: details,
       action: 'mitigation.apply',
     });
+    // The checklist's "decide mitigation" step, when it runs by itself, is done by the mitigation now in force.
+    const { entries } = await settleAutomaticStepsIn(tx, {
+      incidentId: incident.id,
+      automatic: 'mitigation',
+      outcome: 'done',
+      note: `${created.kind} ${shownTarget(created)} applied by ${ctx.actor}${created.expiresAt ? ` until ${created.expiresAt}` : ''}`,
+      at: now.toISOString(),
+      actor: ctx.actor,
+    });
+    for (const entry of entries) await tell({ type: 'incident.changed', incident, entry });
   } else {
     await tx.audit.append({
       at: created.createdAt,

@@ -29,6 +29,7 @@ export {
   type HookSpec,
   type RoutineSpec,
   type ReviewSpec,
+  type NeverBlockSpec,
 } from './schema.js';
 export { isCidr, parseStatusMatcher, type StatusRange } from './schema/primitives.js';
 export { routeParams } from './schema/service.js';
@@ -51,7 +52,10 @@ export {
   loadPlaybookDir,
   parsePlaybook,
   formatPlaybookError,
+  formatPlaybookWarning,
+  playbookErrorAt,
   type PlaybookError,
+  type PlaybookWarning,
   type PlaybookLoadResult,
 } from './load.js';
 export { explainPlaybook, reviewStatus } from './explain.js';

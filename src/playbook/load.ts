@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { checkRules, type ReadList } from './check-rules.js';
+import { unenforcedAutomaticMitigations } from './enforcement-points.js';
 import { crossCheck } from './cross-check.js';
 import { describeIssue, describeValue, expandUnions, unknownKey } from './describe-issue.js';
 import { formatPath, locate } from './locate.js';
@@ -20,8 +21,21 @@ export interface PlaybookError {
   message: string;
 }
 
+/** Something valid but probably wrong (a log file that does not exist): said, never fatal. */
+export interface PlaybookWarning {
+  file: string;
+  line: number;
+  path: string;
+  message: string;
+}
+
 export type PlaybookLoadResult =
-  { ok: true; playbook: Playbook; file: string } | { ok: false; errors: PlaybookError[]; file: string };
+  | { ok: true; playbook: Playbook; file: string; warnings: PlaybookWarning[] }
+  | { ok: false; errors: PlaybookError[]; file: string };
+
+export function formatPlaybookWarning(w: PlaybookWarning): string {
+  return `${w.file}:${w.line} ${w.path}: warning: ${w.message}`;
+}
 
 /** `file:line path: expected …, got …` — one line, the form editors and CI logs link to. */
 export function formatPlaybookError(e: PlaybookError): string {
@@ -42,6 +56,8 @@ function makeError(
 }
 
 export interface ParseOptions {
+  /** Log source paths are relative to this folder (where `rampart up` runs); default the current one. */
+  cwd?: string;
   /** Reads a list file a filter names; default: the file, relative to the playbook's folder. */
   readList?: ReadList;
 }
@@ -116,10 +132,57 @@ export function parsePlaybook(text: string, file: string, options: ParseOptions 
     errors.sort((a, b) => a.line - b.line || a.column - b.column);
     return { ok: false, file, errors };
   }
-  return { ok: true, file, playbook: parsed.data };
+  const warnings = missingLogFiles(parsed.data, options.cwd ?? process.cwd()).map(({ index, path }) => {
+    const where = ['detection', 'sources', index, 'path'] as const;
+    return {
+      file,
+      line: locate(doc, lines, where).line,
+      path: formatPath(where),
+      message: `${path} does not exist (yet); Rampart will wait for it and report the source as missing`,
+    };
+  });
+  // An automatic mitigation that neither the gateway, nor bouncers, nor a hook would enforce.
+  for (const w of unenforcedAutomaticMitigations(parsed.data))
+    warnings.push({
+      file,
+      line: locate(doc, lines, w.path).line,
+      path: formatPath(w.path),
+      message: w.message,
+    });
+  return { ok: true, file, playbook: parsed.data, warnings };
 }
 
-export async function loadPlaybook(file: string): Promise<PlaybookLoadResult> {
+/** Log sources whose file is not there: a misspelled path would otherwise go unnoticed. */
+function missingLogFiles(playbook: Playbook, cwd: string): { index: number; path: string }[] {
+  const missing: { index: number; path: string }[] = [];
+  playbook.detection.sources.forEach((source, index) => {
+    if (source.kind === 'log' && !existsSync(resolve(cwd, source.path)))
+      missing.push({ index, path: source.path });
+  });
+  return missing;
+}
+
+/**
+ * An error found after parsing (by a compiler that runs at start-up) at a path of the file: the file is read
+ * again to find the line, so the error reads like every other playbook error.
+ */
+export function playbookErrorAt(
+  file: string,
+  path: (string | number)[],
+  expected: string,
+  got: string,
+): PlaybookError {
+  let pos = { line: 1, column: 1 };
+  try {
+    const lines = new LineCounter();
+    pos = locate(parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines }), lines, path);
+  } catch {
+    // Unreadable now: line 1 still names the file.
+  }
+  return makeError(file, pos.line, pos.column, formatPath(path), expected, got);
+}
+
+export async function loadPlaybook(file: string, options: ParseOptions = {}): Promise<PlaybookLoadResult> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -127,7 +190,7 @@ export async function loadPlaybook(file: string): Promise<PlaybookLoadResult> {
     const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
     return { ok: false, file, errors: [makeError(file, 0, 0, '(file)', 'a readable playbook file', code)] };
   }
-  return parsePlaybook(text, file);
+  return parsePlaybook(text, file, options);
 }
 
 /**

@@ -9,6 +9,7 @@ import { correlationCases } from './testing/correlation-cases.js';
 import { incidentCases, type ContractContext } from './testing/incident-cases.js';
 import { consoleCases } from './testing/console-cases.js';
 import { enforcementCases } from './testing/enforcement-cases.js';
+import { controlsCases } from './testing/controls-cases.js';
 import { monitorCases } from './testing/monitor-cases.js';
 import { outboxCases } from './testing/outbox-cases.js';
 import { recordCases } from './testing/record-cases.js';
@@ -55,6 +56,7 @@ describe.each(await contractEngines())('store contract on $name', (engine) => {
   monitorCases(ctx);
   consoleCases(ctx);
   enforcementCases(ctx);
+  controlsCases(ctx);
 
   it('re-opens without re-running migrations, and a second connection sees the writes', async () => {
     const incident = await ctx.store.incidents.create(newIncident({ service: unique('svc') }));

@@ -12,9 +12,11 @@ import { withCoverage } from '../../enforcement/coverage-view.js';
 import { RampartError } from '../../shared/errors.js';
 import { hashToken, previewToken } from '../../shared/secrets.js';
 import type { Role } from '../../domain/api-key.js';
+import type { Mitigation } from '../../domain/mitigation.js';
 import type { ApiDeps } from '../api-deps.js';
 import { deskContext } from '../desk-context.js';
 import { idParams, route, type AnyRoute } from '../define-route.js';
+import { durationMs } from '../../shared/input-bounds.js';
 
 const revokeTokenBody = z
   .object({
@@ -22,10 +24,26 @@ const revokeTokenBody = z
     /** The token itself: hashed here with the gateways' key; only the hash and a preview are stored. */
     token: z.string().min(1).max(4096),
     reason: z.string().trim().min(1).max(2000),
-    forMs: z.number().int().positive().optional(),
+    forMs: durationMs().optional(),
     incidentId: z.string().min(1).max(40).optional(),
   })
   .strict();
+
+/**
+ * Each mitigation with what it has refused since it began (`refused`, `lastRefusedAt`): the store's total plus
+ * what this process counted since its last write.
+ */
+async function withRefusals(deps: ApiDeps, list: Mitigation[]) {
+  const totals = await deps.store.controls.refusals(list.map((m) => m.id));
+  return list.map((m) => {
+    const total = totals.get(m.id);
+    return {
+      ...m,
+      refused: (total?.refused ?? 0) + (deps.unflushedRefusals?.(m.id) ?? 0),
+      lastRefusedAt: total?.lastRefusedAt ?? null,
+    };
+  });
+}
 
 export function mitigationRoutes(deps: ApiDeps): AnyRoute[] {
   const ctx = (actor: string, role?: Role) => deskContext(deps, actor, role);
@@ -36,19 +54,24 @@ export function mitigationRoutes(deps: ApiDeps): AnyRoute[] {
       url: '/v1/mitigations',
       role: 'viewer',
       tag,
-      summary: 'Mitigations in force (or all, with all=true), newest first',
+      summary:
+        'Mitigations in force (or all, with all=true), newest first, each with the requests it refused (refused, lastRefusedAt) and who enforces it (enforcement)',
       query: z
         .object({ service: z.string().max(100).optional(), all: z.enum(['true', 'false']).optional() })
         .strict(),
       handler: async ({ query }) => ({
-        // Each with the gateways, bouncers and hooks that have it (or "recorded but not enforced").
+        // Each with what it refused, and the gateways, bouncers and hooks that have it (or "recorded but not
+        // enforced").
         mitigations: await withCoverage(
           deps.store,
-          await deps.store.mitigations.list({
-            limit: 1000,
-            ...(query.service ? { service: query.service } : {}),
-            ...(query.all === 'true' ? {} : { inForceAt: deps.clock.now().toISOString() }),
-          }),
+          await withRefusals(
+            deps,
+            await deps.store.mitigations.list({
+              limit: 1000,
+              ...(query.service ? { service: query.service } : {}),
+              ...(query.all === 'true' ? {} : { inForceAt: deps.clock.now().toISOString() }),
+            }),
+          ),
         ),
       }),
     }),

@@ -11,6 +11,8 @@ import { hashToken, previewToken } from '../../shared/secrets.js';
 import { withDesk, type CliEnv } from '../cli-context.js';
 import { time } from '../format-incident.js';
 import { formatTable } from '../table.js';
+import { integerOption } from '../options.js';
+import { MAX_MEASURE } from '../../shared/input-bounds.js';
 
 interface ApplyOptions {
   service?: string;
@@ -280,9 +282,7 @@ export function registerMitigationCommands(program: Command, cli: CliEnv): void 
     .requiredOption('--to <n>', 'the temporary limit')
     .action(async (name: string, opts: ApplyOptions & { to: string }, command: Command) =>
       withDesk(cli, command, async (desk, ctx) => {
-        const to = Number(opts.to);
-        if (!Number.isInteger(to) || to < 1)
-          throw new RampartError('RAMPART_VALIDATION', `--to: expected a positive integer, got "${opts.to}"`);
+        const to = integerOption(opts.to, '--to', 1, MAX_MEASURE);
         const fits = (p: Playbook) => (p.gateway?.rate_limits ?? []).some((l) => l.name === name);
         await apply(
           ctx,
@@ -323,11 +323,34 @@ export function registerMitigationCommands(program: Command, cli: CliEnv): void 
               })
             : await inForce(desk, opts.service),
         );
-        if (opts.json) return io.out(JSON.stringify(list, null, 2));
+        // What each has refused since it began, as the running gateways last wrote it (every few seconds).
+        const refused = await desk.store.controls.refusals(list.map((m) => m.id));
+        const count = (id: string) => refused.get(id)?.refused ?? 0;
+        if (opts.json) {
+          return io.out(
+            JSON.stringify(
+              list.map((m) => ({ ...m, refused: count(m.id) })),
+              null,
+              2,
+            ),
+          );
+        }
         if (list.length === 0) return io.out('no mitigations in force');
         io.out(
           formatTable(
-            ['ID', 'SERVICE', 'KIND', 'TARGET', 'SINCE', 'UNTIL', 'BY', 'INCIDENT', 'ENFORCED BY', 'REASON'],
+            [
+              'ID',
+              'SERVICE',
+              'KIND',
+              'TARGET',
+              'SINCE',
+              'UNTIL',
+              'REFUSED',
+              'BY',
+              'INCIDENT',
+              'ENFORCED BY',
+              'REASON',
+            ],
             list.map((m) => [
               m.id,
               m.service,
@@ -335,6 +358,7 @@ export function registerMitigationCommands(program: Command, cli: CliEnv): void 
               shownTarget(m),
               time(m.createdAt),
               m.liftedAt ? `lifted ${time(m.liftedAt)}` : m.expiresAt ? time(m.expiresAt) : 'lifted by hand',
+              String(count(m.id)),
               m.author,
               m.incidentId ?? '-',
               m.enforcement.summary,

@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import {
   explainPlaybook,
   formatPlaybookError,
+  formatPlaybookWarning,
   loadPlaybook,
   playbookJsonSchemaText,
-  unenforcedAutomaticMitigations,
 } from '../../playbook/index.js';
+import { checkPlaybookFile } from '../../app/compile-playbook.js';
 import type { CliIo } from '../io.js';
 
 /** `rampart playbook validate|explain|schema`: work on playbook files without starting anything. */
@@ -13,6 +14,7 @@ export function registerPlaybookCommands(
   program: Command,
   io: CliIo,
   now: () => Date = () => new Date(),
+  cwd: string = process.cwd(),
 ): void {
   const playbook = program.command('playbook').description('check, explain and describe playbook files');
 
@@ -23,11 +25,11 @@ export function registerPlaybookCommands(
     .action(async (files: string[]) => {
       let bad = 0;
       for (const file of files) {
-        const result = await loadPlaybook(file);
+        // Log paths are checked as `rampart up` run from here would read them.
+        const result = await checkPlaybookFile(file, { cwd });
         if (result.ok) {
           io.out(`ok  ${file} (${result.playbook.service.name})`);
-          for (const w of unenforcedAutomaticMitigations(result.playbook))
-            io.err(`warning  ${file} ${w.path.join('.')}: ${w.message}`);
+          for (const warning of result.warnings) io.err(formatPlaybookWarning(warning));
         } else {
           bad++;
           for (const error of result.errors) io.err(formatPlaybookError(error));

@@ -6,6 +6,7 @@ import { KyselyBouncerRepo } from './bouncer-repo.js';
 import { KyselyChecklistRepo } from './checklist-repo.js';
 import { KyselyConsoleSessionRepo } from './console-session-repo.js';
 import { KyselyEnforcementRepo } from './enforcement-repo.js';
+import { KyselyControlsRepo } from './controls-repo.js';
 import { KyselyIncidentRepo } from './incident-repo.js';
 import { KyselyMitigationRepo } from './mitigation-repo.js';
 import { KyselyMonitorResultRepo } from './monitor-result-repo.js';
@@ -31,6 +32,7 @@ export function kyselyRepos(db: Kysely<Database>, engine: StoreEngine): StoreRep
     consoleSessions: new KyselyConsoleSessionRepo(db),
     bouncers: new KyselyBouncerRepo(db),
     enforcement: new KyselyEnforcementRepo(db),
+    controls: new KyselyControlsRepo(db),
   };
 }
 
@@ -49,6 +51,7 @@ export class KyselyStore implements Store {
   readonly consoleSessions;
   readonly bouncers;
   readonly enforcement;
+  readonly controls;
   private closed = false;
 
   constructor(
@@ -69,6 +72,7 @@ export class KyselyStore implements Store {
     this.consoleSessions = repos.consoleSessions;
     this.bouncers = repos.bouncers;
     this.enforcement = repos.enforcement;
+    this.controls = repos.controls;
   }
 
   transaction<T>(work: (tx: StoreRepos) => Promise<T>): Promise<T> {

@@ -28,6 +28,7 @@ export interface Database {
   bouncers: BouncersTable;
   mitigation_enforcement: MitigationEnforcementTable;
   mitigation_coverage: MitigationCoverageTable;
+  mitigation_effects: MitigationEffectsTable;
 }
 
 /** A JSON document stored as text. */
@@ -197,4 +198,11 @@ export interface MitigationEnforcementTable {
 export interface MitigationCoverageTable {
   mitigation_id: string;
   unenforced_at: string;
+}
+
+export interface MitigationEffectsTable {
+  mitigation_id: string;
+  /** bigint: PostgreSQL returns it as a string, SQLite as a number. */
+  refused: number | string;
+  last_refused_at: string | null;
 }

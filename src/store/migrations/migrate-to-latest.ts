@@ -8,6 +8,7 @@ import { monitorsMigration } from './0003-monitors.js';
 import { oneOpenIncidentMigration } from './0004-one-open-incident.js';
 import { enforcementMigration } from './0005-enforcement.js';
 import { consoleMigration } from './0006-console.js';
+import { mitigationEffectsMigration } from './0008-mitigation-effects.js';
 import { columnTypes } from './column-types.js';
 
 /** Migrations live in code (not a folder scanned at run time) so the built package carries them. */
@@ -21,6 +22,7 @@ export function rampartMigrations(engine: StoreEngine): Record<string, Migration
     '0004-one-open-incident': oneOpenIncidentMigration(),
     '0005-enforcement': enforcementMigration(types),
     '0006-console': consoleMigration(types),
+    '0008-mitigation-effects': mitigationEffectsMigration(types),
   };
 }
 

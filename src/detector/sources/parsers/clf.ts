@@ -1,6 +1,7 @@
-import { buildEvent, dash, fail, requestEvent, stripQuery, toInt } from './normalize.js';
+import { buildEvent, dash, fail, lastQueryRedacted, requestEvent, stripQuery, toInt } from './normalize.js';
 import type { FieldValue } from './normalize.js';
 import type { ParseContext, ParseResult } from './types.js';
+import { redactRequestLine } from '../../../shared/redact-query.js';
 import { parseClfTime } from './time.js';
 
 /*
@@ -31,6 +32,8 @@ export interface ClfMatch {
   userAgent: string | null;
   /** Whatever the log_format appended after the user agent. */
   rest: string | null;
+  /** The request line as logged, query redacted; null for "-". */
+  request: string | null;
 }
 
 export function matchClf(line: string): ClfMatch | string {
@@ -67,6 +70,7 @@ export function matchClf(line: string): ClfMatch | string {
     referer: referer === null ? null : stripQuery(referer),
     userAgent: dash(m[8]),
     rest: m[9] ?? null,
+    request: request === '' || request === '-' ? null : redactRequestLine(request),
   };
 }
 
@@ -112,7 +116,13 @@ export function clfMatchEvent(
   if (protocol !== null) fields.protocol = protocol;
   const user = dash(m[2]);
   if (user !== null) fields.user = user;
-  return requestEvent(ctx, time, method, uri, Number(m[5]), toInt(m[6]), durationMs, m[1] ?? '', dash(m[8]), fields);
+  const result = requestEvent(ctx, time, method, uri, Number(m[5]), toInt(m[6]), durationMs, m[1] ?? '', dash(m[8]), fields);
+  // The request line as logged: what a malformed one (TLS on the HTTP port) keeps. Its query is redacted like
+  // the event's, and only rewritten when the event's had to be (or when no path could be read from it).
+  if (request !== '' && request !== '-') {
+    fields.request = uri === null || lastQueryRedacted() ? redactRequestLine(request) : request;
+  }
+  return result;
 }
 
 export function clfEvent(
@@ -123,6 +133,7 @@ export function clfEvent(
 ): ParseResult {
   // The caller hands over its own object: filling it in place saves a copy per line.
   const fields = extra;
+  if (match.request !== null) fields.request = match.request;
   if (match.referer !== null) fields.referer = match.referer;
   if (match.protocol !== null) fields.protocol = match.protocol;
   // $remote_user is whoever basic auth named: useful, not secret.

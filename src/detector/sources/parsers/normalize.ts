@@ -2,6 +2,8 @@ import type { Decision, RequestEvent } from '../../../domain/request-event.js';
 import { hashToken, previewToken } from '../../../shared/secrets.js';
 import { detach } from '../../rules/event-fields.js';
 import { LruMap } from '../../rules/lru-map.js';
+import { canonicalPath } from '../../../shared/http/canonical-path.js';
+import { redactQuery } from '../../../shared/redact-query.js';
 import { cleanIp, prefixOfClean } from '../ip-prefix.js';
 import type { ParseContext, ParseResult } from './types.js';
 
@@ -58,16 +60,29 @@ const TOKEN_PARAM_LENGTHS = new Set([...TOKEN_PARAMS].map((name) => name.length)
 
 /** The query token found by the last pathOfUri call. */
 let foundQueryToken: string | null = null;
+/** The query (redacted, without "?") found by the last pathOfUri call. */
+let foundQuery: string | null = null;
+/** Whether the last pathOfUri call had to redact (or cut) its query: the raw request line then needs it too. */
+let foundQueryRedacted = false;
 
-/** Drops the query (it may carry ?token=, ?key=, ?signature=) and keeps only a hashed token from it. */
-export function splitUri(uri: string): { path: string; queryToken: string | null } {
-  const path = pathOfUri(uri);
-  return { path, queryToken: foundQueryToken };
+export function lastQueryRedacted(): boolean {
+  return foundQueryRedacted;
 }
 
-/** splitUri without the result object: the token is left in foundQueryToken. */
+/**
+ * Splits a logged URI into its path and its query (redacted: ?token=, ?key=, ?signature= values never reach an
+ * event), and takes a join token from the query to be hashed.
+ */
+export function splitUri(uri: string): { path: string; query: string | null; queryToken: string | null } {
+  const path = pathOfUri(uri);
+  return { path, query: foundQuery, queryToken: foundQueryToken };
+}
+
+/** splitUri without the result object: query and token are left in foundQuery and foundQueryToken. */
 function pathOfUri(uri: string): string {
   foundQueryToken = null;
+  foundQuery = null;
+  foundQueryRedacted = false;
   let path = uri;
   // An absolute-form request line ("GET http://host/path HTTP/1.1") still names a path.
   if (path.startsWith('http://') || path.startsWith('https://')) {
@@ -77,7 +92,11 @@ function pathOfUri(uri: string): string {
   const hash = path.indexOf('#');
   if (hash >= 0) path = path.slice(0, hash);
   const q = path.indexOf('?');
-  if (q < 0) return path;
+  if (q < 0) return canonical(path);
+  const raw = path.slice(q + 1);
+  foundQuery = redactQuery(raw);
+  // redactQuery hands back its argument when it changed nothing.
+  foundQueryRedacted = foundQuery !== raw;
   // The first 32 '&'-separated pairs, as query.split('&', 32) would give them, read in place.
   let at = q + 1;
   let eq = -1;
@@ -98,7 +117,20 @@ function pathOfUri(uri: string): string {
     if (end === path.length) break;
     at = end + 1;
   }
-  return path.slice(0, q);
+  return canonical(path.slice(0, q));
+}
+
+/**
+ * The path as the gateway judges it (src/shared/http/canonical-path.ts: unreserved escapes decoded, dot
+ * segments removed, repeated slashes merged), so `/api/v1/%67allery/…` in a log meets the rules of
+ * `/api/v1/gallery/…`. A path the gateway would refuse as ambiguous (an encoded `/`, bad escapes) stays as
+ * logged: the app behind the proxy may have served it, and rules still see it.
+ */
+function canonical(path: string): string {
+  // The common case, checked without a call: nothing to decode or merge.
+  if (path.indexOf('%') < 0 && path.indexOf('//') < 0 && path.indexOf('/.') < 0) return path;
+  const result = canonicalPath(path);
+  return result.ok ? result.path : path;
 }
 
 /** A logged value that is already a preview ("abcd…ef", "abcd...", "ab***"); anything else is treated as secret. */
@@ -212,10 +244,12 @@ export function requestEvent(
 ): ParseResult {
   if (!Number.isFinite(time)) return fail('no timestamp');
   let path = '';
+  let query: string | null = null;
   let tokenHash: string | null = null;
   let tokenPreview: string | null = null;
   if (uri) {
     path = pathOfUri(uri);
+    query = foundQuery;
     const token = foundQueryToken;
     if (token) {
       const known = hashedToken(token, ctx.tokenKey);
@@ -240,6 +274,7 @@ export function requestEvent(
     source: ctx.source,
     method,
     path,
+    query,
     route: null,
     host: null,
     status,
@@ -268,8 +303,9 @@ export function buildEvent(raw: RawRecord, ctx: ParseContext): ParseResult {
   const time = raw.time ?? ctx.now ?? null;
   if (time === null || !Number.isFinite(time)) return fail('no timestamp');
   let path = '';
+  let query: string | null = null;
   let queryToken: string | null = null;
-  if (raw.uri) ({ path, queryToken } = splitUri(raw.uri));
+  if (raw.uri) ({ path, query, queryToken } = splitUri(raw.uri));
   let tokenHash: string | null = null;
   let tokenPreview: string | null = null;
   const token = raw.token ?? queryToken;
@@ -291,6 +327,7 @@ export function buildEvent(raw: RawRecord, ctx: ParseContext): ParseResult {
     source: ctx.source,
     method: raw.method ?? '',
     path,
+    query,
     route: raw.route ?? null,
     host: raw.host ?? null,
     status,
