@@ -65,6 +65,11 @@ export function ScopePanel({ incident, timeline }: { incident: Incident; timelin
           </div>
         ))}
         <div>
+          {/* Tokens are counted by keyed hash (two tokens may share a preview); the hashes themselves stay hidden. */}
+          <h3>Tokens ({(incident.scope.tokens ?? []).length})</h3>
+          <p className="muted">distinct tokens, counted by keyed hash</p>
+        </div>
+        <div>
           <h3>Routes (from the evidence)</h3>
           {routes.length === 0 ? (
             <p className="muted">none</p>
