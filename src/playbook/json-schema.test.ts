@@ -22,6 +22,7 @@ describe('schema/playbook.schema.json', () => {
       'rampart',
       'service',
       'gateway',
+      'include',
       'severity',
       'detection',
       'incident_types',
