@@ -38,6 +38,7 @@ function gatewayEvent(r: Request): RequestEvent {
     source: 'gateway',
     method: 'GET',
     path: `${base}/${preview}/photos`,
+    query: null,
     route: ROUTES[r.route],
     host: null,
     status: r.status,

@@ -1,5 +1,6 @@
 import type { Decision, RequestEvent } from '../domain/request-event.js';
 import type { OutgoingHttpHeaders } from 'node:http';
+import { redactQuery } from '../shared/redact-query.js';
 import { addRateLimitHeaders } from './headers.js';
 import type { Rejection } from './guards/guard.js';
 import type { RequestContext } from './request-context.js';
@@ -50,6 +51,7 @@ export function toEvent(ctx: RequestContext, service: string, source: string, du
     source,
     method: req.method ?? 'GET',
     path: ctx.path,
+    query: redactQuery(ctx.query, ctx.token),
     route: ctx.route?.pattern ?? null,
     host: req.headers.host ?? null,
     status: ctx.res.statusCode,

@@ -2,6 +2,7 @@ import type { Decision } from '../../../domain/request-event.js';
 import { buildEvent, fail, precheck, stripQuery } from './normalize.js';
 import type { FieldValue } from './normalize.js';
 import type { LineParser, ParseContext, ParseResult } from './types.js';
+import { redactRequestLine } from '../../../shared/redact-query.js';
 import { parseSlashTime } from './time.js';
 
 const HEAD = /^(\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}) \[(\w{1,10})\] (\d+)#(\d+): (?:\*(\d+) )?(.*)$/;
@@ -43,6 +44,7 @@ export function nginxErrorParser(maxLineLength?: number): LineParser {
       if (context.server !== undefined) fields.server = context.server;
       if (context.upstream !== undefined) fields.upstream = stripQuery(context.upstream);
       if (context.referrer !== undefined) fields.referer = stripQuery(context.referrer);
+      if (context.request !== undefined && context.request !== '') fields.request = redactRequestLine(context.request);
 
       let status: number | null = null;
       let decision: Decision | null = null;

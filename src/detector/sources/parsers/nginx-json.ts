@@ -2,6 +2,7 @@ import { getPath, parseJsonObject } from './json-line.js';
 import { buildEvent, fail, precheck, stripQuery, toFloat, toInt, toStatus, toText } from './normalize.js';
 import type { FieldValue } from './normalize.js';
 import type { LineParser, ParseContext, ParseResult } from './types.js';
+import { redactRequestLine } from '../../../shared/redact-query.js';
 import { parseAnyTime, parseClfTime, parseIsoTime } from './time.js';
 
 /**
@@ -29,7 +30,13 @@ export function nginxJsonParser(maxLineLength?: number): LineParser {
       if (time === null && (iso !== null || local !== null || msec !== null)) return fail('bad time');
 
       let method = get('request_method');
-      let uri = get('request_uri') ?? get('uri');
+      // $request_uri has the query; $uri does not, and $args (or $query_string) holds it then.
+      let uri = get('request_uri');
+      if (uri === null) {
+        const path = get('uri');
+        const args = get('args') ?? get('query_string');
+        uri = path !== null && args !== null ? `${path}?${args}` : path;
+      }
       let protocol = get('server_protocol');
       const request = get('request');
       if (request !== null && (method === null || uri === null)) {
@@ -49,6 +56,7 @@ export function nginxJsonParser(maxLineLength?: number): LineParser {
       const upstream = get('upstream_response_time');
       if (upstream !== null) fields.upstreamResponseTime = upstream;
       if (protocol !== null) fields.protocol = protocol;
+      if (request !== null) fields.request = redactRequestLine(request);
       const requestId = get('request_id');
       if (requestId !== null) fields.requestId = requestId;
       return buildEvent(

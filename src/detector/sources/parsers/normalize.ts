@@ -2,6 +2,7 @@ import type { Decision, RequestEvent } from '../../../domain/request-event.js';
 import { hashToken, previewToken } from '../../../shared/secrets.js';
 import { detach } from '../../rules/event-fields.js';
 import { LruMap } from '../../rules/lru-map.js';
+import { redactQuery } from '../../../shared/redact-query.js';
 import { cleanIp, prefixOfClean } from '../ip-prefix.js';
 import type { ParseContext, ParseResult } from './types.js';
 
@@ -58,16 +59,22 @@ const TOKEN_PARAM_LENGTHS = new Set([...TOKEN_PARAMS].map((name) => name.length)
 
 /** The query token found by the last pathOfUri call. */
 let foundQueryToken: string | null = null;
+/** The query (redacted, without "?") found by the last pathOfUri call. */
+let foundQuery: string | null = null;
 
-/** Drops the query (it may carry ?token=, ?key=, ?signature=) and keeps only a hashed token from it. */
-export function splitUri(uri: string): { path: string; queryToken: string | null } {
+/**
+ * Splits a logged URI into its path and its query (redacted: ?token=, ?key=, ?signature= values never reach an
+ * event), and takes a join token from the query to be hashed.
+ */
+export function splitUri(uri: string): { path: string; query: string | null; queryToken: string | null } {
   const path = pathOfUri(uri);
-  return { path, queryToken: foundQueryToken };
+  return { path, query: foundQuery, queryToken: foundQueryToken };
 }
 
-/** splitUri without the result object: the token is left in foundQueryToken. */
+/** splitUri without the result object: query and token are left in foundQuery and foundQueryToken. */
 function pathOfUri(uri: string): string {
   foundQueryToken = null;
+  foundQuery = null;
   let path = uri;
   // An absolute-form request line ("GET http://host/path HTTP/1.1") still names a path.
   if (path.startsWith('http://') || path.startsWith('https://')) {
@@ -78,6 +85,7 @@ function pathOfUri(uri: string): string {
   if (hash >= 0) path = path.slice(0, hash);
   const q = path.indexOf('?');
   if (q < 0) return path;
+  foundQuery = redactQuery(path.slice(q + 1));
   // The first 32 '&'-separated pairs, as query.split('&', 32) would give them, read in place.
   let at = q + 1;
   let eq = -1;
@@ -212,10 +220,12 @@ export function requestEvent(
 ): ParseResult {
   if (!Number.isFinite(time)) return fail('no timestamp');
   let path = '';
+  let query: string | null = null;
   let tokenHash: string | null = null;
   let tokenPreview: string | null = null;
   if (uri) {
     path = pathOfUri(uri);
+    query = foundQuery;
     const token = foundQueryToken;
     if (token) {
       const known = hashedToken(token, ctx.tokenKey);
@@ -240,6 +250,7 @@ export function requestEvent(
     source: ctx.source,
     method,
     path,
+    query,
     route: null,
     host: null,
     status,
@@ -268,8 +279,9 @@ export function buildEvent(raw: RawRecord, ctx: ParseContext): ParseResult {
   const time = raw.time ?? ctx.now ?? null;
   if (time === null || !Number.isFinite(time)) return fail('no timestamp');
   let path = '';
+  let query: string | null = null;
   let queryToken: string | null = null;
-  if (raw.uri) ({ path, queryToken } = splitUri(raw.uri));
+  if (raw.uri) ({ path, query, queryToken } = splitUri(raw.uri));
   let tokenHash: string | null = null;
   let tokenPreview: string | null = null;
   const token = raw.token ?? queryToken;
@@ -291,6 +303,7 @@ export function buildEvent(raw: RawRecord, ctx: ParseContext): ParseResult {
     source: ctx.source,
     method: raw.method ?? '',
     path,
+    query,
     route: raw.route ?? null,
     host: raw.host ?? null,
     status,

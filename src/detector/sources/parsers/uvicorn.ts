@@ -1,5 +1,6 @@
 import { buildEvent, fail, precheck } from './normalize.js';
 import type { LineParser, ParseContext, ParseResult } from './types.js';
+import { redactRequestLine } from '../../../shared/redact-query.js';
 import { parseIsoTime } from './time.js';
 import { parseUvicornLevelLine, stripAnsi } from './uvicorn-error.js';
 
@@ -41,7 +42,10 @@ export function uvicornParser(maxLineLength?: number): LineParser {
           status: Number(request[4]),
           ip: withoutPort(text.slice(clientStart, dash)),
           level: LEVEL.exec(prefix)?.[1] ?? null,
-          fields: { protocol: `HTTP/${request[3] ?? ''}` },
+          fields: {
+            protocol: `HTTP/${request[3] ?? ''}`,
+            request: redactRequestLine(`${request[1] ?? ''} ${request[2] ?? ''} HTTP/${request[3] ?? ''}`),
+          },
         },
         ctx,
       );
