@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,5 +121,75 @@ describe.each(SEEDS)('the http pack included in %s', (seed) => {
     const playbook = await withPack(seed, 'include:\n  - { pack: http, except: [http-crawl-non-statics, http-probing] }\n');
     const lines = venueLines({ ip: '203.0.113.200', guests: 300, start: T0, minutes: 30 });
     expect(fired(await replay(playbook, lines.map(nginxLine)), packRules(playbook))).toEqual([]);
+  });
+});
+
+describe('the http pack rules over the nginx error log', () => {
+  const errorLine = (time: number, body: string): string => {
+    const d = new Date(time);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const stamp = `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+    return `${stamp} ${body}`;
+  };
+  const SOURCE = '    - { kind: log, name: nginx-errors, path: logs/error.log, format: nginx-error }\n';
+
+  async function errorPlaybook(): Promise<Playbook> {
+    const file = join(PLAYBOOKS, 'fotospiel-public-api.yaml');
+    const text = (await readFile(file, 'utf8'))
+      .replace('rampart: 1\n', 'rampart: 1\ninclude: [http]\n')
+      .replace('    - { kind: gateway }\n', `    - { kind: gateway }\n${SOURCE}`);
+    const loaded = parsePlaybook(text, file);
+    if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.message).join('\n'));
+    return loaded.playbook;
+  }
+
+  async function replayErrors(playbook: Playbook, lines: string[]): Promise<DetectorSignal[]> {
+    const sub = join(dir, `errors-${fileCount++}`);
+    await mkdir(sub);
+    const file = join(sub, 'error.log');
+    await writeFile(file, `${lines.join('\n')}\n`);
+    const result = await replayFiles([file], { playbook, tokenKey: KEY });
+    expect(result.skippedTotal).toBe(0);
+    return result.signals.filter((s) => s.kind === 'fired');
+  }
+
+  const basicAuth = (time: number, ip: string, user: string, n: number) =>
+    errorLine(
+      time,
+      n % 2 === 0
+        ? `[error] 812#812: *${n} user "${user}": password mismatch, client: ${ip}, server: admin.example.test, request: "GET /admin/ HTTP/1.1", host: "admin.example.test"`
+        : `[error] 812#812: *${n} user "${user}" was not found in "/etc/nginx/.htpasswd", client: ${ip}, server: admin.example.test, request: "GET /admin/ HTTP/1.1", host: "admin.example.test"`,
+    );
+  const limited = (time: number, ip: string, n: number, dry = false) =>
+    errorLine(
+      time,
+      `[error] 812#812: *${n} limiting requests${dry ? ', dry run' : ''}, excess: 5.${n % 10}00 by zone "per_ip", client: ${ip}, server: api.example.test, request: "GET /api/v1/events/abc/photos HTTP/1.1", host: "api.example.test"`,
+    );
+
+  it('includes both rules when the playbook reads an nginx error log', async () => {
+    const names = (await errorPlaybook()).detection.rules.map((r) => r.name);
+    expect(names).toEqual(expect.arrayContaining(['http-basic-auth-bf', 'nginx-req-limit-exceeded']));
+  });
+
+  it('catches basic-auth brute force from one address, not a person mistyping twice', async () => {
+    const playbook = await errorPlaybook();
+    const lines = [
+      ...Array.from({ length: 12 }, (_, n) => basicAuth(T0 + n * 2_000, ATTACKER, `user${n}`, n)),
+      basicAuth(T0 + 5_000, '192.0.2.44', 'anna', 0),
+      basicAuth(T0 + 9_000, '192.0.2.44', 'anna', 1),
+    ].sort();
+    const signals = await replayErrors(playbook, lines);
+    expect(signals.filter((s) => s.rule === 'http-basic-auth-bf').map((s) => s.groupKey)).toEqual([ATTACKER]);
+  });
+
+  it("catches an address nginx's limit_req keeps refusing; a burst of a few and dry runs do not", async () => {
+    const playbook = await errorPlaybook();
+    const lines = [
+      ...Array.from({ length: 20 }, (_, n) => limited(T0 + n * 1_000, ATTACKER, n)),
+      ...Array.from({ length: 4 }, (_, n) => limited(T0 + n * 1_000, '192.0.2.45', n)),
+      ...Array.from({ length: 20 }, (_, n) => limited(T0 + n * 1_000, '192.0.2.46', n, true)),
+    ].sort();
+    const signals = await replayErrors(playbook, lines);
+    expect(signals.filter((s) => s.rule === 'nginx-req-limit-exceeded').map((s) => s.groupKey)).toEqual([ATTACKER]);
   });
 });
