@@ -211,7 +211,7 @@ describe('planFile', () => {
       format: 'nginx',
       source: 'gateway',
     });
-    expect(() => planFile('/var/log/nginx/access.log', playbook)).toThrow(/access\.log: no --format given/);
+    expect(() => planFile('/var/log/nginx/access.log', playbook)).toThrow(/access\.log: no format: give one as access.log:FORMAT or --format/);
     expect(() => planFile('x.log', playbook, 'klingon')).toThrow(/unknown log format "klingon"/);
   });
 

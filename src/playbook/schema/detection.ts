@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { filterSchema } from './filter.js';
+import { isTimeZone } from './comms.js';
 import { mitigationSchema } from './mitigation.js';
 import {
   durationSchema,
@@ -16,6 +17,7 @@ export const LOG_FORMATS = [
   'nginx-json',
   'nginx-error',
   'apache',
+  'apache-error',
   'caddy',
   'traefik',
   'laravel',
@@ -42,6 +44,21 @@ const logSourceSchema = z
     extra_fields: z
       .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, { message: 'a field name' }))
       .optional(),
+    /**
+     * IANA zone of the times this log writes without an offset (nginx and Apache error logs, syslog prefixes,
+     * Python's asctime, Laravel's default date). Default: the zone of the host Rampart runs on.
+     */
+    timezone: z
+      .string()
+      .max(64)
+      .refine(isTimeZone, { message: 'an IANA time zone such as Europe/Berlin or UTC' })
+      .optional(),
+    /**
+     * nginx access log: statuses nginx answers itself when it refuses a request (limit_req_status,
+     * limit_conn_status). A line with one of them reads as rate-limited by the proxy rather than an app error.
+     * Without it, a 429 or 503 whose upstream time is "-" (nginx asked no upstream) reads so.
+     */
+    refusal_statuses: z.array(z.number().int().min(400).max(599)).max(16).optional(),
   })
   .refine((s) => s.format !== 'regex' || s.pattern !== undefined, {
     message: 'a `pattern` for a source of format regex',

@@ -31,6 +31,7 @@ const SAMPLES: Record<string, { lines: string[]; pattern?: string }> = {
   nginx: {
     lines: [
       `203.0.113.7 - alice [19/Oct/2025:12:00:00 +0000] "GET ${TOKEN_PATH}?token=qs-token HTTP/1.1" 404 512 "https://ref.example/p?q=1" "curl/8.0" 0.012 0.010`,
+      '203.0.113.8 - - [19/Oct/2025:12:00:01 +0000] "GET / HTTP/1.1" 503 197 "-" "curl/8.0" 0.000 -',
     ],
   },
   apache: {
@@ -51,6 +52,15 @@ const SAMPLES: Record<string, { lines: string[]; pattern?: string }> = {
     lines: [
       `2025/10/19 12:00:00 [error] 1234#0: *5 limiting requests, excess: 10.500 by zone "api", client: 203.0.113.7, server: api.example, request: "GET ${TOKEN_PATH}?token=qs HTTP/1.1", upstream: "http://127.0.0.1:9000/x", host: "api.example", referrer: "https://r.example/"`,
       '2025/10/19 12:00:01 [warn] 1234#0: *6 limiting requests, dry run, excess: 1.000 by zone "api", client: 203.0.113.8, server: api.example, request: "GET / HTTP/1.1", host: "api.example"',
+      '2025/10/19 12:00:02 [warn] 1234#0: *7 delaying request, excess: 0.500, by zone "api", client: 203.0.113.9, server: api.example, request: "GET / HTTP/1.1", host: "api.example"',
+      '2025/10/19 12:00:03 [error] 1234#0: *8 user "x", client: 10.9.9.9, server: y" was not found in "/etc/nginx/htpasswd", client: 203.0.113.10, server: api.example, request: "GET / HTTP/1.1", host: "api.example"',
+    ],
+  },
+  'apache-error': {
+    lines: [
+      '[Sun Oct 19 12:00:00.123456 2025] [proxy:error] [pid 35708:tid 4328636416] (111)Connection refused: [client 203.0.113.7:53912] AH00957: HTTP: attempt to connect to 127.0.0.1:8080 (127.0.0.1) failed',
+      '[Sun Oct 19 12:00:01.000000 2025] [authz_core:error] [pid 35708:tid 1] [client 203.0.113.7:53913] AH01630: client denied by server configuration: /srv/www/private, referer: https://r.example/a?b=1',
+      '[Sun Oct 19 12:00:02.000000 2025] [proxy_http:error] [pid 35708:tid 1] [remote 127.0.0.1:8080] AH01102: error reading status line from remote server 127.0.0.1:8080',
     ],
   },
   caddy: {

@@ -39,7 +39,8 @@ export const FORMAT_FIELDS: Readonly<Record<string, readonly string[]>> = {
     'ip', 'ip_prefix', 'method', 'path', 'query', 'route', 'host', 'status', 'duration_ms', 'bytes', 'token', 'token_preview',
     'subject', 'tenant', 'user_agent', 'rule', 'message', 'routeName', 'bytesIn', 'completed',
   ],
-  nginx: [...COMBINED, 'duration_ms', 'upstreamResponseTime'],
+  // rule: "nginx:refused" on a request nginx refused itself (limit_req/limit_conn status, no upstream asked).
+  nginx: [...COMBINED, 'duration_ms', 'upstreamResponseTime', 'rule'],
   apache: COMBINED,
   'nginx-json': [
     'ip', 'ip_prefix', 'method', 'path', 'query', 'request', 'status', 'bytes', 'duration_ms', 'host', 'user_agent', 'token',
@@ -47,7 +48,10 @@ export const FORMAT_FIELDS: Readonly<Record<string, readonly string[]>> = {
   ],
   'nginx-error': [
     'ip', 'ip_prefix', 'method', 'path', 'query', 'request', 'status', 'host', 'level', 'message', 'rule', 'token', 'token_preview',
-    'pid', 'connection', 'server', 'upstream', 'referer', 'excess', 'dryRun',
+    'pid', 'connection', 'server', 'upstream', 'referer', 'excess', 'dryRun', 'delayed', 'clientAmbiguous',
+  ],
+  'apache-error': [
+    'ip', 'ip_prefix', 'status', 'level', 'message', 'rule', 'module', 'pid', 'code', 'referer', 'remote',
   ],
   caddy: [
     'ip', 'ip_prefix', 'method', 'path', 'query', 'status', 'bytes', 'duration_ms', 'host', 'user_agent', 'level', 'message',
