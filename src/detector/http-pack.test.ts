@@ -131,7 +131,7 @@ describe('the http pack rules over the nginx error log', () => {
     const stamp = `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
     return `${stamp} ${body}`;
   };
-  const SOURCE = '    - { kind: log, name: nginx-errors, path: logs/error.log, format: nginx-error }\n';
+  const SOURCE = '    - { kind: log, name: nginx-errors, path: logs/error.log, format: nginx-error, timezone: UTC }\n';
 
   async function errorPlaybook(): Promise<Playbook> {
     const file = join(PLAYBOOKS, 'fotospiel-public-api.yaml');
@@ -165,6 +165,31 @@ describe('the http pack rules over the nginx error log', () => {
       time,
       `[error] 812#812: *${n} limiting requests${dry ? ', dry run' : ''}, excess: 5.${n % 10}00 by zone "per_ip", client: ${ip}, server: api.example.test, request: "GET /api/v1/events/abc/photos HTTP/1.1", host: "api.example.test"`,
     );
+
+  it('catches basic-auth brute force in an Apache error log (2.4 and 2.2 forms), not one mistyped password', async () => {
+    const file = join(PLAYBOOKS, 'fotospiel-public-api.yaml');
+    const text = (await readFile(file, 'utf8'))
+      .replace('rampart: 1\n', 'rampart: 1\ninclude: [http]\n')
+      .replace('    - { kind: gateway }\n', '    - { kind: gateway }\n    - { kind: log, path: logs/apache-error.log, format: apache-error, timezone: UTC }\n');
+    const loaded = parsePlaybook(text, file);
+    if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.message).join('\n'));
+    const stamp = (n: number) => `Sun Oct 19 12:00:${String(n).padStart(2, '0')}`;
+    const lines = [
+      ...Array.from({ length: 8 }, (_, n) =>
+        n % 2 === 0
+          ? `[${stamp(n * 3)}.000000 2025] [auth_basic:error] [pid 41:tid 7] [client ${ATTACKER}:5${n}000] AH01617: user admin${n}: authentication failure for "/admin": Password Mismatch`
+          : `[${stamp(n * 3)} 2025] [error] [client ${ATTACKER}] user root${n} not found: /admin`,
+      ),
+      `[${stamp(20)}.000000 2025] [auth_basic:error] [pid 41:tid 7] [client 192.0.2.44:50000] AH01617: user anna: authentication failure for "/admin": Password Mismatch`,
+    ];
+    const sub = join(dir, `apache-${fileCount++}`);
+    await mkdir(sub);
+    await writeFile(join(sub, 'apache-error.log'), `${lines.join('\n')}\n`);
+    const result = await replayFiles([join(sub, 'apache-error.log')], { playbook: loaded.playbook, tokenKey: KEY });
+    expect(result.skippedTotal).toBe(0);
+    const hits = result.signals.filter((s) => s.kind === 'fired' && s.rule === 'http-basic-auth-bf-apache');
+    expect(hits.map((s) => s.groupKey)).toEqual([ATTACKER]);
+  });
 
   it('includes both rules when the playbook reads an nginx error log', async () => {
     const names = (await errorPlaybook()).detection.rules.map((r) => r.name);
