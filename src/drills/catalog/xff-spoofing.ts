@@ -6,6 +6,17 @@ import { send, statusSummary, type Answer } from '../http.js';
 export const UNTRUSTED_PEER = '127.0.0.2';
 const REQUESTS = 110;
 const PER_IP_LIMIT = 100;
+const PER_IP_WINDOW_MS = 60_000;
+
+/**
+ * How many of a burst may pass a limit of `limit` per `windowMs`: the gateway's limiter (GCRA) lets the limit
+ * through at once, then one more every windowMs / limit. So 110 requests sent one after another over 2 s pass
+ * 100 + 3, as the drill saw on a loaded machine: that is the limit working, not a leak. The drill used to
+ * demand at most 100 whatever the time taken, and failed whenever the requests took longer than 600 ms.
+ */
+export function allowedPasses(limit: number, windowMs: number, elapsedMs: number): number {
+  return limit + Math.floor(Math.max(0, elapsedMs) / (windowMs / limit));
+}
 
 export const xffSpoofing: Drill = {
   name: 'xff-spoofing',
@@ -19,7 +30,9 @@ export const xffSpoofing: Drill = {
   async run(ctx, run) {
     const event = await ctx.standins.guest.createEvent();
     const answers: Answer[] = [];
+    let elapsedMs = 0;
     await run.step('traffic', async () => {
+      const started = performance.now();
       try {
         for (let i = 0; i < Math.min(REQUESTS, ctx.limits.maxRequests); i++) {
           answers.push(
@@ -37,6 +50,7 @@ export const xffSpoofing: Drill = {
           );
         throw error;
       }
+      elapsedMs = performance.now() - started;
       return `sent ${answers.length} requests from ${UNTRUSTED_PEER}, each with a different spoofed X-Forwarded-For: ${statusSummary(answers)}`;
     });
     await run.step('limit', () => {
@@ -44,10 +58,14 @@ export const xffSpoofing: Drill = {
       const first = answers.find((a) => a.status === 429);
       if (!first)
         throw new DrillFailure(`no 429: the spoofed addresses dodged the per-IP limit (${passed} passed)`);
-      if (passed > PER_IP_LIMIT)
-        throw new DrillFailure(`${passed} requests passed a limit of ${PER_IP_LIMIT}`);
+      const allowed = allowedPasses(PER_IP_LIMIT, PER_IP_WINDOW_MS, elapsedMs);
+      if (passed > allowed)
+        throw new DrillFailure(
+          `${passed} requests passed a limit of ${PER_IP_LIMIT} per 60 s (at most ${allowed} in ${Math.round(elapsedMs)} ms)`,
+        );
       if (!first.headers['retry-after']) throw new DrillFailure('429 without Retry-After');
-      return `limit held on the real peer: ${passed} passed, then 429 with Retry-After ${first.headers['retry-after']} s (X-RateLimit-Limit ${first.headers['x-ratelimit-limit'] ?? '-'})`;
+      const refilled = passed > PER_IP_LIMIT ? ` (${PER_IP_LIMIT} + ${passed - PER_IP_LIMIT} refilled in ${Math.round(elapsedMs)} ms)` : '';
+      return `limit held on the real peer: ${passed} passed${refilled}, then 429 with Retry-After ${first.headers['retry-after']} s (X-RateLimit-Limit ${first.headers['x-ratelimit-limit'] ?? '-'})`;
     });
   },
 };
