@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -56,11 +56,8 @@ export function copyPlaybooks(cwd: string, upstreams: { guest: string; booking: 
   mkdirSync(join(cwd, 'playbooks'), { recursive: true });
   for (const entry of readdirSync(resolve('playbooks'), { withFileTypes: true })) {
     const file = entry.name;
-    // Rule packs (playbooks/packs/) go along as they are, so `include: [packs/http]` works in the copy too.
-    if (entry.isDirectory()) {
-      cpSync(resolve('playbooks', file), join(cwd, 'playbooks', file), { recursive: true });
-      continue;
-    }
+    // Only the playbooks: rule packs (playbooks/packs/) are found by name where Rampart ships them.
+    if (!entry.isFile()) continue;
     const text = readFileSync(resolve('playbooks', file), 'utf8')
       .replace(/url: http:\/\/127\.0\.0\.1:8081/g, `url: ${upstreams.guest}`)
       .replace(/url: http:\/\/127\.0\.0\.1:8082/g, `url: ${upstreams.booking}`);
