@@ -136,6 +136,14 @@ describe('include: rule packs', () => {
     ]);
   });
 
+  it("nor escalate a repeat offender's block beyond an hour", async () => {
+    await writePack(`${MINE}    mitigation: { action: block, target: ip, for: 15m, escalate: [15m, 1d], automatic: true }\n`);
+    const packFile = join(dir, 'packs', 'mine', 'pack.yaml');
+    expect(messages(withInclude('include: [packs/mine]'))).toEqual([
+      `${packFile}:12 rules[0].mitigation.escalate: expected steps of at most 1h for a block a pack applies by itself, got a list of 2`,
+    ]);
+  });
+
   it("a pack rule named like one of the playbook's own is refused at the include, pointing to except", async () => {
     await writePack(MINE.replace('name: mine-probe', 'name: token-enumeration'));
     expect(messages(withInclude('include: [packs/mine]'))).toEqual([
