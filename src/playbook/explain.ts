@@ -1,6 +1,7 @@
 import { describeFilter, describeMitigation, describeStatus, describeTrigger, dur } from './describe.js';
 import { withClientLimitDefaults } from '../domain/client-limits.js';
 import { enforcementPointsFor, kindOfAction } from './enforcement-points.js';
+import { displayPath } from './packs/display-path.js';
 import type { GatewaySpec, Playbook, TokenKindSpec } from './schema.js';
 
 /**
@@ -115,7 +116,9 @@ function explainClientLimits(g: GatewaySpec, line: Line): void {
       ...(c.body_min_rate === undefined ? {} : { bodyMinRate: c.body_min_rate }),
       ...(c.body_prefetch === undefined ? {} : { bodyPrefetch: c.body_prefetch }),
       ...(c.max_concurrent_per_ip === undefined ? {} : { maxConcurrentPerIp: c.max_concurrent_per_ip }),
-      ...(c.max_concurrent_per_prefix === undefined ? {} : { maxConcurrentPerPrefix: c.max_concurrent_per_prefix }),
+      ...(c.max_concurrent_per_prefix === undefined
+        ? {}
+        : { maxConcurrentPerPrefix: c.max_concurrent_per_prefix }),
       ...(c.upstream_connections === undefined ? {} : { upstreamConnections: c.upstream_connections }),
       ...(c.reserve_for_exempt === undefined ? {} : { reserveForExempt: c.reserve_for_exempt }),
       ...(c.upstream_queue === undefined ? {} : { upstreamQueue: c.upstream_queue }),
@@ -140,6 +143,14 @@ function explainDetection(p: Playbook, line: Line): void {
     .join(', ');
   line(`Detection from ${sources}; evidence snapshot keeps ${dur(d.evidence_window)}.`);
   for (const c of d.manual_checks) line(`  Manual check "${c.name}": ${c.command}`);
+  for (const include of p.include) {
+    const pack = include.resolved;
+    if (pack === undefined) continue;
+    line(
+      `  Rule pack ${pack.name}${pack.title ? ` — ${pack.title}` : ''} (${displayPath(pack.file)}): ${pack.rules.length} rule(s) included.`,
+    );
+    for (const skipped of pack.skipped) line(`    left out: ${skipped.rule} (${skipped.reason})`);
+  }
   for (const r of d.rules) {
     const severity =
       r.severity ?? p.incident_types.find((t) => t.name === r.incident_type)?.severity ?? p.severity.default;
@@ -162,6 +173,10 @@ function explainDetection(p: Playbook, line: Line): void {
       }
     }
     line(`    recovered after ${dur(r.quiet_period)} without firing.`);
+    if (r.pack)
+      line(
+        `    from pack ${r.pack.pack} (${displayPath(r.pack.file)}:${r.pack.line}), ported from ${r.pack.ported_from.name} (${r.pack.ported_from.licence}).`,
+      );
   }
   const cap = d.blast_radius_cap;
   if (cap) {
@@ -278,10 +293,14 @@ function explainEnforcement(p: Playbook, line: Line): void {
   if (!e.bouncers && e.hooks.length === 0) return;
   line('Enforcement points beside the gateway:');
   if (e.bouncers)
-    line('  CrowdSec bouncers pull address and range blocks from /v1/decisions/stream (rampart bouncers add NAME).');
+    line(
+      '  CrowdSec bouncers pull address and range blocks from /v1/decisions/stream (rampart bouncers add NAME).',
+    );
   for (const h of e.hooks)
     line(
       `  Hook ${h.name}: runs ${h.command[0] ?? ''} on ${h.on.join(', ')} of ${h.kinds.join(', ')} (killed after ${dur(h.timeout)}).`,
     );
-  line(`  A mitigation no point acknowledges within ${dur(e.ack_within)} is marked "recorded but not enforced".`);
+  line(
+    `  A mitigation no point acknowledges within ${dur(e.ack_within)} is marked "recorded but not enforced".`,
+  );
 }

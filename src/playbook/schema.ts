@@ -4,6 +4,7 @@ import { neverBlockSchema } from './schema/controls.js';
 import { detectionSchema } from './schema/detection.js';
 import { enforcementSchema } from './schema/enforcement.js';
 import { gatewaySchema } from './schema/gateway.js';
+import { includeSchema } from './schema/include.js';
 import { incidentTypeSchema } from './schema/mitigation.js';
 import {
   checklistSchema,
@@ -30,6 +31,8 @@ export const playbookSchema = z
     service: serviceSchema,
     gateway: gatewaySchema.optional(),
     enforcement: enforcementSchema.prefault({}),
+    /** Rule packs whose rules join detection.rules (e.g. include: [http]); see src/playbook/packs. */
+    include: includeSchema,
     severity: severitySchema,
     detection: detectionSchema.prefault({}),
     incident_types: z.array(incidentTypeSchema).default([]),

@@ -54,7 +54,10 @@ export async function createWorkspace(handler: UpstreamHandler = answerOk): Prom
  */
 export function copyPlaybooks(cwd: string, upstreams: { guest: string; booking: string }): void {
   mkdirSync(join(cwd, 'playbooks'), { recursive: true });
-  for (const file of readdirSync(resolve('playbooks'))) {
+  for (const entry of readdirSync(resolve('playbooks'), { withFileTypes: true })) {
+    const file = entry.name;
+    // Only the playbooks: rule packs (playbooks/packs/) are found by name where Rampart ships them.
+    if (!entry.isFile()) continue;
     const text = readFileSync(resolve('playbooks', file), 'utf8')
       .replace(/url: http:\/\/127\.0\.0\.1:8081/g, `url: ${upstreams.guest}`)
       .replace(/url: http:\/\/127\.0\.0\.1:8082/g, `url: ${upstreams.booking}`);

@@ -6,8 +6,25 @@ import {
   loadPlaybook,
   playbookJsonSchemaText,
 } from '../../playbook/index.js';
+import type { Playbook } from '../../playbook/index.js';
+import { displayPath } from '../../playbook/packs/display-path.js';
 import { checkPlaybookFile } from '../../app/compile-playbook.js';
 import type { CliIo } from '../io.js';
+
+/** What validate says of the rule packs a playbook includes: each rule with its pack file:line. */
+function includedRules(playbook: Playbook): string[] {
+  const lines: string[] = [];
+  for (const include of playbook.include) {
+    const pack = include.resolved;
+    if (pack === undefined) continue;
+    lines.push(`    includes pack ${pack.name} (${displayPath(pack.file)}): ${pack.rules.length} rule(s)`);
+    for (const rule of playbook.detection.rules)
+      if (rule.pack?.pack === pack.name && rule.pack.file === pack.file)
+        lines.push(`      ${rule.name} ${displayPath(rule.pack.file)}:${rule.pack.line}`);
+    for (const skipped of pack.skipped) lines.push(`      left out ${skipped.rule}: ${skipped.reason}`);
+  }
+  return lines;
+}
 
 /** `rampart playbook validate|explain|schema`: work on playbook files without starting anything. */
 export function registerPlaybookCommands(
@@ -29,6 +46,7 @@ export function registerPlaybookCommands(
         const result = await checkPlaybookFile(file, { cwd });
         if (result.ok) {
           io.out(`ok  ${file} (${result.playbook.service.name})`);
+          for (const line of includedRules(result.playbook)) io.out(line);
           for (const warning of result.warnings) io.err(formatPlaybookWarning(warning));
         } else {
           bad++;

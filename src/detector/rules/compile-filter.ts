@@ -3,6 +3,7 @@ import type { ConditionSpec, FilterSpec, ListSpec } from '../../playbook/index.j
 import { RampartError } from '../../shared/errors.js';
 import { fieldGetter } from './event-fields.js';
 import type { RouteNames } from './event-fields.js';
+import { memoMatcher } from './matchers/memo-matcher.js';
 import { compileTextMatcher, globSource } from './matchers/text-matcher.js';
 
 export type EventFilter = (event: RequestEvent) => boolean;
@@ -25,6 +26,9 @@ export function listValues(list: ListSpec, where: string): string[] {
   }
   return values;
 }
+
+/** Fields whose values repeat across events (a few hundred strings a day), worth a memo of their matches. */
+const REPEATING_FIELDS: ReadonlySet<string> = new Set(['user_agent', 'referer', 'protocol']);
 
 /** Cheapest first, so an event is refused by a number compare before any regex runs. */
 const COST: Record<ConditionSpec['op'], number> = {
@@ -102,7 +106,9 @@ function compileCondition(condition: ConditionSpec, routes: RouteNames, where: s
       if (!known.has(name)) throw configError(where, `unknown route "${name}" (known: ${[...known].join(', ')})`);
   }
   const get = fieldGetter(condition.field, routes);
-  const match = compileTextMatcher(condition.op, values, condition.ignoreCase, where);
+  const compiled = compileTextMatcher(condition.op, values, condition.ignoreCase, where);
+  // A user agent repeats across requests: a list matcher over it (bad bots, scanners) runs once per string.
+  const match = REPEATING_FIELDS.has(condition.field) && condition.op !== 'equals' ? memoMatcher(compiled) : compiled;
   return (e) => {
     const value = get(e);
     return value !== null && match(value);

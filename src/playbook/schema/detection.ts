@@ -134,7 +134,19 @@ export const triggerSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('absence'), for: durationSchema }),
 ]);
 
-export const ruleSchema = z.strictObject({
+/** Where a rule came from when a rule pack brought it (set by the loader, never written in a playbook). */
+export interface RulePackOrigin {
+  /** The pack's name, e.g. http. */
+  pack: string;
+  /** The pack's rules file and the line the rule starts on. */
+  file: string;
+  line: number;
+  /** The public definition the rule is ported from, and its licence. */
+  ported_from: { name: string; url: string; licence: string };
+}
+
+/** The fields of a rule; packs reuse them (see ../packs/pack-schema.ts). */
+export const ruleFields = {
   name: idSchema,
   title: z.string().optional(),
   description: z.string().optional(),
@@ -148,7 +160,11 @@ export const ruleSchema = z.strictObject({
   /** Shadow rules record signals but open no incident and apply nothing: for trying a rule out. */
   shadow: z.boolean().default(false),
   mitigation: mitigationSchema.optional(),
-});
+};
+
+export const ruleSchema = z
+  .strictObject(ruleFields)
+  .transform((rule) => rule as typeof rule & { pack?: RulePackOrigin });
 
 export const detectionSchema = z.strictObject({
   sources: z.array(sourceSchema).default([{ kind: 'gateway' }]),
