@@ -12,6 +12,7 @@ import { registerMitigationCommands } from './commands/mitigations.js';
 import { registerMonitorCommands } from './commands/monitors.js';
 import { registerNotifyCommands } from './commands/notify.js';
 import { registerPlaybookCommands } from './commands/playbook.js';
+import { registerRulesCommands } from './commands/rules.js';
 import { registerUpCommand } from './commands/up.js';
 
 /** The whole `rampart` command tree; main.ts runs it against the real process, tests against captured output. */
@@ -36,6 +37,7 @@ export function buildProgram(
   registerMonitorCommands(program, cli);
   registerKeyCommands(program, cli);
   registerLogsCommands(program, cli);
+  registerRulesCommands(program, cli);
   registerAuditCommand(program, cli);
   return program;
 }
