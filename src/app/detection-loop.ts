@@ -5,6 +5,7 @@ import {
   type Detector,
   type DetectorClear,
   type DetectorSignal,
+  queryTokensOf,
 } from '../detector/index.js';
 import { getParser, tailFile, type Tail } from '../detector/sources/index.js';
 import { clearSignal, type DeskContext } from '../desk/index.js';
@@ -143,7 +144,12 @@ export function createDetectionLoop(options: {
             ...(source.pattern !== undefined ? { pattern: source.pattern } : {}),
             ...(source.fields !== undefined ? { fields: source.fields } : {}),
           });
-          const context = { service: playbook.service.name, source: plan.source, tokenKey: options.tokenKey };
+          const context = {
+            service: playbook.service.name,
+            source: plan.source,
+            tokenKey: options.tokenKey,
+            queryTokens: queryTokensOf(playbook),
+          };
           tails.push(
             tailFile(file, {
               from: 'end',

@@ -6,6 +6,7 @@ import type { DetectorClear, DetectorSignal } from './detector-signal.js';
 import { createDetector } from './engine.js';
 import type { DetectorStats } from './engine.js';
 import { getParser, isLogFormat, readLines } from './sources/index.js';
+import { queryTokensOf } from './token-locations.js';
 import type { LogFormat } from './sources/index.js';
 
 export { REQUEST_LOG_FORMATS };
@@ -111,6 +112,7 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
       options.onClear?.(clear);
     },
   });
+  const queryTokens = queryTokensOf(playbook);
   const skipped: Record<string, number> = {};
   const skip = (reason: string) => {
     skipped[reason] = (skipped[reason] ?? 0) + 1;
@@ -123,7 +125,7 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
       ...(plan.spec?.pattern !== undefined ? { pattern: plan.spec.pattern } : {}),
       ...(plan.spec?.fields !== undefined ? { fields: plan.spec.fields } : {}),
     });
-    const ctx = { service: playbook.service.name, source: plan.source, tokenKey: options.tokenKey };
+    const ctx = { service: playbook.service.name, source: plan.source, tokenKey: options.tokenKey, queryTokens };
     let events = 0;
     const read = await readLines(
       plan.file,

@@ -21,6 +21,7 @@ export const FOTOSPIEL_ATTACKS: readonly AttackInfo[] = [
   { name: 'xff-spoofing', drill: 'xff-spoofing', title: 'one untrusted peer floods with a new X-Forwarded-For on every request', caughtByLimits: true },
   { name: 'datacentre-scrape', title: "a live event's leaked token: its gallery scraped from 3 addresses of a data-centre /24" },
   { name: 'slow-enumeration-24s', title: 'low and slow: 8 /24s in 8 different /16s, one guessed token each every 6 minutes for an hour' },
+  { name: 'gallery-harvest', title: "one address downloads from 25 events' galleries in 20 minutes (links harvested from social media)" },
   { name: 'slow-enumeration-16', title: 'low and slow: 150 addresses all over one /16, one guessed token each over 45 minutes' },
 ];
 
@@ -34,6 +35,7 @@ const AT: Record<string, number> = {
   'datacentre-scrape': 380 * MIN,
   'slow-enumeration-24s': 420 * MIN,
   'slow-enumeration-16': 500 * MIN,
+  'gallery-harvest': 560 * MIN,
 };
 
 /** Ordinary requests in [from, to) get the failing answer and count as the attack (an outage is the "attack"). */
@@ -80,8 +82,9 @@ export function fotospielAttacks(r: Random, evening: number, events: readonly Gu
   if (want('xff-spoofing')) {
     const ev = events[0];
     let t = at('xff-spoofing');
-    for (let i = 0; i < 4000 && ev !== undefined; i++) {
-      e.add((t += r.int(10, 40)), '198.51.100.23', 'GET', `/api/v1/events/${ev.token}/stats`, null, SCRIPT, {
+    // About 100 a second for a minute: four times what the per-IP limit lets through once its burst is spent.
+    for (let i = 0; i < 6000 && ev !== undefined; i++) {
+      e.add((t += r.int(5, 15)), '198.51.100.23', 'GET', `/api/v1/events/${ev.token}/stats`, null, SCRIPT, {
         attack: 'xff-spoofing', status: 200, bytes: 400 });
       (out[out.length - 1] as ModelRequest).spoofed = true;
     }
@@ -107,6 +110,16 @@ export function fotospielAttacks(r: Random, evening: number, events: readonly Gu
       for (let k = 0; k < 10; k++)
         e.add(from + k * 6 * MIN + r.int(0, 5 * MIN), `${net}.${r.int(1, 254)}`, 'GET', `/api/v1/events/${guess()}/stats`, null,
           GUEST_AGENTS[0] as string, { status: 404, bytes: 60, attack: 'slow-enumeration-24s' });
+  }
+  if (want('gallery-harvest')) {
+    let t = at('gallery-harvest');
+    const ip = '91.64.12.99';
+    for (const ev of events.slice(0, 25)) {
+      e.add((t += r.int(20_000, 60_000)), ip, 'GET', `/api/v1/gallery/${ev.token}/photos`, null, SCRIPT, { attack: 'gallery-harvest', status: 200 });
+      for (let k = 0; k < 3; k++)
+        e.add((t += r.int(500, 2000)), ip, 'GET', `/api/v1/downloads/${r.int(1, ev.photos)}.jpg`, `token=${ev.token}&signature=${r.token(16)}`, SCRIPT, {
+          attack: 'gallery-harvest', status: 200, bytes: 2_500_000 });
+    }
   }
   if (want('slow-enumeration-16')) {
     const from = at('slow-enumeration-16');

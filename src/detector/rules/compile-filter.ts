@@ -3,6 +3,7 @@ import type { ConditionSpec, FilterSpec, ListSpec } from '../../playbook/index.j
 import { RampartError } from '../../shared/errors.js';
 import { fieldGetter } from './event-fields.js';
 import type { RouteNames } from './event-fields.js';
+import { compileCidrMatcher } from './matchers/cidr-matcher.js';
 import { compileTextMatcher, globSource } from './matchers/text-matcher.js';
 
 export type EventFilter = (event: RequestEvent) => boolean;
@@ -35,6 +36,7 @@ const COST: Record<ConditionSpec['op'], number> = {
   glob: 3,
   contains: 4,
   regex: 5,
+  cidr: 4,
 };
 
 interface Check {
@@ -102,6 +104,13 @@ function compileCondition(condition: ConditionSpec, routes: RouteNames, where: s
       if (!known.has(name)) throw configError(where, `unknown route "${name}" (known: ${[...known].join(', ')})`);
   }
   const get = fieldGetter(condition.field, routes);
+  if (condition.op === 'cidr') {
+    const inside = compileCidrMatcher(values, where);
+    return (e) => {
+      const value = get(e);
+      return value !== null && inside(value);
+    };
+  }
   const match = compileTextMatcher(condition.op, values, condition.ignoreCase, where);
   return (e) => {
     const value = get(e);

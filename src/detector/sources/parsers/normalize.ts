@@ -52,21 +52,35 @@ export function precheck(line: string, maxLength = DEFAULT_MAX_LINE_LENGTH): { l
   return { line: text };
 }
 
-// Query parameters that carry a join token the detector can group by (hashed).
-const TOKEN_PARAMS = new Set(['token', 'access_token', 'join_token']);
-const TOKEN_PARAM_LENGTHS = new Set([...TOKEN_PARAMS].map((name) => name.length));
+/** Query parameters that carry a token the detector can group by (hashed), and their name lengths. */
+export interface QueryTokenParams {
+  readonly names: ReadonlySet<string>;
+  readonly lengths: ReadonlySet<number>;
+}
+
+/** Compiled once per playbook: the `in: query` token kinds of service.tokens (names compared without case). */
+export function queryTokenParams(names: Iterable<string>): QueryTokenParams {
+  const lower = new Set([...names].map((n) => n.toLowerCase()));
+  return { names: lower, lengths: new Set([...lower].map((n) => n.length)) };
+}
+
+/** For a service that declares no token locations at all: the names join tokens usually go by. */
+export const DEFAULT_QUERY_TOKEN_PARAMS = queryTokenParams(['token', 'access_token', 'join_token']);
 
 /** The query token found by the last pathOfUri call. */
 let foundQueryToken: string | null = null;
 
 /** Drops the query (it may carry ?token=, ?key=, ?signature=) and keeps only a hashed token from it. */
-export function splitUri(uri: string): { path: string; queryToken: string | null } {
-  const path = pathOfUri(uri);
+export function splitUri(
+  uri: string,
+  params: QueryTokenParams = DEFAULT_QUERY_TOKEN_PARAMS,
+): { path: string; queryToken: string | null } {
+  const path = pathOfUri(uri, params);
   return { path, queryToken: foundQueryToken };
 }
 
 /** splitUri without the result object: the token is left in foundQueryToken. */
-function pathOfUri(uri: string): string {
+function pathOfUri(uri: string, params: QueryTokenParams): string {
   foundQueryToken = null;
   let path = uri;
   // An absolute-form request line ("GET http://host/path HTTP/1.1") still names a path.
@@ -89,8 +103,8 @@ function pathOfUri(uri: string): string {
     if (eq < 0) break;
     if (eq > at && eq < end) {
       const length = eq - at;
-      // Only a name as long as one of TOKEN_PARAMS is worth a slice and a lower-case copy.
-      if (TOKEN_PARAM_LENGTHS.has(length) && TOKEN_PARAMS.has(path.slice(at, eq).toLowerCase())) {
+      // Only a name as long as one of the token parameters is worth a slice and a lower-case copy.
+      if (params.lengths.has(length) && params.names.has(path.slice(at, eq).toLowerCase())) {
         foundQueryToken = safeDecode(path.slice(eq + 1, end)) || null;
         break;
       }
@@ -215,7 +229,7 @@ export function requestEvent(
   let tokenHash: string | null = null;
   let tokenPreview: string | null = null;
   if (uri) {
-    path = pathOfUri(uri);
+    path = pathOfUri(uri, ctx.queryTokens ?? DEFAULT_QUERY_TOKEN_PARAMS);
     const token = foundQueryToken;
     if (token) {
       const known = hashedToken(token, ctx.tokenKey);
@@ -269,7 +283,7 @@ export function buildEvent(raw: RawRecord, ctx: ParseContext): ParseResult {
   if (time === null || !Number.isFinite(time)) return fail('no timestamp');
   let path = '';
   let queryToken: string | null = null;
-  if (raw.uri) ({ path, queryToken } = splitUri(raw.uri));
+  if (raw.uri) ({ path, queryToken } = splitUri(raw.uri, ctx.queryTokens));
   let tokenHash: string | null = null;
   let tokenPreview: string | null = null;
   const token = raw.token ?? queryToken;
