@@ -165,12 +165,12 @@ function knownValues(field: string, filter: FilterSpec, routes: RouteNames, wher
   const matches = compileFilter(filter, routes, where);
   const known = new LruMap<string, true>(KNOWN_VALUES_MAX);
   return {
-    learn(event: RequestEvent) {
+    learn: (event: RequestEvent): void => {
       if (!matches(event)) return;
       const value = get(event);
       if (value !== null && known.get(value) === undefined) known.set(detach(value), true);
     },
-    unknown(event: RequestEvent): string | null {
+    unknown: (event: RequestEvent): string | null => {
       const value = get(event);
       return value === null || known.peek(value) !== undefined ? null : value;
     },
