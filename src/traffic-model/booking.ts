@@ -21,7 +21,7 @@ class Emitter {
   ) {}
 
   add(time: number, ip: string, method: string, path: string, agent: string,
-    o: { status?: number; subject?: string; query?: string; attack?: string; forged?: boolean; durationMs?: number } = {}): void {
+    o: { status?: number; subject?: string; query?: string; attack?: string; badToken?: boolean; durationMs?: number } = {}): void {
     let status = o.status ?? (method === 'POST' && path === '/bookings' ? 201 : 200);
     if (o.status === undefined && this.r.chance(0.001)) status = 500;
     this.out.push({
@@ -35,7 +35,7 @@ class Emitter {
       durationMs: o.durationMs ?? Math.round(15 + this.r.next() ** 3 * 700),
       userAgent: agent,
       ...(o.subject !== undefined ? { subject: o.subject } : {}),
-      ...(o.forged === true ? { forged: true } : {}),
+      ...(o.badToken === true ? { badToken: true } : {}),
       attack: o.attack ?? null,
     });
   }
@@ -86,7 +86,12 @@ function customer(e: Emitter, r: Random, start: number, index: number, pool: Ret
   // The peak: most customers book between 07:00 and 10:00 local (05:00-08:00 UTC), a triangle around 06:30.
   let t = start + Math.round(((r.next() + r.next()) / 2) * 180) * MIN;
   if (r.chance(0.15)) t = login(e, r, ip, APP, t, subject) + r.int(500, 2000);
-  else {
+  else if (r.chance(0.25)) {
+    // Woken from the background with yesterday's access token: the gateway refuses it (expired), the app refreshes.
+    e.add(t, ip, 'GET', '/bookings', APP, { status: 401, badToken: true });
+    e.add((t += r.int(200, 800)), ip, 'POST', '/auth/refresh', APP, { subject });
+    t += r.int(300, 1500);
+  } else {
     e.add(t, ip, 'POST', '/auth/refresh', APP, { subject });
     t += r.int(300, 1500);
   }
@@ -112,6 +117,7 @@ export const BOOKING_ATTACKS: readonly AttackInfo[] = [
   { name: 'credential-stuffing', drill: 'credential-stuffing', title: 'one address tries 25 accounts on POST /auth/login' },
   { name: 'request-flood', drill: 'request-flood', title: '50 addresses of one /24 send 5 GET /bookings each with one session' },
   { name: 'revoke-all-sessions', drill: 'revoke-all-sessions', title: 'forged JWTs (an authentication bypass being tried) on /bookings' },
+  { name: 'xff-spoofing', drill: 'xff-spoofing', title: 'one untrusted peer sends 110 requests, each with a new X-Forwarded-For', caughtByLimits: true },
   { name: 'botnet-stuffing', title: 'credential stuffing from 3,000 addresses, one try each, over 30 minutes' },
   { name: 'booking-outage', title: 'the booking API answers 500 for 3 minutes' },
 ];
@@ -121,6 +127,7 @@ const AT: Record<string, number> = {
   'request-flood': 80 * MIN,
   'revoke-all-sessions': 120 * MIN,
   'botnet-stuffing': 150 * MIN,
+  'xff-spoofing': 200 * MIN,
   'booking-outage': 220 * MIN,
 };
 
@@ -140,12 +147,19 @@ export function bookingAttacks(r: Random, start: number, out: ModelRequest[], on
   if (want('revoke-all-sessions')) {
     let t = at('revoke-all-sessions');
     for (let i = 0; i < 20; i++)
-      e.add((t += r.int(2000, 8000)), '198.51.100.140', 'GET', '/bookings', SCRIPT, { status: 401, forged: true, attack: 'revoke-all-sessions' });
+      e.add((t += r.int(2000, 8000)), '198.51.100.140', 'GET', '/bookings', SCRIPT, { status: 401, badToken: true, attack: 'revoke-all-sessions' });
   }
   if (want('botnet-stuffing')) {
     const from = at('botnet-stuffing');
     for (let i = 0; i < 3000; i++)
       e.add(from + r.int(0, 30 * MIN), botAddress(r), 'POST', '/auth/login', APP, { status: r.chance(0.003) ? 200 : 401, attack: 'botnet-stuffing' });
+  }
+  if (want('xff-spoofing')) {
+    let t = at('xff-spoofing');
+    for (let i = 0; i < 110; i++) {
+      e.add((t += r.int(20, 80)), '198.51.100.23', 'GET', '/bookings', SCRIPT, { status: 401, attack: 'xff-spoofing' });
+      (out[out.length - 1] as ModelRequest).spoofed = true;
+    }
   }
   if (want('booking-outage')) {
     const from = at('booking-outage');

@@ -18,7 +18,7 @@ export const FOTOSPIEL_ATTACKS: readonly AttackInfo[] = [
   { name: 'five-xx-regression', drill: 'five-xx-regression', title: 'a bad release: the app answers 500 for 4 minutes' },
   { name: 'storage-failure', drill: 'storage-failure', title: 'storage lost: gallery, photos and uploads answer 500 for 5 minutes' },
   { name: 'token-mass-download', drill: 'token-mass-download', title: "a fresh event's token used by 55 addresses of one /24 (gallery + download each)" },
-  { name: 'xff-spoofing', drill: 'xff-spoofing', title: 'one untrusted peer floods with a new X-Forwarded-For on every request', caughtByLimits: true },
+  { name: 'xff-flood', title: 'one untrusted peer floods an event (100/s) with a new X-Forwarded-For on every request', caughtByLimits: true },
   { name: 'datacentre-scrape', title: "a live event's leaked token: its gallery scraped from 3 addresses of a data-centre /24" },
   { name: 'slow-enumeration-24s', title: 'low and slow: 8 /24s in 8 different /16s, one guessed token each every 6 minutes for an hour' },
   { name: 'gallery-harvest', title: "one address downloads from 25 events' galleries in 20 minutes (links harvested from social media)" },
@@ -31,7 +31,7 @@ const AT: Record<string, number> = {
   'five-xx-regression': 150 * MIN,
   'storage-failure': 230 * MIN,
   'token-mass-download': 300 * MIN,
-  'xff-spoofing': 340 * MIN,
+  'xff-flood': 340 * MIN,
   'datacentre-scrape': 380 * MIN,
   'slow-enumeration-24s': 420 * MIN,
   'slow-enumeration-16': 500 * MIN,
@@ -79,13 +79,13 @@ export function fotospielAttacks(r: Random, evening: number, events: readonly Gu
         attack: 'token-mass-download', status: 200, bytes: 2_000_000 });
     }
   }
-  if (want('xff-spoofing')) {
+  if (want('xff-flood')) {
     const ev = events[0];
-    let t = at('xff-spoofing');
+    let t = at('xff-flood');
     // About 100 a second for a minute: four times what the per-IP limit lets through once its burst is spent.
     for (let i = 0; i < 6000 && ev !== undefined; i++) {
       e.add((t += r.int(5, 15)), '198.51.100.23', 'GET', `/api/v1/events/${ev.token}/stats`, null, SCRIPT, {
-        attack: 'xff-spoofing', status: 200, bytes: 400 });
+        attack: 'xff-flood', status: 200, bytes: 400 });
       (out[out.length - 1] as ModelRequest).spoofed = true;
     }
   }

@@ -75,7 +75,7 @@ export function createGatewayModel(playbook: Playbook, tokenKey: string): Gatewa
       // An app's own 5xx passes the gateway as allowed; only a failed upstream exchange is an upstream-error.
       let decision: RequestEvent['decision'] = 'allowed';
       let rule: string | null = null;
-      if (req.forged === true) {
+      if (req.badToken === true) {
         status = 401;
         decision = 'invalid';
         rule = 'token:session';

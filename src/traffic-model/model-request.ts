@@ -19,8 +19,8 @@ export interface ModelRequest {
   userAgent: string;
   /** A JWT's subject the gateway would read from a verified token (6FB). */
   subject?: string;
-  /** A JWT whose signature the gateway refuses (forged): 401 "invalid" before any guard. */
-  forged?: boolean;
+  /** A JWT the gateway refuses (forged signature, expired): 401 "invalid" before any guard. */
+  badToken?: boolean;
   /** X-Forwarded-For sent by a peer that is not a trusted proxy: ignored, the peer is the client. */
   spoofed?: boolean;
   /** The attack this request belongs to, or null for ordinary traffic. */

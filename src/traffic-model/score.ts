@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createDetector } from '../detector/engine.js';
+import { compileFilter } from '../detector/rules/compile-filter.js';
 import type { DetectorSignal } from '../detector/detector-signal.js';
 import type { Playbook, RuleSpec } from '../playbook/index.js';
 import { createGatewayModel } from './gateway-decision.js';
@@ -107,6 +108,13 @@ export function scoreScenario(playbook: Playbook, scenario: Scenario, tokenKey =
     },
   });
   const specs = new Map(playbook.detection.rules.map((r) => [r.name, r]));
+  // A ratio rule's signal is about its errors: attribute it on the requests its errors filter counts.
+  const counted = detector.rules.map((rule) => {
+    const spec = specs.get(rule.name);
+    return spec?.trigger.type === 'ratio'
+      ? compileFilter(spec.trigger.errors, rule.routes, `detection.rules[${rule.name}].trigger.errors`)
+      : undefined;
+  });
   const windows = new Map(playbook.detection.rules.map((r) => [r.name, windowOf(r)]));
   const labels = ['', ...scenario.attacks.map((a) => a.name)];
   const labelOf = new Map(scenario.attacks.map((a, i) => [a.name, i + 1]));
@@ -158,7 +166,7 @@ export function scoreScenario(playbook: Playbook, scenario: Scenario, tokenKey =
     // Remember what each rule saw, after the detector: a signal is attributed on the events up to its own.
     for (let i = 0; i < detector.rules.length; i++) {
       const rule = detector.rules[i] as (typeof detector.rules)[number];
-      if (!rule.matches(event)) continue;
+      if (!rule.matches(event) || counted[i]?.(event) === false) continue;
       const key = rule.groupKey(event);
       if (key === undefined) continue;
       const keys = seen[i] as Map<string, { times: number[]; labels: number[] }>;
