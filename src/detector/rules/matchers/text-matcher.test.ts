@@ -89,6 +89,6 @@ describe('regex lists', () => {
   });
 
   it('every operation is covered', () => {
-    expect([...MATCH_OPS].sort()).toEqual(['contains', 'ends_with', 'equals', 'glob', 'regex', 'starts_with']);
+    expect([...MATCH_OPS].sort()).toEqual(['cidr', 'contains', 'ends_with', 'equals', 'glob', 'regex', 'starts_with']);
   });
 });
