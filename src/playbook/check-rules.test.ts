@@ -170,4 +170,20 @@ describe('list files', () => {
       expect.stringMatching(/^demo\.yaml:29 detection\.rules\[0\]\.filter\.path\.regex\[2\]\.file: expected a regular expression that compiles .*, got lists\/xss\.txt:4 "\["$/),
     ]);
   });
+
+  it('a network list entry that is no address fails with file:line and the list file\'s own line', async () => {
+    expect(
+      await errors(
+        `    - name: from-datacentres
+      filter:
+        ip: { cidr: [10.0.0.0/8, { file: lists/dc.txt }] }
+      group_by: [token]
+      trigger: { type: threshold, count: 3, window: 1m }
+`,
+        { 'lists/dc.txt': '# hosters\n3.0.0.0/9\n88.198.0.0/33\n' },
+      ),
+    ).toEqual([
+      'demo.yaml:25 detection.rules[0].filter.ip.cidr[1].file: expected an address or network such as 3.0.0.0/9 or 2a01:4f8::/32, got lists/dc.txt:3 "88.198.0.0/33"',
+    ]);
+  });
 });
