@@ -28,6 +28,7 @@ interface ScoreOptions {
   seed: string;
   size?: string;
   attacks: boolean;
+  attack?: string[];
   json?: boolean;
   markdown?: boolean;
   writeLog?: string;
@@ -50,6 +51,7 @@ export function registerRulesCommands(program: Command, cli: CliEnv): void {
     .option('--seed <n>', 'seed of the model (same seed, same traffic)', '1')
     .option('--size <n>', 'events of the Saturday or customers of the Monday')
     .option('--no-attacks', 'ordinary traffic only')
+    .option('--attack <name...>', 'only these attacks (names as the score prints them)')
     .option('--json', 'machine-readable output')
     .option('--markdown', 'markdown tables (for a README)')
     .option('--write-log <file>', 'also write the scenario as nginx combined lines (raw tokens, as nginx logs them)')
@@ -73,7 +75,8 @@ export function registerRulesCommands(program: Command, cli: CliEnv): void {
         for (const name of names) {
           const playbook =
             opts.playbook !== undefined ? await findPlaybook(opts.playbook, dir, cli.cwd) : await playbookFor(name, dir);
-          const scenario = buildScenario(name, { seed, attacks: opts.attacks, ...(size !== undefined ? { size } : {}) });
+          const attacks = opts.attacks === false ? false : (opts.attack ?? true);
+          const scenario = buildScenario(name, { seed, attacks, ...(size !== undefined ? { size } : {}) });
           // One key for the run: the score and the written files agree on token hashes.
           const tokenKey = cli.env.RAMPART_TOKEN_KEY ?? `rules-score-${seed}`;
           if (opts.writeLog !== undefined || opts.writeEvents !== undefined)
