@@ -78,11 +78,12 @@ describe('seed rules on attack traffic', () => {
         }),
       );
     }
-    // The /24 rule blocks; the /16 and internet-wide rules, made for low-and-slow guessing, see it too.
+    // The /24 rule blocks at 20; had the /24 gone on unblocked, the /16 and internet-wide rules (made for
+    // low-and-slow guessing over many networks) would see it too.
     expect(signals.filter((s) => s.kind === 'fired').map((s) => [s.rule, s.groupKey, s.value])).toEqual([
       ['token-enumeration', '203.0.113.0/24', 20],
-      ['token-enumeration-network', '203.0.0.0/16', 20],
-      ['token-enumeration-spread', '*', 40],
+      ['token-enumeration-network', '203.0.0.0/16', 30],
+      ['token-enumeration-spread', '*', 60],
     ]);
     expect(signals[0]).toMatchObject({
       severity: 'SEV-2',
