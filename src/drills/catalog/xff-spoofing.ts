@@ -20,7 +20,9 @@ export const xffSpoofing: Drill = {
     'answers 429 with Retry-After and rate-limit headers.',
   async run(ctx, run) {
     const answers: Answer[] = [];
+    let elapsedMs = 0;
     await run.step('traffic', async () => {
+      const started = performance.now();
       try {
         for (let i = 0; i < Math.min(REQUESTS, ctx.limits.maxRequests); i++) {
           answers.push(
@@ -38,15 +40,19 @@ export const xffSpoofing: Drill = {
           );
         throw error;
       }
+      elapsedMs = performance.now() - started;
       return `sent ${answers.length} requests from ${UNTRUSTED_PEER}, each with a different spoofed X-Forwarded-For: ${statusSummary(answers)}`;
     });
     await run.step('limit', () => {
-      const passed = answers.filter((a) => a.status === 200).length;
+      // Answered by the app (whatever it said) rather than refused by the gateway's limit.
+      const passed = answers.filter((a) => a.status !== 429).length;
       const first = answers.find((a) => a.status === 429);
       if (!first)
         throw new DrillFailure(`no 429: the spoofed addresses dodged the per-IP limit (${passed} passed)`);
-      if (passed > PER_IP_LIMIT)
-        throw new DrillFailure(`${passed} requests passed a limit of ${PER_IP_LIMIT}`);
+      // The limit refills one request every 60 s / 100 while the drill sends (more on a loaded machine).
+      const allowed = PER_IP_LIMIT + Math.ceil(elapsedMs / (60_000 / PER_IP_LIMIT));
+      if (passed > allowed)
+        throw new DrillFailure(`${passed} requests passed a limit of ${PER_IP_LIMIT} (${allowed} with its refill)`);
       if (!first.headers['retry-after']) throw new DrillFailure('429 without Retry-After');
       return `limit held on the real peer: ${passed} passed, then 429 with Retry-After ${first.headers['retry-after']} s (X-RateLimit-Limit ${first.headers['x-ratelimit-limit'] ?? '-'})`;
     });
