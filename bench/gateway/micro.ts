@@ -1,6 +1,6 @@
 /**
  * Micro-benchmarks of the gateway's per-request pieces, in-process (no network):
- *   node --import tsx bench/gateway/micro.ts [--only limiter,hash,headers,caps,redis-limiter]
+ *   node --import tsx bench/gateway/micro.ts [--only limiter,hash,headers,caps,path,redis-limiter]
  * Each figure is the median of 5 runs, µs per call, after a warm-up run.
  */
 import { performance } from 'node:perf_hooks';
@@ -160,6 +160,41 @@ if (want('caps')) {
       caps.release(ip, ip);
     }
   });
+}
+
+if (want('path')) {
+  // The canonical path (issue 9): every request pays the plain scan; escapes, dot segments, "//" pay the rewrite.
+  const { canonicalPath } = await import('../../src/shared/http/canonical-path.js');
+  const { compileRouteMatcher } = await import('../../src/gateway/route-matcher.js');
+  const plain = Array.from({ length: 8 }, (_, i) => `/api/v1/events/tok${i}${'x'.repeat(27)}/photos`);
+  const written = plain.map((p, i) => (i % 2 === 0 ? p.replace('/events/', '/%65vents/') : `/${p.replace('/photos', '/./photos/')}`));
+  let sink = 0;
+  measure('canonicalPath, plain path (the common request)', 2_000_000, (n) => {
+    for (let i = 0; i < n; i++) sink += (canonicalPath(plain[i & 7] as string) as { ok: true; path: string }).path.length;
+  });
+  measure('canonicalPath, escaped / dot-segment / "//" path', 500_000, (n) => {
+    for (let i = 0; i < n; i++) sink += (canonicalPath(written[i & 7] as string) as { ok: true; path: string }).path.length;
+  });
+  const matcher = compileRouteMatcher([{ name: 'event-api', pattern: '/api/v1/events/{token}/*' },
+    { name: 'gallery', pattern: '/api/v1/gallery/{token}/*' }, { name: 'downloads', pattern: '/api/v1/downloads/*' },
+    { name: 'health', pattern: '/health' }]);
+  measure('(route match of the plain path alone, for scale)', 2_000_000, (n) => {
+    for (let i = 0; i < n; i++) sink += matcher.match(plain[i & 7] as string)?.index ?? 0;
+  });
+  const { resolveClientIp } = await import('../../src/gateway/client-ip.js');
+  const { CidrMap, parseCidr } = await import('../../src/shared/net/index.js');
+  const trusted = new CidrMap<'x-forwarded-for'>();
+  trusted.set(parseCidr('127.0.0.1/32')!, 'x-forwarded-for');
+  measure('resolveClientIp, trusted proxy + X-Forwarded-For (the common proxied request)', 1_000_000, (n) => {
+    for (let i = 0; i < n; i++) sink += resolveClientIp('127.0.0.1', { 'x-forwarded-for': ipKey(i & 7) }, trusted).prefix.length;
+  });
+  measure('resolveClientIp, trusted proxy + X-Forwarded-For + a client Forwarded', 1_000_000, (n) => {
+    for (let i = 0; i < n; i++) {
+      sink += resolveClientIp('127.0.0.1', { 'x-forwarded-for': ipKey(i & 7), forwarded: 'for=198.18.0.1' }, trusted)
+        .prefix.length;
+    }
+  });
+  if (sink === 0) console.info(sink);
 }
 
 if (want('redis-limiter')) {

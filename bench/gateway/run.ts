@@ -6,12 +6,17 @@
  * of its process (and workers) from /proc over the requests wrk counted.
  *
  *   node --import tsx bench/gateway/run.ts [--duration 10] [--rounds 3] [--warmup 10] [--connections 50]
- *     [--threads 1] [--only a,b] [--cpu-prof rampart] [--redis redis://127.0.0.1:6379]
+ *     [--threads 1] [--only a,b] [--cpu-prof rampart] [--redis redis://127.0.0.1:6379] [--base-ref main]
+ *
+ * --base-ref REF checks REF out in a temporary git worktree (sharing this tree's node_modules) and adds its
+ * gateway as candidate "rampart-base", measured in the same interleaved rounds as this tree's "rampart": the
+ * before/after cost of a change in one run, on one machine state. The worktree is removed at the end.
  *
  * Needs wrk and nginx: apt-get install nginx-light wrk. Candidates: direct, nginx, fastify, fastify-redis,
  * undici, rampart, rampart-redis.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,6 +37,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'cpu-prof': { type: 'string' },
     redis: { type: 'string', default: 'redis://127.0.0.1:6379' },
+    'base-ref': { type: 'string' },
   },
 });
 
@@ -49,15 +55,44 @@ const threads = int('threads', values.threads, 1, 16);
 const only = values.only?.split(',').map((s) => s.trim()).filter((s) => s !== '');
 const unknown = only?.filter((id) => !CANDIDATES.some((c) => c.id === id)) ?? [];
 if (unknown.length > 0) throw new Error(`--only: unknown ${unknown.join(', ')}; known: ${CANDIDATES.map((c) => c.id).join(', ')}`);
-const chosen = only === undefined ? CANDIDATES : CANDIDATES.filter((c) => only.includes(c.id));
+const baseRef = values['base-ref'];
+const chosen = only === undefined ? [...CANDIDATES] : CANDIDATES.filter((c) => only.includes(c.id));
 const profileDir = join(ROOT, 'bench/results/profiles');
 const profiled = new Set(values['cpu-prof']?.split(',') ?? []);
 
 // Every candidate: warm-up + rounds × duration, plus start-up and slack; then everything is stopped.
 const tmp = mkdtempSync(join(tmpdir(), 'rampart-bench-gw-'));
+const baseDir = join(tmp, 'base');
+let baseCommit: string | null = null;
+if (baseRef !== undefined) {
+  baseCommit = execFileSync('git', ['-C', ROOT, 'rev-parse', '--verify', `${baseRef}^{commit}`], { encoding: 'utf8' }).trim();
+  execFileSync('git', ['-C', ROOT, 'worktree', 'add', '--detach', baseDir, baseCommit], { stdio: 'ignore' });
+  symlinkSync(join(ROOT, 'node_modules'), join(baseDir, 'node_modules'));
+  const rampart = CANDIDATES.find((c) => c.id === 'rampart');
+  if (rampart !== undefined && !chosen.includes(rampart)) chosen.push(rampart);
+  chosen.push({
+    id: 'rampart-base',
+    label: `Rampart at ${baseRef} (memory)`,
+    config: `as "rampart", built from ${baseRef} (${baseCommit.slice(0, 12)}) in a temporary worktree`,
+    proxy: true,
+    start: (ctx) => startNode('rampart-base', join(baseDir, 'bench/gateway/children/rampart.ts'),
+      ['--upstream', `http://127.0.0.1:${ctx.upstream.port}`], ctx.nodeFlags('rampart-base')),
+  });
+}
+
+function removeBase(): void {
+  if (baseCommit === null) return;
+  try {
+    execFileSync('git', ['-C', ROOT, 'worktree', 'remove', '--force', baseDir], { stdio: 'ignore' });
+  } catch {
+    // Already gone; rmSync of tmp below takes the rest.
+  }
+  baseCommit = null;
+}
 const redisPrefix = `rampart-bench-gw:${process.pid}:`;
 stopOnSignals(chosen.length * (warmup + rounds * (duration + 3) + 40) + 60, async () => {
   await cleanRedis();
+  removeBase();
   rmSync(tmp, { recursive: true, force: true });
 });
 const tokens = Array.from({ length: 8 }, (_, i) => `tok${i}${'x'.repeat(29)}`.slice(0, 32));
@@ -126,6 +161,16 @@ async function cleanRedis(): Promise<void> {
   }
 }
 
+/** This tree's Rampart against the --base-ref one: the CPU a change costs per request. */
+function beforeAfter(byId: Map<string, Summary>): string[] {
+  const after = byId.get('rampart');
+  const before = byId.get('rampart-base');
+  if (after?.cpuUs == null || before?.cpuUs == null) return [];
+  const change = (after.cpuUs / before.cpuUs - 1) * 100;
+  return [`before/after: ${before.label} ${before.cpuUs.toFixed(1)} µs/req → this tree ${after.cpuUs.toFixed(1)} µs/req`
+    + ` (${change >= 0 ? '+' : ''}${change.toFixed(1)} % CPU per request), req/s ×${(after.rps / before.rps).toFixed(2)}`, ''];
+}
+
 function report(): void {
   const summaries: Summary[] = chosen.map((c) => summarise(c.id, c.label, rows, failed.get(c.id)));
   const byId = new Map(summaries.map((s) => [s.id, s]));
@@ -138,6 +183,7 @@ function report(): void {
     '',
     ...['rampart', 'rampart-redis'].flatMap((id) => (byId.has(id) ? ratios(byId.get(id)!, summaries) : [])),
     '',
+    ...beforeAfter(byId),
     ...goals(byId),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -146,7 +192,7 @@ function report(): void {
   const file = join(dir, `gateway-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify({
     at: new Date().toISOString(), node: process.version, cpus: cpus().map((c) => c.model),
-    options: { duration, rounds, warmup, connections, threads, tokens: tokens.length },
+    options: { duration, rounds, warmup, connections, threads, tokens: tokens.length, baseRef: baseRef ?? null },
     candidates: chosen.map((c) => ({ id: c.id, label: c.label, config: c.config })),
     summaries, rows,
   }, null, 2));
@@ -163,6 +209,7 @@ try {
 } finally {
   await stopAll();
   await cleanRedis();
+  removeBase();
   rmSync(tmp, { recursive: true, force: true });
 }
 process.exit(0);

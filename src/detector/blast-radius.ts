@@ -1,5 +1,5 @@
 import type { RequestEvent } from '../domain/request-event.js';
-import { CidrMap, parseCidr, parseIp } from '../gateway/index.js';
+import { CidrMap, parseCidr, parseIp } from '../shared/net/index.js';
 import type { Playbook } from '../playbook/index.js';
 import type { PlannedMitigation } from './mitigation-plan.js';
 

@@ -59,7 +59,7 @@ describe('bounded state', () => {
     expect(stats.rules[0]!.evictions).toBeGreaterThan(140_000);
     expect(stats.recentEvents).toBe(1000);
     expect(signals).toHaveLength(0);
-  }, 30_000);
+  }, 120_000); // functional, not a speed test: generous for a loaded machine
 });
 
 describe('seed rules on attack traffic', () => {

@@ -14,7 +14,8 @@ export interface GatewayConfigInput {
     routes: { name: string; pattern: string }[];
   };
   gateway?: {
-    trusted_proxies?: string[];
+    /** A range whose proxy writes X-Forwarded-For, or a range and the header its proxy writes. */
+    trusted_proxies?: (string | TrustedProxyInput)[];
     exempt_routes?: string[];
     tokens?: TokenInput[];
     rate_limits?: RateLimitInput[];
@@ -22,6 +23,12 @@ export interface GatewayConfigInput {
     maintenance?: { banner?: string; retry_after?: DurationInput };
     client_limits?: ClientLimitsInput;
   };
+}
+
+export interface TrustedProxyInput {
+  cidr: string;
+  /** The forwarding header this proxy writes (and overwrites or appends to). Default x-forwarded-for. */
+  header?: 'x-forwarded-for' | 'forwarded' | 'x-real-ip';
 }
 
 export type TokenInput =

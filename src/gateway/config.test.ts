@@ -39,6 +39,13 @@ describe('compileGatewayConfig', () => {
     expect(c.matcher.match('/api/v1/events//x')).toBeNull();
   });
 
+  it('compiles trusted proxies with the header each writes, X-Forwarded-For for the plain form', () => {
+    const config = compileGatewayConfig(withGateway({ trusted_proxies: ['127.0.0.1',
+      { cidr: '10.0.0.0/8', header: 'forwarded' }, { cidr: '::ffff:192.168.0.0/112', header: 'x-real-ip' }] }));
+    expect([...config.trustedProxies.entries()]).toEqual([['127.0.0.1/32', 'x-forwarded-for'],
+      ['10.0.0.0/8', 'forwarded'], ['192.168.0.0/16', 'x-real-ip']]);
+  });
+
   it('builds the RateLimit-Policy member once', () => {
     const c = compileGatewayConfig(
       withGateway({
@@ -66,6 +73,16 @@ describe('compileGatewayConfig', () => {
       'a bad CIDR',
       withGateway({ trusted_proxies: ['10.0.0.0/33'] }),
       /gateway.trusted_proxies\[0\]: "10.0.0.0\/33"/,
+    ],
+    [
+      'a bad CIDR in the object form',
+      withGateway({ trusted_proxies: [{ cidr: '10.0.0.0/33', header: 'forwarded' }] }),
+      /gateway.trusted_proxies\[0\].cidr: "10.0.0.0\/33"/,
+    ],
+    [
+      'a header no proxy writes',
+      withGateway({ trusted_proxies: [{ cidr: '10.0.0.0/8', header: 'x-client-ip' as 'forwarded' }] }),
+      /gateway.trusted_proxies\[0\].header: "x-client-ip" is not one of x-forwarded-for, forwarded, x-real-ip/,
     ],
     [
       'an unknown route',

@@ -2,7 +2,8 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { parseDuration } from '../shared/duration.js';
 import { RampartError } from '../shared/errors.js';
 import { compileClientLimits, type ClientLimits } from './admission/client-limits.js';
-import { CidrMap, parseCidr } from './cidr-map.js';
+import { CidrMap, parseCidr } from '../shared/net/index.js';
+import { FORWARDING_HEADERS, type ForwardingHeader, type TrustedProxies } from './client-ip.js';
 import { LIMIT_KEYS, type GatewayConfigInput, type LimitKey, type TokenInput } from './config-input.js';
 import { compileRouteMatcher, type RouteMatcher } from './route-matcher.js';
 
@@ -16,7 +17,8 @@ export interface GatewayConfig {
   matcher: RouteMatcher;
   /** Limits without a route list; they also apply to paths that match no route. */
   unmatchedLimits: CompiledLimit[];
-  trustedProxies: CidrMap<true>;
+  /** Trusted proxy ranges, each with the forwarding header its proxy writes. */
+  trustedProxies: TrustedProxies;
   /** Query, header and JWT rules, tried on every request after the route's path tokens. */
   tokens: TokenRule[];
   limits: CompiledLimit[];
@@ -127,11 +129,16 @@ export function compileGatewayConfig(
   const routeRef = (name: string, path: string): number =>
     routeIndex.get(name) ?? fail(path, `names unknown route "${name}"`);
 
-  const trustedProxies = new CidrMap<true>();
-  (gw.trusted_proxies ?? []).forEach((text, i) => {
+  const trustedProxies: TrustedProxies = new CidrMap<ForwardingHeader>();
+  (gw.trusted_proxies ?? []).forEach((entry, i) => {
+    const path = `gateway.trusted_proxies[${i}]`;
+    const text = typeof entry === 'string' ? entry : entry?.cidr;
+    const header = typeof entry === 'string' ? 'x-forwarded-for' : (entry?.header ?? 'x-forwarded-for');
     const cidr = parseCidr(String(text));
-    if (!cidr) fail(`gateway.trusted_proxies[${i}]`, `"${text}" is not an IPv4/IPv6 address or CIDR`);
-    else trustedProxies.set(cidr, true);
+    if (!cidr) fail(typeof entry === 'string' ? path : `${path}.cidr`, `"${text}" is not an IPv4/IPv6 address or CIDR`);
+    else if (!FORWARDING_HEADERS.includes(header)) {
+      fail(`${path}.header`, `"${String(header)}" is not one of ${FORWARDING_HEADERS.join(', ')}`);
+    } else trustedProxies.set(cidr, header);
   });
 
   const exempt = new Set((gw.exempt_routes ?? []).map((n, i) => routeRef(n, `gateway.exempt_routes[${i}]`)));

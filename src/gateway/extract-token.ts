@@ -25,7 +25,14 @@ export function extractToken(ctx: RequestContext, config: GatewayConfig, hasher:
   let jwt: Extract<TokenRule, { kind: 'jwt' }> | null = null;
   for (let i = 0; token === null && i < config.tokens.length; i++) {
     const rule = config.tokens[i] as TokenRule;
-    if (rule.kind === 'query') token = ctx.query === null ? null : queryParam(ctx.query, rule.param);
+    if (rule.kind === 'query') {
+      const value = ctx.query === null ? null : queryParam(ctx.query, rule.param);
+      if (value === AMBIGUOUS) {
+        ctx.ambiguousToken = rule.name;
+        return;
+      }
+      token = value;
+    }
     else if (rule.kind === 'header') token = headerValue(ctx.req.headers[rule.header]);
     else {
       token = bearer(headerValue(ctx.req.headers[rule.header]));
@@ -36,8 +43,8 @@ export function extractToken(ctx: RequestContext, config: GatewayConfig, hasher:
   ctx.token = token;
   ctx.tokenHash = hasher.hash(token);
   ctx.tokenPreview = previewToken(token);
-  // The path goes into the event: it must show the preview, never the token itself.
-  if (rawSegment !== null) ctx.path = ctx.path.replace(`/${rawSegment}`, `/${ctx.tokenPreview}`);
+  // The path goes into the event: it must show the preview, never the token itself (else see eventPath()).
+  if (rawSegment !== null) ctx.eventPath = ctx.path.replace(`/${rawSegment}`, `/${ctx.tokenPreview}`);
   if (jwt === null) return;
   const claims = decodeJwtPayload(token);
   if (claims !== null) {
@@ -69,19 +76,28 @@ function stringClaim(value: unknown): string | null {
   return null;
 }
 
-/** Scans the raw query for one parameter without building a URLSearchParams per request. */
-function queryParam(query: string, name: string): string | null {
+/** A query naming the token parameter twice with different values: the gateway and the app could each take one. */
+export const AMBIGUOUS = Symbol('ambiguous');
+
+/**
+ * Scans the raw query for one parameter without building a URLSearchParams per request. The first value is the
+ * token, but PHP and Starlette take the last: a second, different value is AMBIGUOUS, never judged on the first.
+ */
+function queryParam(query: string, name: string): string | null | typeof AMBIGUOUS {
+  let found: string | null = null;
   let start = 0;
   while (start <= query.length) {
     let end = query.indexOf('&', start);
     if (end === -1) end = query.length;
     const eq = query.indexOf('=', start);
     if (eq !== -1 && eq < end && eq - start === name.length && query.startsWith(name, start)) {
-      return decode(query.slice(eq + 1, end).replace(/\+/g, ' '));
+      const value = decode(query.slice(eq + 1, end).replace(/\+/g, ' '));
+      if (found !== null && value !== found) return AMBIGUOUS;
+      found = value;
     }
     start = end + 1;
   }
-  return null;
+  return found;
 }
 
 function decode(raw: string): string | null {

@@ -8,7 +8,9 @@ import type { RequestContext } from './request-context.js';
  */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate',
   'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect', 'host']);
-const FORWARDING = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded']);
+const FORWARDING = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded', 'x-real-ip']);
+/** Forwarding headers that name the client: only the one the trusted proxy writes is passed on. */
+const CLIENT_NAMING = new Set(['forwarded', 'x-real-ip']);
 
 function connectionNamed(value: string | string[] | undefined): Set<string> | null {
   if (value === undefined) return null;
@@ -23,7 +25,8 @@ function connectionNamed(value: string | string[] | undefined): Set<string> | nu
 
 /**
  * The headers sent upstream: the client's, minus hop-by-hop ones, plus X-Forwarded-For/Proto/Host. Forwarding
- * headers from an untrusted peer are dropped rather than passed on, so the app cannot be fooled either.
+ * headers from an untrusted peer are dropped rather than passed on, and so are Forwarded and X-Real-IP unless
+ * the trusted proxy writes them, so the app cannot be fooled either.
  */
 export function upstreamHeaders(ctx: RequestContext): Record<string, string | string[]> {
   const incoming: IncomingHttpHeaders = ctx.req.headers;
@@ -34,11 +37,11 @@ export function upstreamHeaders(ctx: RequestContext): Record<string, string | st
     if (value === undefined || HOP_BY_HOP.has(name) || name.startsWith('proxy-')) continue;
     if (named?.has(name) === true) continue;
     if (!ctx.peerTrusted && FORWARDING.has(name)) continue;
+    if (CLIENT_NAMING.has(name) && name !== ctx.proxyHeader) continue;
     out[name] = value;
   }
-  const peer = ctx.req.socket.remoteAddress ?? '';
-  const prior = ctx.peerTrusted ? incoming['x-forwarded-for'] : undefined;
-  out['x-forwarded-for'] = prior === undefined ? peer : `${Array.isArray(prior) ? prior.join(', ') : prior}, ${peer}`;
+  // The chain from the client the guards judged on, never the hops a client wrote itself.
+  out['x-forwarded-for'] = ctx.forwardedFor;
   if (out['x-forwarded-proto'] === undefined) {
     out['x-forwarded-proto'] = (ctx.req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
   }

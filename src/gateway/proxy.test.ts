@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { Client } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { mitigation } from './testing/mitigation.js';
 import { eventsArrive, sendRaw, startHarness, type Harness, type HarnessOptions } from './testing/harness.js';
 
 let h: Harness | null = null;
@@ -125,13 +126,19 @@ describe('bad input', () => {
     expect(g.seen).toHaveLength(1);
   });
 
-  it('refuses dot segments that could dodge route rules', async () => {
+  it('judges and forwards the canonical path, and refuses ambiguous ones with 400 in the catalog shape', async () => {
     const g = await start({ gateway: { switches: [{ name: 'gallery', routes: ['gallery'] }] } });
+    await g.state.apply(mitigation(g.clock, 'switch-off', 'gallery'));
     const get = (path: string): Promise<string> => sendRaw(g, `GET ${path} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`);
-    expect(await get('/api/v1/events/x/../../gallery/t/download')).toMatch(/^HTTP\/1.1 400 /);
-    expect(await get('/api/v1/events/x/%2e%2e/y')).toMatch(/^HTTP\/1.1 400 /);
-    expect(await get('/api/v1/events/x%2Fy/z')).toMatch(/^HTTP\/1.1 400 /);
+    expect(await get('/api/v1/events/x/../../gallery/t/download')).toMatch(/^HTTP\/1.1 503 /);
+    expect(await get('/api/v1/events/x/%2e%2e/y')).toMatch(/^HTTP\/1.1 200 /);
+    expect(g.seen.map((s) => s.url)).toEqual(['/api/v1/events/y']);
+    const refused = await get('/api/v1/events/x%2Fy/z');
+    expect(refused).toMatch(/^HTTP\/1.1 400 /);
+    expect(JSON.parse(refused.slice(refused.indexOf('\r\n\r\n') + 4))).toEqual({ error: { code: 'invalid-path',
+      message: 'The request path is not valid.', details: [{ path: 'request-target', message: 'has an encoded "/" or "\\" inside a segment' }] } });
     expect((await g.send('/api/v1/events/x/caf%C3%A9')).status).toBe(200);
+    expect(g.seen.length).toBe(2);
   });
 });
 

@@ -7,6 +7,7 @@ import type { RequestEvent } from '../domain/request-event.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { Admission } from './admission/index.js';
 import type { PrefetchedBody } from './admission/body-prefetch.js';
+import { canonicalPath, type CanonicalPathRefusal } from '../shared/http/canonical-path.js';
 import { resolveClientIp, type ClientIp } from './client-ip.js';
 import type { GatewayConfig } from './config.js';
 import { extractToken } from './extract-token.js';
@@ -99,20 +100,29 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     res.on('close', onResponseClose);
     const url = req.url ?? '/';
     const q = url.indexOf('?');
-    ctx.path = q === -1 ? url : url.slice(0, q);
+    const rawPath = q === -1 ? url : url.slice(0, q);
     ctx.query = q === -1 ? null : url.slice(q + 1);
     const client = clientOf(req);
     ctx.ip = client.ip;
     ctx.ipPrefix = client.prefix;
     ctx.spoofedForwardedFor = client.spoofedForwardedFor;
     ctx.peerTrusted = client.peerTrusted;
+    ctx.proxyHeader = client.proxyHeader;
+    ctx.forwardedFor = client.forwardedFor;
     if (req.rawHeaders.length > maxHeaderCount * 2) {
+      ctx.path = rawPath;
       return fail(ctx, 431, 'too-many-headers', `At most ${maxHeaderCount} request headers are accepted.`,
         'invalid', 'limit:header-count');
     }
-    if (!ctx.path.startsWith('/') || (hasSuspiciousPath(ctx.path) && !isCleanPath(ctx.path))) {
-      return fail(ctx, 400, 'invalid-path', 'The request path is not valid.', 'invalid', 'limit:path');
+    // The one path every guard, limit, switch and the event judge, and the one forwarded (see canonical-path.ts).
+    const canonical = canonicalPath(rawPath);
+    if (!canonical.ok) {
+      ctx.path = rawPath;
+      return fail(ctx, 400, 'invalid-path', 'The request path is not valid.', 'invalid', 'limit:path',
+        [{ path: 'request-target', message: PATH_REFUSALS[canonical.reason] }]);
     }
+    ctx.path = canonical.path;
+    ctx.upstreamPath = config.upstream.basePath + (ctx.query === null ? canonical.path : `${canonical.path}?${ctx.query}`);
     const match = config.matcher.match(ctx.path);
     if (match !== null) {
       ctx.route = config.routes[match.index] ?? null;
@@ -121,6 +131,10 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     // [admission] Per-address and per-prefix requests in progress; refused with 429 when over.
     if (!admission.admit(ctx)) return;
     extractToken(ctx, config, hasher);
+    if (ctx.ambiguousToken !== null) {
+      return fail(ctx, 400, 'ambiguous-token', 'The request names a token more than once.', 'invalid',
+        `token:${ctx.ambiguousToken}`);
+    }
     const pending = ctx.pendingJwt?.verify;
     if (pending != null && ctx.token !== null && ctx.tokenHash !== null
       && verifier.cached(ctx.tokenHash, ctx.time) === undefined) {
@@ -152,7 +166,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     try {
       pool.stream(
         {
-          path: config.upstream.basePath + (req.url ?? '/'),
+          path: ctx.upstreamPath,
           method: (req.method ?? 'GET'),
           headers: upstreamHeaders(ctx),
           body,
@@ -222,13 +236,16 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
 
   /** Without forwarding headers the client is the socket peer: resolved once per connection, not per request. */
   function clientOf(req: IncomingMessage): ClientIp {
-    const forwardedFor = req.headers['x-forwarded-for'];
-    const forwarded = req.headers.forwarded;
-    if (forwardedFor === undefined && forwarded === undefined) {
+    const h = req.headers;
+    const forwardedFor = h['x-forwarded-for'];
+    const forwarded = h.forwarded;
+    const realIp = h['x-real-ip'];
+    if (forwardedFor === undefined && forwarded === undefined && realIp === undefined) {
       const socket = req.socket as Socket & { [kPeer]?: ClientIp };
-      return (socket[kPeer] ??= resolveClientIp(socket.remoteAddress, undefined, undefined, config.trustedProxies));
+      return (socket[kPeer] ??= resolveClientIp(socket.remoteAddress, {}, config.trustedProxies));
     }
-    return resolveClientIp(req.socket.remoteAddress, header(forwardedFor), header(forwarded), config.trustedProxies);
+    return resolveClientIp(req.socket.remoteAddress, { 'x-forwarded-for': header(forwardedFor),
+      forwarded: header(forwarded), 'x-real-ip': header(realIp) }, config.trustedProxies);
   }
 
   server.on('clientError', (error: Error & { code?: string }, socket: Socket) => {
@@ -276,24 +293,11 @@ function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-/** Cheap pre-check: only paths with a dot segment, an escape or a backslash get the full check. */
-function hasSuspiciousPath(path: string): boolean {
-  return path.includes('/.') || path.includes('%') || path.includes('\\');
-}
-
-/**
- * Refuses dot segments and encoded slashes, which could make the route the gateway matched differ from the
- * one the app serves (e.g. /api/v1/events/x/../../gallery/t/download slipping past the gallery switch).
- */
-function isCleanPath(path: string): boolean {
-  if (path.includes('\\')) return false;
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(path);
-  } catch {
-    return false;
-  }
-  if (/%2f|%5c/i.test(path)) return false;
-  for (const segment of decoded.split('/')) if (segment === '.' || segment === '..') return false;
-  return true;
-}
+const PATH_REFUSALS: Record<CanonicalPathRefusal, string> = {
+  'not-origin-form': 'must start with "/"',
+  'bad-percent-encoding': 'has a "%" not followed by two hex digits',
+  'encoded-separator': 'has an encoded "/" or "\\" inside a segment',
+  'control-character': 'has a NUL or another control character',
+  backslash: 'has a "\\"',
+  'invalid-utf8': 'is not UTF-8 once decoded',
+};

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Decision } from '../domain/request-event.js';
+import type { ForwardingHeader } from './client-ip.js';
 import type { CompiledLimit, CompiledRoute, TokenRule } from './config.js';
-import type { ParsedIp } from './ip.js';
+import type { ParsedIp } from '../shared/net/index.js';
 import type { RateDecision } from './state/rate-limiter.js';
 
 export interface RateOutcome {
@@ -29,15 +30,26 @@ export class RequestContext {
   readonly started: number;
   readonly bytesInStart: number;
   readonly bytesOutStart: number;
+  /** The canonical path (src/shared/http/canonical-path.ts), or the raw one when it was refused. */
   path = '';
+  /** The path for the event with the path token as its preview; null: every long segment previewed instead. */
+  eventPath: string | null = null;
   query: string | null = null;
+  /** What is forwarded: the upstream base path, the canonical path and the query as received. */
+  upstreamPath = '';
   route: CompiledRoute | null = null;
   params: string[] | null = null;
   ip: ParsedIp | null = null;
   ipPrefix: string | null = null;
   spoofedForwardedFor = false;
   peerTrusted = false;
+  /** The header the trusted peer writes; the other forwarding headers are not passed on. */
+  proxyHeader: ForwardingHeader | null = null;
+  /** X-Forwarded-For for the upstream, from the judged client on (ClientIp.forwardedFor). */
+  forwardedFor = '';
   token: string | null = null;
+  /** The token rule whose query parameter came twice with different values (refused, see extract-token.ts). */
+  ambiguousToken: string | null = null;
   tokenHash: string | null = null;
   tokenPreview: string | null = null;
   /** The JWT rule whose signature still has to be checked before the guards run. */

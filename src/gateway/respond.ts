@@ -1,6 +1,8 @@
 import type { Decision, RequestEvent } from '../domain/request-event.js';
 import type { OutgoingHttpHeaders } from 'node:http';
+import { redactLongSegments } from './event-path.js';
 import { addRateLimitHeaders } from './headers.js';
+import type { ErrorDetail } from '../shared/errors.js';
 import type { Rejection } from './guards/guard.js';
 import type { RequestContext } from './request-context.js';
 
@@ -13,7 +15,8 @@ export function reject(ctx: RequestContext, r: Rejection): void {
     res.destroy();
     return;
   }
-  const body = JSON.stringify({ error: { code: r.code, message: r.message } });
+  const body = JSON.stringify({ error: r.details === undefined ? { code: r.code, message: r.message }
+    : { code: r.code, message: r.message, details: r.details } });
   const headers: OutgoingHttpHeaders = {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
@@ -28,8 +31,9 @@ export function reject(ctx: RequestContext, r: Rejection): void {
 }
 
 export function fail(ctx: RequestContext, status: number, code: string, message: string, decision: Decision,
-  rule: string): void {
-  reject(ctx, { status, code, message, decision, rule, retryAfterSeconds: null });
+  rule: string, details?: ErrorDetail[]): void {
+  reject(ctx, details === undefined ? { status, code, message, decision, rule, retryAfterSeconds: null }
+    : { status, code, message, decision, rule, retryAfterSeconds: null, details });
 }
 
 /** undici error codes → the status a client sees: timeouts are 504, every other failure 502. */
@@ -49,7 +53,7 @@ export function toEvent(ctx: RequestContext, service: string, source: string, du
     service,
     source,
     method: req.method ?? 'GET',
-    path: ctx.path,
+    path: ctx.eventPath ?? redactLongSegments(ctx.path),
     route: ctx.route?.pattern ?? null,
     host: req.headers.host ?? null,
     status: ctx.res.statusCode,

@@ -1,7 +1,8 @@
 /**
  * Every route pattern compiled into one anchored regular expression, so a request costs one regex execution
  * whatever the number of routes. `{param}` is one path segment, a trailing `*` is the rest of the path
- * (including nothing). Routes are tried in declaration order.
+ * (including nothing); one trailing slash more matches too. Routes are tried in declaration order. Paths are
+ * matched in their canonical form (src/shared/http/canonical-path.ts).
  */
 export interface RoutePattern {
   name: string;
@@ -11,7 +12,7 @@ export interface RoutePattern {
 export interface RouteMatch {
   /** Index into the routes given to compileRouteMatcher. */
   index: number;
-  /** Raw (still percent-encoded) parameter values, in pattern order. */
+  /** Parameter values as in the canonical path (escapes other than unreserved characters kept), in pattern order. */
   params: string[];
 }
 
@@ -53,10 +54,13 @@ export function compileRouteMatcher(routes: readonly RoutePattern[]): RouteMatch
       }
       if (!LITERAL.test(segment)) fail(`has an invalid segment "${segment}"`);
       if (segment === '' && i !== segments.length - 1) fail('has an empty segment');
-      source += `/${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
+      source += `/${literalSource(segment)}`;
     });
     markers.push(group);
     group += 1 + names.length;
+    // "/auth/login/" is "/auth/login" to most apps (Laravel trims it, FastAPI redirects): one trailing slash more
+    // must not move a request to another route, or past the route's limits.
+    if (!source.endsWith('(?:/.*)?') && !route.pattern.endsWith('/')) source += '/?';
     alternatives.push(`()${source}`);
     paramNames.push(names);
   }
@@ -79,4 +83,20 @@ export function compileRouteMatcher(routes: readonly RoutePattern[]): RouteMatch
       return null;
     },
   };
+}
+
+/**
+ * A literal segment as a regex over canonical paths: unreserved characters as they are (the canonical form decodes
+ * them), every other one also in its escaped form (the canonical form keeps "%3A" for ":" and the app decodes it).
+ */
+function literalSource(segment: string): string {
+  let out = '';
+  for (const c of segment) {
+    if (/[A-Za-z0-9\-._~]/.test(c)) out += c === '.' ? '\\.' : c;
+    else {
+      const escaped = c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      out += `(?:${escaped}|%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')})`;
+    }
+  }
+  return out;
 }

@@ -92,7 +92,7 @@ function explainGateway(p: Playbook, line: Line): void {
     return;
   }
   line(
-    `Gateway: listens on ${g.listen ? `${g.listen.host}:${g.listen.port}` : '(set at start-up)'}; trusts forwarded client IPs only from ${g.trusted_proxies.join(', ') || 'nobody'}`,
+    `Gateway: listens on ${g.listen ? `${g.listen.host}:${g.listen.port}` : '(set at start-up)'}; trusts forwarded client IPs only from ${g.trusted_proxies.map((p) => (typeof p === 'string' ? p : `${p.cidr} (${p.header})`)).join(', ') || 'nobody'}`,
   );
   for (const l of g.rate_limits)
     line(

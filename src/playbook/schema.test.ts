@@ -120,6 +120,15 @@ describe('value checks', () => {
     ]);
   });
 
+  it('reads a trusted proxy as a range or as a range and the header its proxy writes', () => {
+    expect(
+      parse(`gateway: { trusted_proxies: ["127.0.0.1/32", { cidr: 10.0.0.0/8, header: forwarded }, { cidr: "::1" }] }\n`)
+        .gateway?.trusted_proxies,
+    ).toEqual(['127.0.0.1/32', { cidr: '10.0.0.0/8', header: 'forwarded' }, { cidr: '::1', header: 'x-forwarded-for' }]);
+    expect(errors(`gateway: { trusted_proxies: [{ cidr: 10.0.0.0/8, header: x-client-ip }] }\n`).join('\n'))
+      .toMatch(/trusted_proxies\[0\]/);
+  });
+
   it('requires regexes that compile, and a pattern for regex log sources', () => {
     expect(
       errors(`detection:

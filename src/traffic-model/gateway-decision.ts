@@ -2,10 +2,11 @@ import { gatewayInputFromPlaybook } from '../app/gateway-input.js';
 import type { RequestEvent } from '../domain/request-event.js';
 import { compileGatewayConfig } from '../gateway/config.js';
 import type { GatewayConfig } from '../gateway/config.js';
+import { redactLongSegments } from '../gateway/event-path.js';
 import { extractToken } from '../gateway/extract-token.js';
 import { rateLimitGuard } from '../gateway/guards/rate-limit.js';
 import type { Guard } from '../gateway/guards/guard.js';
-import { ipPrefix, parseIp } from '../gateway/ip.js';
+import { ipPrefix, parseIp } from '../shared/net/index.js';
 import type { RequestContext } from '../gateway/request-context.js';
 import { MemoryRateLimiter } from '../gateway/state/memory-rate-limiter.js';
 import type { GatewayState } from '../gateway/state/gateway-state.js';
@@ -55,6 +56,8 @@ export function createGatewayModel(playbook: Playbook, tokenKey: string): Gatewa
         tokenHash: null,
         tokenPreview: null,
         pendingJwt: null,
+        eventPath: null,
+        ambiguousToken: null,
         subject: null,
         tenant: null,
         jti: null,
@@ -96,7 +99,8 @@ export function createGatewayModel(playbook: Playbook, tokenKey: string): Gatewa
         service,
         source: 'gateway',
         method: req.method,
-        path: ctx.path,
+        // As the gateway writes it: the token's preview in place of the token (respond.ts toEvent).
+        path: ctx.eventPath ?? redactLongSegments(ctx.path),
         route: ctx.route?.pattern ?? null,
         host: null,
         status,

@@ -5,6 +5,8 @@ import { seedPlaybook } from '../detector/testing/events.js';
 import { buildScenario } from './scenario.js';
 import type { Score } from './score.js';
 import { scoreScenario } from './score.js';
+import { createGatewayModel } from './gateway-decision.js';
+import { hashToken, previewToken } from '../shared/secrets.js';
 
 /** What must be zero on ordinary traffic, and every attack with how it was caught, for a readable failure. */
 const verdict = (score: Score) => ({
@@ -38,6 +40,20 @@ describe('the traffic model', () => {
     expect(Math.max(...uploads.values())).toBeGreaterThanOrEqual(800);
     expect(Math.max(...downloadsByIp.values())).toBeGreaterThanOrEqual(400);
     expect(requests.every((r) => r.attack === null)).toBe(true);
+  });
+});
+
+describe('the gateway model', () => {
+  it("emits the gateway's events: the token hashed, its preview in the path, never the token itself", async () => {
+    const scenario = buildScenario('fotospiel-saturday', { attacks: false, size: 2, seed: 5 });
+    const gateway = createGatewayModel(await seedPlaybook('fotospiel-public-api.yaml'), 'k');
+    const req = scenario.requests.find((r) => r.path.startsWith('/api/v1/gallery/'));
+    if (req === undefined) throw new Error('no gallery request in the model');
+    const token = req.path.split('/')[4] ?? '';
+    const event = gateway.decide(req);
+    expect(event).toMatchObject({ route: '/api/v1/gallery/{token}/*', tokenHash: hashToken(token, 'k'), decision: 'allowed' });
+    expect(event.path).toBe(`/api/v1/gallery/${previewToken(token)}/photos`);
+    expect(JSON.stringify(event)).not.toContain(token);
   });
 });
 

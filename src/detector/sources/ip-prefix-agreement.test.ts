@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ipPrefix as gatewayPrefix, parseIp } from '../../gateway/index.js';
+import { ipPrefix as gatewayPrefix, parseIp } from '../../shared/net/index.js';
 import { cleanIp, ipPrefix } from './ip-prefix.js';
 
 /**

@@ -8,6 +8,10 @@ describe('cleanIp', () => {
     expect(cleanIp('[2001:DB8::1]:443')).toBe('2001:db8::1');
     expect(cleanIp('::ffff:198.51.100.4')).toBe('198.51.100.4');
     expect(cleanIp('fe80::1%eth0')).toBe('fe80::1');
+    expect(cleanIp('2001:0DB8:0000:0001::9')).toBe('2001:db8:0:1::9');
+    for (const folded of ['::ffff:0:198.51.100.4', '64:ff9b::198.51.100.4', '::198.51.100.4', '[64:ff9b::c633:6404]:80']) {
+      expect(cleanIp(folded)).toBe('198.51.100.4');
+    }
   });
 
   it('returns null for what is not an IP', () => {
@@ -24,7 +28,8 @@ describe('ipPrefix', () => {
     expect(ipPrefix('2001:db8::1')).toBe('2001:db8::/64');
     expect(ipPrefix('2001:0db8:0000:0001::9')).toBe('2001:db8:0:1::/64');
     expect(ipPrefix('::1')).toBe('::/64');
-    expect(ipPrefix('::ffff:1.2.3.4')).toBe('::/64');
+    expect(ipPrefix('::ffff:1.2.3.4')).toBe('1.2.3.0/24');
+    expect(ipPrefix('64:ff9b::198.51.100.4')).toBe('198.51.100.0/24');
   });
 
   it('puts two addresses of one /64 together', () => {

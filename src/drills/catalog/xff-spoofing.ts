@@ -6,6 +6,17 @@ import { send, statusSummary, type Answer } from '../http.js';
 export const UNTRUSTED_PEER = '127.0.0.2';
 const REQUESTS = 110;
 const PER_IP_LIMIT = 100;
+const PER_IP_WINDOW_MS = 60_000;
+
+/**
+ * How many of a burst may pass a limit of `limit` per `windowMs`: the gateway's limiter (GCRA) lets the limit
+ * through at once, then one more every windowMs / limit. So 110 requests sent one after another over 2 s pass
+ * 100 + 3, as the drill saw on a loaded machine: that is the limit working, not a leak. The drill used to
+ * demand at most 100 whatever the time taken, and failed whenever the requests took longer than 600 ms.
+ */
+export function allowedPasses(limit: number, windowMs: number, elapsedMs: number): number {
+  return limit + Math.floor(Math.max(0, elapsedMs) / (windowMs / limit));
+}
 
 export const xffSpoofing: Drill = {
   name: 'xff-spoofing',
@@ -49,12 +60,14 @@ export const xffSpoofing: Drill = {
       const first = answers.find((a) => a.status === 429);
       if (!first)
         throw new DrillFailure(`no 429: the spoofed addresses dodged the per-IP limit (${passed} passed)`);
-      // The limit refills one request every 60 s / 100 while the drill sends (more on a loaded machine).
-      const allowed = PER_IP_LIMIT + Math.ceil(elapsedMs / (60_000 / PER_IP_LIMIT));
+      const allowed = allowedPasses(PER_IP_LIMIT, PER_IP_WINDOW_MS, elapsedMs);
       if (passed > allowed)
-        throw new DrillFailure(`${passed} requests passed a limit of ${PER_IP_LIMIT} (${allowed} with its refill)`);
+        throw new DrillFailure(
+          `${passed} requests passed a limit of ${PER_IP_LIMIT} per 60 s (at most ${allowed} in ${Math.round(elapsedMs)} ms)`,
+        );
       if (!first.headers['retry-after']) throw new DrillFailure('429 without Retry-After');
-      return `limit held on the real peer: ${passed} passed, then 429 with Retry-After ${first.headers['retry-after']} s (X-RateLimit-Limit ${first.headers['x-ratelimit-limit'] ?? '-'})`;
+      const refilled = passed > PER_IP_LIMIT ? ` (${PER_IP_LIMIT} + ${passed - PER_IP_LIMIT} refilled in ${Math.round(elapsedMs)} ms)` : '';
+      return `limit held on the real peer: ${passed} passed${refilled}, then 429 with Retry-After ${first.headers['retry-after']} s (X-RateLimit-Limit ${first.headers['x-ratelimit-limit'] ?? '-'})`;
     });
   },
 };

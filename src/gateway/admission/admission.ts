@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import type { Decision, RequestEvent } from '../../domain/request-event.js';
-import type { CidrMap } from '../cidr-map.js';
+import type { CidrMap } from '../../shared/net/index.js';
 import type { RequestContext } from '../request-context.js';
 import { reject } from '../respond.js';
 import { BodyRateWatchdog } from './body-rate-watchdog.js';
@@ -21,7 +21,7 @@ export interface AdmissionOptions {
   forward: Forward;
   service: string;
   source: string;
-  trustedProxies: CidrMap<true>;
+  trustedProxies: CidrMap<unknown>;
   /** Epoch ms for events (the gateway's clock). */
   nowMs: () => number;
   onEvent: ((event: RequestEvent) => void) | undefined;

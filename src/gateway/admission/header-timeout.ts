@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { RequestEvent } from '../../domain/request-event.js';
-import type { CidrMap } from '../cidr-map.js';
-import { ipPrefix, parseIp } from '../ip.js';
+import type { CidrMap } from '../../shared/net/index.js';
+import { ipPrefix, parseIp } from '../../shared/net/index.js';
 
 const BODY = JSON.stringify({ error: { code: 'request-timeout', message: 'The request head arrived too slowly.' } });
 const RESPONSE = 'HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json; charset=utf-8\r\n'
@@ -26,7 +26,7 @@ export function answerHeaderTimeout(socket: Socket): void {
  * forwarded address either. A peer that is a trusted proxy is not the client, so its address is left out rather
  * than handed to a rule that might block the proxy.
  */
-export function headerTimeoutEvent(socket: Socket, service: string, source: string, trusted: CidrMap<true>,
+export function headerTimeoutEvent(socket: Socket, service: string, source: string, trusted: CidrMap<unknown>,
   time: number, timeoutMs: number): RequestEvent {
   const peer = socket.remoteAddress === undefined ? null : parseIp(socket.remoteAddress);
   const client = peer !== null && trusted.match(peer) === undefined ? peer : null;

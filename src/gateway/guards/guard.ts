@@ -1,3 +1,4 @@
+import type { ErrorDetail } from '../../shared/errors.js';
 import type { Decision } from '../../domain/request-event.js';
 import type { GatewayConfig } from '../config.js';
 import type { RequestContext } from '../request-context.js';
@@ -12,6 +13,8 @@ export interface Rejection {
   decision: Decision;
   rule: string;
   retryAfterSeconds: number | null;
+  /** What and where, in the error catalog's shape (src/shared/errors.ts). */
+  details?: ErrorDetail[];
 }
 
 export type Verdict = Rejection | null;

@@ -104,13 +104,24 @@ describe('client IP', () => {
     await g.state.apply(mitigation(g.clock, 'block', '198.51.100.0/24'));
     const spoof = '192.0.2.1, 198.51.100.7, 10.1.2.3';
     expect((await g.send('/x', { headers: { 'x-forwarded-for': spoof } })).status).toBe(403);
+    // A proxy that writes X-Forwarded-For passes a client's own Forwarded on: it is ignored, flagged, not forwarded.
     expect((await g.send('/x', { headers: { forwarded: 'for="[2001:db8::7]:4711";proto=https' } })).status).toBe(200);
     const events = await eventsArrive(g, 2);
     expect(events[0]).toMatchObject({ ip: '198.51.100.7', ipPrefix: '198.51.100.0/24', spoofedForwardedFor: false });
-    expect(events[1]).toMatchObject({ ip: '2001:db8::7', ipPrefix: '2001:db8::/64' });
-    // From a trusted peer the forwarding headers reach the app, with the peer appended.
-    expect(g.seen[0]?.headers.forwarded).toBe('for="[2001:db8::7]:4711";proto=https');
+    expect(events[1]).toMatchObject({ ip: '127.0.0.1', spoofedForwardedFor: true });
+    expect(g.seen[0]?.headers.forwarded).toBeUndefined();
     expect(g.seen[0]?.headers['x-forwarded-for']).toBe('127.0.0.1');
+  });
+
+  it('reads Forwarded for= or X-Real-IP from a proxy range that names that header', async () => {
+    const g = await start({ gateway: { trusted_proxies: [{ cidr: '127.0.0.1', header: 'forwarded' }, '10.0.0.0/8'] } });
+    expect((await g.send('/x', { headers: { forwarded: 'for="[2001:db8::7]:4711";proto=https',
+      'x-forwarded-for': '198.51.100.7' } })).status).toBe(200);
+    const events = await eventsArrive(g, 1);
+    expect(events[0]).toMatchObject({ ip: '2001:db8::7', ipPrefix: '2001:db8::/64', spoofedForwardedFor: true });
+    // The app gets the proxy's Forwarded and an X-Forwarded-For that starts at the judged client.
+    expect(g.seen[0]?.headers.forwarded).toBe('for="[2001:db8::7]:4711";proto=https');
+    expect(g.seen[0]?.headers['x-forwarded-for']).toBe('2001:db8::7, 127.0.0.1');
   });
 });
 
@@ -141,6 +152,16 @@ describe('token revocation', () => {
     expect((await g.send('/files/a.jpg?sig=q-secret-9')).status).toBe(200);
     expect((await g.send('/me', { headers: { 'x-api-key': 'h-secret-2' } })).status).toBe(401);
     expect((await g.send('/me', { headers: { 'x-api-key': 'h-secret-3' } })).status).toBe(200);
+  });
+
+  it('refuses a query naming the token twice with different values (PHP and Starlette take the last)', async () => {
+    const g = await start({ gateway: { tokens: [{ name: 'download', in: 'query', param: 'sig' }] } });
+    await g.state.apply(mitigation(g.clock, 'revoke-token', hashToken('q-secret-1', 'test-key')));
+    const r = await g.send('/files/a.jpg?sig=q-secret-9&sig=q-secret-1');
+    expect(r.status).toBe(400);
+    expect(r.json()).toMatchObject({ error: { code: 'ambiguous-token' } });
+    expect(g.seen).toHaveLength(0);
+    expect((await g.send('/files/a.jpg?sig=q-secret-9&sig=q-secret-9')).status).toBe(200);
   });
 });
 

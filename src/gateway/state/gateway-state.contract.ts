@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../shared/clock.js';
-import { parseIp } from '../ip.js';
+import { parseIp } from '../../shared/net/index.js';
 import { mitigation } from '../testing/mitigation.js';
 import type { GatewayState } from './gateway-state.js';
 

@@ -1,5 +1,5 @@
 import type { Mitigation } from '../../domain/mitigation.js';
-import type { ParsedIp } from '../ip.js';
+import type { ParsedIp } from '../../shared/net/index.js';
 
 export interface MaintenanceStatus {
   mitigationId: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../shared/clock.js';
-import { parseIp } from '../ip.js';
+import { parseIp } from '../../shared/net/index.js';
 import { mitigation } from '../testing/mitigation.js';
 import { MemoryState } from './memory-state.js';
 

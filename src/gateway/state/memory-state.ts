@@ -2,8 +2,8 @@ import { MITIGATION_KINDS, type Mitigation } from '../../domain/mitigation.js';
 import type { Clock } from '../../shared/clock.js';
 import { parseDuration } from '../../shared/duration.js';
 import { RampartError } from '../../shared/errors.js';
-import { CidrMap, parseCidr, type Cidr } from '../cidr-map.js';
-import type { ParsedIp } from '../ip.js';
+import { CidrMap, parseCidr, type Cidr } from '../../shared/net/index.js';
+import type { ParsedIp } from '../../shared/net/index.js';
 import type { GatewayState, LimitOverride, MaintenanceStatus } from './gateway-state.js';
 
 interface Entry {

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { ManualClock } from '../../shared/clock.js';
-import { parseIp } from '../ip.js';
+import { parseIp } from '../../shared/net/index.js';
 import { mitigation } from '../testing/mitigation.js';
 import { freePort, redisSuitesEnabled, startPrivateRedis, type PrivateRedis } from '../testing/redis.js';
 import { createRedisGatewayState } from './redis-gateway-state.js';

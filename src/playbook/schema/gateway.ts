@@ -156,6 +156,29 @@ export const clientLimitsSchema = z
     description: 'Timeouts, minimum body rate, per-client caps on requests in progress, upstream reserve and queue.',
   });
 
+/**
+ * A proxy in front of the gateway. Its range, or its range and the forwarding header it writes: only that header
+ * names the client, every other one is ignored (and flagged in the event), whoever wrote it.
+ */
+const trustedProxySchema = z
+  .union([
+    cidrSchema,
+    z.strictObject({
+      cidr: cidrSchema,
+      header: z
+        .enum(['x-forwarded-for', 'forwarded', 'x-real-ip'], {
+          message: 'x-forwarded-for, forwarded or x-real-ip',
+        })
+        .default('x-forwarded-for')
+        .meta({ description: 'The header this proxy writes: x-forwarded-for (default), forwarded (RFC 7239 for=) or x-real-ip.' }),
+    }),
+  ])
+  .meta({
+    id: 'PlaybookTrustedProxy',
+    description:
+      'A trusted proxy range ("10.0.0.0/8", its proxy writes X-Forwarded-For) or { cidr, header } naming the header it writes.',
+  });
+
 export const gatewaySchema = z.strictObject({
   listen: z
     .strictObject({
@@ -163,7 +186,7 @@ export const gatewaySchema = z.strictObject({
       port: z.number().int().min(0).max(65535, { message: 'a TCP port 0-65535' }),
     })
     .optional(),
-  trusted_proxies: z.array(cidrSchema).default([]),
+  trusted_proxies: z.array(trustedProxySchema).default([]),
   exempt_routes: z.array(idSchema).default([]),
   /** Moved: where tokens sit is said once, in service.tokens, for the gateway and the log parsers alike. */
   tokens: z

@@ -98,7 +98,8 @@ describe.each(await contractEngines())('migration 0004 on an existing $name data
     const resolved = await incident(fp, 'brute-force', 'resolved');
     const byHand = await incident(null, null, 'triggered');
 
-    expect(await migrateToLatest(db, engine.name)).toEqual(['0004-one-open-incident']);
+    // 0004 runs first; later migrations (0005 onwards) touch only their own tables.
+    expect((await migrateToLatest(db, engine.name))[0]).toBe('0004-one-open-incident');
     const keys = Object.fromEntries(
       (await db.selectFrom('incidents').select(['seq', 'correlation_key']).execute()).map((r) => [
         r.seq,

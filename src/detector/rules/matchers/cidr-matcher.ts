@@ -1,5 +1,5 @@
-import { CidrMap, parseCidr } from '../../../gateway/cidr-map.js';
-import { parseIp } from '../../../gateway/ip.js';
+import { CidrMap, parseCidr } from '../../../shared/net/cidr-map.js';
+import { parseIp } from '../../../shared/net/ip.js';
 import { RampartError } from '../../../shared/errors.js';
 
 /**

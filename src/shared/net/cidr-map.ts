@@ -1,4 +1,4 @@
-import { formatIpv4, formatIpv6, parseIp, type ParsedIp } from './ip.js';
+import { embeddedIpv4, formatIpv4, formatIpv6, parseIp, parseIpv6Words, type ParsedIp } from './ip.js';
 
 export interface Cidr {
   readonly version: 4 | 6;
@@ -8,26 +8,43 @@ export interface Cidr {
   readonly key: string | number;
 }
 
-/** Parses "10.0.0.0/8", "2001:db8::/32" or a bare address (/32, /128). Returns null when invalid. */
+/**
+ * Parses "10.0.0.0/8", "2001:db8::/32" or a bare address (/32, /128). Returns null when invalid. A range inside
+ * an IPv4-carrying IPv6 form (::ffff:1.2.3.0/120, 64:ff9b::c000:200/120) is the IPv4 range it covers, as the
+ * addresses in it are folded to IPv4 (see ip.ts); a wider one (::ffff:0:0/80) stays an IPv6 range.
+ */
 export function parseCidr(input: string): Cidr | null {
   const slash = input.indexOf('/');
-  const ip = parseIp(slash === -1 ? input : input.slice(0, slash));
+  const address = slash === -1 ? input : input.slice(0, slash);
+  let ip = parseIp(address);
   if (!ip) return null;
-  const max = ip.version === 4 ? 32 : 128;
-  let bits = max;
+  let bits = ip.version === 4 ? 32 : 128;
   if (slash !== -1) {
     const raw = input.slice(slash + 1).trim();
     if (!/^\d{1,3}$/.test(raw)) return null;
     bits = Number(raw);
-    // ::ffff:1.2.3.0/120 parses to IPv4; its prefix length counts the 96 mapped bits.
-    if (ip.version === 4 && input.includes(':')) bits -= 96;
-    if (bits < 0 || bits > max) return null;
+    if (ip.version === 4 && address.includes(':')) {
+      // Written as IPv6: its prefix length counts the 96 bits before the IPv4 address.
+      if (bits > 128) return null;
+      if (bits >= 96) bits -= 96;
+      else {
+        const words = parseIpv6Words(address.trim()) as [number, number, number, number];
+        ip = { version: 6, text: formatIpv6(words), v4: 0, v6: words };
+      }
+    }
   }
+  const max = ip.version === 4 ? 32 : 128;
+  if (bits < 0 || bits > max) return null;
   if (ip.v6 === null) {
     const network = maskV4(ip.v4, bits);
     return { version: 4, bits, text: `${formatIpv4(network)}/${bits}`, key: network };
   }
   const words = maskV6(ip.v6, bits);
+  // The masked network may itself be an IPv4-carrying form (::ffff:0:0/96): its addresses are folded to IPv4.
+  if (bits >= 96 && embeddedIpv4(words) !== null) {
+    const network = maskV4(words[3], bits - 96);
+    return { version: 4, bits: bits - 96, text: `${formatIpv4(network)}/${bits - 96}`, key: network };
+  }
   return { version: 6, bits, text: `${formatIpv6(words)}/${bits}`, key: words.join(',') };
 }
 

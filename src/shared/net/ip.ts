@@ -1,7 +1,13 @@
 /**
+ * The one address model of Rampart: the gateway, the log parsers, blocks and rules all parse addresses here.
  * IPv4/IPv6 parsing into numbers, done once per address so CIDR matching is integer masking rather than
- * string work. IPv4-mapped IPv6 (::ffff:1.2.3.4) is normalised to IPv4 so a block on 1.2.3.4 also catches
- * it when the socket is dual-stack.
+ * string work. Every IPv6 form that carries an IPv4 address is folded to that IPv4 address, so a block on
+ * 1.2.3.4 also catches the client however a dual-stack socket, a translator or a log line writes it:
+ * - IPv4-mapped `::ffff:1.2.3.4` (dual-stack sockets),
+ * - IPv4-translated `::ffff:0:1.2.3.4` (RFC 2765 SIIT),
+ * - the well-known NAT64 prefix `64:ff9b::1.2.3.4` (RFC 6052),
+ * - IPv4-compatible `::1.2.3.4` (RFC 4291, deprecated) when the IPv4 address has a non-zero first octet, so
+ *   `::` and `::1` stay the IPv6 unspecified and loopback addresses.
  */
 export interface ParsedIp {
   readonly version: 4 | 6;
@@ -13,7 +19,9 @@ export interface ParsedIp {
   readonly v6: readonly [number, number, number, number] | null;
 }
 
+/** Parses a bare address (no port, no brackets); null when it is not one. */
 export function parseIp(input: string): ParsedIp | null {
+  if (input.length > 64) return null;
   const text = input.trim();
   if (text.includes(':')) return parseIpv6(text);
   const v4 = parseIpv4Number(text);
@@ -60,7 +68,29 @@ function parseGroups(text: string, allowTrailingV4: boolean): number[] | null {
   return groups;
 }
 
+type Words = readonly [number, number, number, number];
+
 function parseIpv6(input: string): ParsedIp | null {
+  const words = parseIpv6Words(input);
+  if (words === null) return null;
+  const v4 = embeddedIpv4(words);
+  if (v4 !== null) return { version: 4, text: formatIpv4(v4), v4, v6: null };
+  return { version: 6, text: formatIpv6(words), v4: 0, v6: words };
+}
+
+/** The IPv4 address an IPv6 address carries (see the module comment), or null. */
+export function embeddedIpv4(words: Words): number | null {
+  const [a, b, c, d] = words;
+  if (b !== 0) return null;
+  if (a === 0 && c === 0xffff) return d;
+  if (a === 0 && c === 0xffff0000) return d;
+  if (a === 0x0064ff9b && c === 0) return d;
+  if (a === 0 && c === 0 && d >>> 24 !== 0) return d;
+  return null;
+}
+
+/** IPv6 text (zone index allowed and dropped) → four 32-bit words, without folding. */
+export function parseIpv6Words(input: string): Words | null {
   const zone = input.indexOf('%');
   const text = zone === -1 ? input : input.slice(0, zone);
   const gap = text.indexOf('::');
@@ -77,11 +107,7 @@ function parseIpv6(input: string): ParsedIp | null {
   }
   const g = groups;
   const word = (i: number): number => (((g[i] ?? 0) << 16) | (g[i + 1] ?? 0)) >>> 0;
-  const words = [word(0), word(2), word(4), word(6)] as const;
-  if (words[0] === 0 && words[1] === 0 && words[2] === 0xffff) {
-    return { version: 4, text: formatIpv4(words[3]), v4: words[3], v6: null };
-  }
-  return { version: 6, text: formatIpv6(words), v4: 0, v6: words };
+  return [word(0), word(2), word(4), word(6)];
 }
 
 /** RFC 5952: lower case, leading zeros dropped, the longest run (≥ 2) of zero groups compressed. */
@@ -106,6 +132,21 @@ export function formatIpv6(words: readonly [number, number, number, number]): st
   const hex = groups.map((x) => x.toString(16));
   if (bestStart === -1) return hex.join(':');
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+}
+
+/**
+ * An address as logs and headers print it ("1.2.3.4", "1.2.3.4:5678", "[2001:db8::1]:443", "fe80::1%eth0")
+ * → the parsed address, or null when it is not an IP at all ("-", "unix:", a hostname).
+ */
+export function parseIpWithPort(raw: string): ParsedIp | null {
+  const text = raw.trim();
+  if (text.startsWith('[')) {
+    const end = text.indexOf(']');
+    return end === -1 ? null : parseIp(text.slice(1, end));
+  }
+  const colon = text.indexOf(':');
+  if (colon !== -1 && text.indexOf(':', colon + 1) === -1) return parseIp(text.slice(0, colon));
+  return parseIp(text);
 }
 
 /** The network an address belongs to for "per prefix" keys: /24 for IPv4, /64 for IPv6. */
