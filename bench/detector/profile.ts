@@ -3,16 +3,17 @@
  * The log is generated once into --file (kept, so repeated profiles skip generation; delete it yourself).
  *
  *   node --cpu-prof --cpu-prof-dir /tmp/dprof --import tsx bench/detector/profile.ts \
- *     --file /tmp/dprof/access.log [--playbook fotospiel|6fb|none] [--lines 1000000]
+ *     --file /tmp/dprof/access.log [--playbook fotospiel|6fb|none|fotospiel+http|6fb+http] [--lines 1000000]
+ * (`+http`: the seed with `include: [http]`, the standard HTTP rule pack.)
  * --dump FILE writes every signal, clear and rule stat as JSON, to diff before and after a change.
  *   node --import tsx bench/gateway/profile-summary.ts /tmp/dprof/<newest>.cpuprofile --top 30
  */
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { replayFiles } from '../../src/detector/index.js';
 import { fotospielAccessLines } from '../../src/detector/testing/fotospiel-traffic.js';
-import { loadPlaybook } from '../../src/playbook/index.js';
+import { loadPlaybook, parsePlaybook } from '../../src/playbook/index.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const opt = (name: string, fallback: string): string => {
@@ -37,8 +38,13 @@ if (!existsSync(file)) {
   out.end();
   await once(out, 'finish');
 }
-const name = which === '6fb' ? '6fb-booking.yaml' : 'fotospiel-public-api.yaml';
-const loaded = await loadPlaybook(join(ROOT, 'playbooks', name));
+const name = which.startsWith('6fb') ? '6fb-booking.yaml' : 'fotospiel-public-api.yaml';
+const loaded = which.endsWith('+http')
+  ? parsePlaybook(
+      readFileSync(join(ROOT, 'playbooks', name), 'utf8').replace('rampart: 1\n', 'rampart: 1\ninclude: [http]\n'),
+      join(ROOT, 'playbooks', name),
+    )
+  : await loadPlaybook(join(ROOT, 'playbooks', name));
 if (!loaded.ok) throw new Error(`${name} does not load`);
 const playbook =
   which === 'none'

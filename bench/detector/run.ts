@@ -5,10 +5,13 @@
  * --runs times (default 3) and the best wall time counts; CPU time (user + system) is shown too because the
  * machines this runs on are shared. The log is deleted at the end.
  *
- *   node --import tsx bench/detector/run.ts [--lines 1000000] [--runs 3]
+ * With the standard HTTP rule pack included (`include: [http]`), each seed playbook is measured again in the same
+ * run and the pack's cost is printed as the ratio of the two wall times.
+ *
+ *   node --import tsx bench/detector/run.ts [--lines 1000000] [--runs 3] [--only seeds|port|pack|all]
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,7 +20,7 @@ import { once } from 'node:events';
 import { replayFiles } from '../../src/detector/index.js';
 import { fotospielAccessLines } from '../../src/detector/testing/fotospiel-traffic.js';
 import { scannerPortRules } from '../../src/detector/testing/scanner-port.js';
-import { loadPlaybook } from '../../src/playbook/index.js';
+import { loadPlaybook, parsePlaybook } from '../../src/playbook/index.js';
 import { ruleSchema } from '../../src/playbook/schema/detection.js';
 import type { Playbook } from '../../src/playbook/index.js';
 
@@ -122,6 +125,15 @@ async function replay(file: string, playbook: Playbook, index = true): Promise<s
   return `${result.events} events, ${result.signals.length} signals (${fired.join(', ') || 'none fired'})`;
 }
 
+/** A seed playbook with the one line that includes the standard HTTP pack. */
+function withHttpPack(name: string): Playbook {
+  const file = join(ROOT, 'playbooks', name);
+  const text = readFileSync(file, 'utf8').replace('rampart: 1\n', 'rampart: 1\ninclude: [http]\n');
+  const loaded = parsePlaybook(text, file);
+  if (!loaded.ok) throw new Error(`${name} with include: [http] does not load: ${loaded.errors[0]?.message ?? ''}`);
+  return loaded.playbook;
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'rampart-bench-detector-'));
   try {
@@ -158,20 +170,32 @@ async function main(): Promise<void> {
     results.push(grep);
     results.push(await timed('node readline + regex', () => readlineRegex(file)));
     results.push(await timed('replay, no rules (parse + route/token)', () => replay(file, noRules)));
-    if (ONLY !== 'port') {
-      results.push(
-        await timed(`replay, fotospiel rules (${fotospiel.detection.rules.length})`, () =>
-          replay(file, fotospiel),
-        ),
-      );
-      results.push(
-        await timed(`replay, fotospiel rules, no index`, () => replay(file, fotospiel, false)),
-      );
-      results.push(
-        await timed(`replay, 6fb rules (${booking.detection.rules.length})`, () => replay(file, booking)),
-      );
+    const seedRows = new Map<string, Measure>();
+    if (ONLY !== 'port' && ONLY !== 'pack') {
+      const measure = await timed(`replay, fotospiel rules (${fotospiel.detection.rules.length})`, () => replay(file, fotospiel));
+      seedRows.set('fotospiel-public-api.yaml', measure);
+      results.push(measure);
+      results.push(await timed(`replay, fotospiel rules, no index`, () => replay(file, fotospiel, false)));
+      const bookingMeasure = await timed(`replay, 6fb rules (${booking.detection.rules.length})`, () => replay(file, booking));
+      seedRows.set('6fb-booking.yaml', bookingMeasure);
+      results.push(bookingMeasure);
     }
-    if (ONLY !== 'seeds') {
+    if (ONLY === 'all' || ONLY === 'pack' || ONLY === 'seeds') {
+      // The standard HTTP pack beside each seed's own rules, same file, same run: its cost is the ratio.
+      for (const [name, label] of [['fotospiel-public-api.yaml', 'fotospiel'], ['6fb-booking.yaml', '6fb']] as const) {
+        const seed = seedRows.get(name) ?? (await timed(`replay, ${label} rules`, () => replay(file, name === '6fb-booking.yaml' ? booking : fotospiel)));
+        if (!seedRows.has(name)) results.push(seed);
+        const withPack = withHttpPack(name);
+        const own = (name === '6fb-booking.yaml' ? booking : fotospiel).detection.rules.length;
+        const pack = await timed(`replay, ${label} + http pack (${own}+${withPack.detection.rules.length - own})`, () => replay(file, withPack));
+        results.push(pack);
+        console.log(
+          `  http pack cost with ${label}: ${(pack.wallMs / seed.wallMs).toFixed(2)}× the seed playbook's wall time` +
+            (pack.cpuMs !== null && seed.cpuMs !== null ? `, ${(pack.cpuMs / seed.cpuMs).toFixed(2)}× its CPU time` : ''),
+        );
+      }
+    }
+    if (ONLY !== 'seeds' && ONLY !== 'pack') {
       // A scanner-path list ported one rule per path (as the issue's 632-rule port was), beside the seed rules.
       const port: Playbook = {
         ...fotospiel,

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import {
   createDetector,
+  parserOptionsOf,
   planFile,
   type Detector,
   type DetectorClear,
@@ -140,10 +141,7 @@ export function createDetectionLoop(options: {
           const file = resolve(options.cwd, source.path);
           // The same plan as `rampart logs replay`, so a rule gives the same signals live and replayed.
           const plan = planFile(file, playbook);
-          const parser = getParser(plan.format, {
-            ...(source.pattern !== undefined ? { pattern: source.pattern } : {}),
-            ...(source.fields !== undefined ? { fields: source.fields } : {}),
-          });
+          const parser = getParser(plan.format, parserOptionsOf(source));
           const context = {
             service: playbook.service.name,
             source: plan.source,

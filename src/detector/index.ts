@@ -8,7 +8,7 @@ export { buildSignal, fingerprintOf, sampleOf, MAX_SAMPLES } from './detector-si
 export { RecentEvents, canonicalJson } from './recent-events.js';
 export type { EvidenceSnapshot, RecentEventsOptions, SnapshotQuery } from './recent-events.js';
 export { createEventEnricher, routeRegExp } from './enrich-event.js';
-export { replayFiles, planFile, REQUEST_LOG_FORMATS } from './replay.js';
+export { replayFiles, planFile, parserOptionsOf, splitFileFormat, REQUEST_LOG_FORMATS } from './replay.js';
 export type { ReplayFileResult, ReplayOptions, ReplayResult } from './replay.js';
 export { compileFilter, compileRule, compileRules, routeNamesOf } from './rules/index.js';
 export type { CompiledRule, CompileOptions, Trigger } from './rules/index.js';

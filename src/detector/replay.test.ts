@@ -38,6 +38,7 @@ function gatewayEvent(r: Request): RequestEvent {
     source: 'gateway',
     method: 'GET',
     path: `${base}/${preview}/photos`,
+    query: null,
     route: ROUTES[r.route],
     host: null,
     status: r.status,
@@ -213,7 +214,7 @@ describe('planFile', () => {
       format: 'nginx',
       source: 'gateway',
     });
-    expect(() => planFile('/var/log/nginx/access.log', playbook)).toThrow(/access\.log: no --format given/);
+    expect(() => planFile('/var/log/nginx/access.log', playbook)).toThrow(/access\.log: no format: give one as access.log:FORMAT or --format/);
     expect(() => planFile('x.log', playbook, 'klingon')).toThrow(/unknown log format "klingon"/);
   });
 

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { eventSourceOf, REQUEST_LOG_FORMATS } from '../playbook/index.js';
 import type { Playbook, SourceSpec } from '../playbook/index.js';
@@ -7,13 +8,16 @@ import { createDetector } from './engine.js';
 import type { DetectorStats } from './engine.js';
 import { getParser, isLogFormat, readLines } from './sources/index.js';
 import { queryTokensOf } from './token-locations.js';
-import type { LogFormat } from './sources/index.js';
+import type { LogFormat, ParserOptions } from './sources/index.js';
 
 export { REQUEST_LOG_FORMATS };
 
 export interface ReplayOptions {
   playbook: Playbook;
-  /** Format of the files not named like a playbook log source (those are read in their source's format). */
+  /**
+   * Format of the files not named like a playbook log source (those are read in their source's format); a
+   * file given as "path:format" is read in that format.
+   */
   format?: string;
   /** Key for hashing tokens: the gateway's, to group the same tokens as live. */
   tokenKey: string;
@@ -57,22 +61,43 @@ interface FilePlan {
   spec: LogSource | undefined;
 }
 
+/** A rotated file's suffix: "access.log.1", "access.log.2.gz", "access.log-20251130", "error.log.1.old". */
+const ROTATION = /(?:[.-](?:\d{1,8}|\d{4}-?\d{2}-?\d{2}(?:-?\d{2,6})?))?(?:\.(?:gz|old|bak))?$/;
+
+function rotatedBase(name: string): string {
+  return name.replace(ROTATION, '');
+}
+
 /**
- * Which format a file is read with and which source its events count as. An access log stands in for the
- * gateway (rules with `source: gateway`) unless a rule names its playbook source; an app log (laravel,
- * uvicorn-error, regex …) carries the name of its playbook source.
+ * "access.log.1:nginx" → the file and its format; a suffix after the last ":" that is not a log format is part
+ * of the file name.
  */
-export function planFile(file: string, playbook: Playbook, format?: string): FilePlan {
+export function splitFileFormat(arg: string): { file: string; format?: string } {
+  const colon = arg.lastIndexOf(':');
+  if (colon <= 0) return { file: arg };
+  const format = arg.slice(colon + 1);
+  return isLogFormat(format) ? { file: arg.slice(0, colon), format } : { file: arg };
+}
+
+/**
+ * Which format a file is read with and which source its events count as, in this order: the format given for
+ * that file (`path:format`), the playbook log source with the same file name (rotation suffixes such as
+ * ".1", ".2.gz" or "-20251130" ignored), `--format`, or the format its first lines read as (`sniffed`). An
+ * access log stands in for the gateway (rules with `source: gateway`) unless a rule names its playbook
+ * source; an app log (laravel, uvicorn-error, regex …) carries the name of its playbook source.
+ */
+export function planFile(file: string, playbook: Playbook, format?: string, own?: string, sniffed?: LogFormat): FilePlan {
   const logs = playbook.detection.sources.filter((s): s is LogSource => s.kind === 'log');
-  const byName = logs.find((s) => basename(s.path) === basename(file));
-  // A file named like a playbook log source is read as that source; --format covers the rest.
-  const chosen = byName?.format ?? format;
+  const name = basename(file);
+  const byName =
+    logs.find((s) => basename(s.path) === name) ?? logs.find((s) => rotatedBase(basename(s.path)) === rotatedBase(name));
+  const chosen = own ?? byName?.format ?? format ?? sniffed;
   if (chosen === undefined) {
     const known = logs.map((s) => basename(s.path)).join(', ') || 'none';
     throw new RampartError(
       'RAMPART_CONFIG',
-      `${file}: no --format given and no log source of playbook ${playbook.service.name} is named ${basename(file)} (its log sources: ${known})`,
-      [{ path: file, message: 'a --format, or a file named like one of the playbook log sources' }],
+      `${file}: no format: give one as ${name}:FORMAT or --format, or name the file like one of playbook ${playbook.service.name}'s log sources (${known}); its first lines read as no known format`,
+      [{ path: file, message: 'a FILE:FORMAT, a --format, or a file named like one of the playbook log sources' }],
     );
   }
   if (!isLogFormat(chosen)) {
@@ -84,8 +109,56 @@ export function planFile(file: string, playbook: Playbook, format?: string): Fil
   let source: string;
   if (spec !== undefined) source = eventSourceOf(spec, playbook);
   else if (REQUEST_LOG_FORMATS.has(chosen)) source = 'gateway';
-  else source = `file:${basename(file)}`;
+  else source = `file:${name}`;
   return { file, format: chosen, source, spec };
+}
+
+/** The parser options a playbook log source asks for (pattern, field mapping, time zone, refusal statuses). */
+export function parserOptionsOf(spec: LogSource | undefined): ParserOptions {
+  if (spec === undefined) return {};
+  return {
+    ...(spec.pattern !== undefined ? { pattern: spec.pattern } : {}),
+    ...(spec.fields !== undefined ? { fields: spec.fields } : {}),
+    ...(spec.timezone !== undefined ? { timezone: spec.timezone } : {}),
+    ...(spec.refusal_statuses !== undefined ? { refusalStatuses: spec.refusal_statuses } : {}),
+  };
+}
+
+/** The format of the playbook source a file is named like, if any. */
+function nameFormat(file: string, playbook: Playbook): string | undefined {
+  const name = basename(file);
+  const logs = playbook.detection.sources.filter((s): s is LogSource => s.kind === 'log');
+  return (
+    logs.find((s) => basename(s.path) === name) ?? logs.find((s) => rotatedBase(basename(s.path)) === rotatedBase(name))
+  )?.format;
+}
+
+const SNIFF_LINES = 20;
+/** Formats tried on a file nothing names, most specific first (a regex needs a pattern, so it is never guessed). */
+const SNIFF_ORDER: LogFormat[] = [
+  'nginx-error', 'apache-error', 'laravel', 'caddy', 'traefik', 'nginx-json', 'nginx', 'apache', 'uvicorn',
+  'uvicorn-error', 'jsonl',
+];
+
+/** The format that reads most of a file's first lines (at least half of them), or undefined. */
+export async function sniffFormat(file: string): Promise<LogFormat | undefined> {
+  const lines: string[] = [];
+  const stream = createReadStream(file, { start: 0, end: 256 * 1024 - 1, encoding: 'utf8' });
+  let text = '';
+  for await (const chunk of stream) text += chunk as string;
+  for (const line of text.split('\n')) {
+    if (line.trim() !== '') lines.push(line);
+    if (lines.length >= SNIFF_LINES) break;
+  }
+  if (lines.length === 0) return undefined;
+  const ctx = { service: 'sniff', source: 'sniff', tokenKey: 'sniff', now: 0 };
+  let best: { format: LogFormat; read: number } | undefined;
+  for (const format of SNIFF_ORDER) {
+    const parser = getParser(format, { timezone: 'UTC' });
+    const read = lines.filter((line) => parser.parse(line, ctx).ok).length;
+    if (read * 2 >= lines.length && (best === undefined || read > best.read)) best = { format, read };
+  }
+  return best?.format;
 }
 
 /**
@@ -95,7 +168,12 @@ export function planFile(file: string, playbook: Playbook, format?: string): Fil
  */
 export async function replayFiles(files: readonly string[], options: ReplayOptions): Promise<ReplayResult> {
   const { playbook } = options;
-  const plans = files.map((file) => planFile(file, playbook, options.format));
+  const plans: FilePlan[] = [];
+  for (const arg of files) {
+    const { file, format } = splitFileFormat(arg);
+    const named = format ?? nameFormat(file, playbook) ?? options.format;
+    plans.push(planFile(file, playbook, options.format, format, named === undefined ? await sniffFormat(file) : undefined));
+  }
   const signals: DetectorSignal[] = [];
   const clears: DetectorClear[] = [];
   const detector = createDetector({
@@ -121,10 +199,7 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
   let lastTime = -Infinity;
   const started = performance.now();
   for (const plan of plans) {
-    const parser = getParser(plan.format, {
-      ...(plan.spec?.pattern !== undefined ? { pattern: plan.spec.pattern } : {}),
-      ...(plan.spec?.fields !== undefined ? { fields: plan.spec.fields } : {}),
-    });
+    const parser = getParser(plan.format, parserOptionsOf(plan.spec));
     const ctx = { service: playbook.service.name, source: plan.source, tokenKey: options.tokenKey, queryTokens };
     let events = 0;
     const read = await readLines(

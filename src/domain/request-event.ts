@@ -28,7 +28,13 @@ export interface RequestEvent {
   service: string;
   source: string;
   method: string;
+  /** The path without its query; "" when the request line could not be read (see fields.request). */
   path: string;
+  /**
+   * The query string without its "?", null when there was none. Values of parameters named like secrets
+   * (token, key, signature, password …) are "[redacted]" (src/shared/redact-query.ts).
+   */
+  query: string | null;
   /** Route template or name, e.g. "/api/v1/events/{token}/photos". */
   route: string | null;
   host: string | null;

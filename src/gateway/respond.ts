@@ -1,5 +1,6 @@
 import type { Decision, RequestEvent } from '../domain/request-event.js';
 import type { OutgoingHttpHeaders } from 'node:http';
+import { redactQuery } from '../shared/redact-query.js';
 import { redactLongSegments } from './event-path.js';
 import { addRateLimitHeaders } from './headers.js';
 import type { ErrorDetail } from '../shared/errors.js';
@@ -54,6 +55,7 @@ export function toEvent(ctx: RequestContext, service: string, source: string, du
     source,
     method: req.method ?? 'GET',
     path: ctx.eventPath ?? redactLongSegments(ctx.path),
+    query: redactQuery(ctx.query, ctx.token),
     route: ctx.route?.pattern ?? null,
     host: req.headers.host ?? null,
     status: ctx.res.statusCode,

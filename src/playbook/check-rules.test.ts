@@ -62,7 +62,7 @@ describe('fields a rule may use', () => {
 `),
     ).toEqual([
       expect.stringMatching(
-        /^demo\.yaml:25 detection\.rules\[0\]\.filter\.target_fqdn: expected a field that access \(nginx\) can produce \(bytes, decision, duration_ms, ip, ip_prefix, ip_prefix16, method, path, protocol, referer, route, routeName, source, status, token, token_preview, upstreamResponseTime, user, user_agent\); a log source lists further fields in extra_fields, got "target_fqdn" in rule probe$/,
+        /^demo\.yaml:25 detection\.rules\[0\]\.filter\.target_fqdn: expected a field that access \(nginx\) can produce \(bytes, decision, duration_ms, ip, ip_prefix, ip_prefix16, method, path, protocol, query, referer, request, route, routeName, rule, source, status, token, token_preview, upstreamResponseTime, user, user_agent\); a log source lists further fields in extra_fields, got "target_fqdn" in rule probe$/,
       ),
       expect.stringMatching(/^demo\.yaml:26 detection\.rules\[0\]\.group_by\[1\]: expected a field that access \(nginx\) can produce .*, got "target_fqdn" in rule probe$/),
       expect.stringMatching(/^demo\.yaml:27 detection\.rules\[0\]\.trigger\.field: expected a field that access \(nginx\) can produce .*, got "subject" in rule probe$/),

@@ -25,7 +25,8 @@ type Path = (string | number)[];
 /** Built-in fields every rule may name whatever its sources (fieldGetter aliases and the event's own). */
 const FIELD_PREFIX = 'fields.';
 
-export function checkRules(playbook: Playbook, readList: ReadList): RuleIssue[] {
+/** `readListFor` gives each rule its reader: a pack's list files sit next to the pack. */
+export function checkRules(playbook: Playbook, readListFor: (rule: RuleSpec) => ReadList): RuleIssue[] {
   const issues: RuleIssue[] = [];
   const pathTokens = playbook.service.tokens.some((t) => t.in === 'path' || t.in === 'query');
   playbook.detection.rules.forEach((rule, i) => {
@@ -41,6 +42,7 @@ export function checkRules(playbook: Playbook, readList: ReadList): RuleIssue[] 
       return;
     }
     const uses: { field: string; path: Path }[] = [];
+    const readList = readListFor(rule);
     const visit = (filter: FilterSpec | undefined, at: Path) => {
       if (filter === undefined) return;
       for (const condition of filter.conditions) {

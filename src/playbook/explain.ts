@@ -1,5 +1,6 @@
 import { describeFilter, describeMitigation, describeStatus, describeTrigger, dur } from './describe.js';
 import { withClientLimitDefaults } from '../domain/client-limits.js';
+import { displayPath } from './packs/display-path.js';
 import type { GatewaySpec, Playbook, TokenKindSpec } from './schema.js';
 
 /**
@@ -141,6 +142,12 @@ function explainDetection(p: Playbook, line: Line): void {
     .join(', ');
   line(`Detection from ${sources}; evidence snapshot keeps ${dur(d.evidence_window)}.`);
   for (const c of d.manual_checks) line(`  Manual check "${c.name}": ${c.command}`);
+  for (const include of p.include) {
+    const pack = include.resolved;
+    if (pack === undefined) continue;
+    line(`  Rule pack ${pack.name}${pack.title ? ` — ${pack.title}` : ''} (${displayPath(pack.file)}): ${pack.rules.length} rule(s) included.`);
+    for (const skipped of pack.skipped) line(`    left out: ${skipped.rule} (${skipped.reason})`);
+  }
   for (const r of d.rules) {
     const severity =
       r.severity ?? p.incident_types.find((t) => t.name === r.incident_type)?.severity ?? p.severity.default;
@@ -153,6 +160,10 @@ function explainDetection(p: Playbook, line: Line): void {
         `    then ${r.mitigation.automatic && !r.shadow ? 'automatically' : 'suggests'}: ${describeMitigation(r.mitigation)}`,
       );
     line(`    recovered after ${dur(r.quiet_period)} without firing.`);
+    if (r.pack)
+      line(
+        `    from pack ${r.pack.pack} (${displayPath(r.pack.file)}:${r.pack.line}), ported from ${r.pack.ported_from.name} (${r.pack.ported_from.licence}).`,
+      );
   }
   const cap = d.blast_radius_cap;
   if (cap) {

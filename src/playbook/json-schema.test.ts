@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { playbookJsonSchema, playbookJsonSchemaText } from './json-schema.js';
+import { packJsonSchemaText, playbookJsonSchema, playbookJsonSchemaText } from './json-schema.js';
 
 describe('schema/playbook.schema.json', () => {
   it('is the freshly generated schema (regenerate: node --import tsx src/playbook/write-json-schema.ts)', async () => {
@@ -10,6 +10,11 @@ describe('schema/playbook.schema.json', () => {
       'utf8',
     );
     expect(committed).toBe(playbookJsonSchemaText());
+  });
+
+  it('schema/pack.schema.json is freshly generated too (npm run schema)', async () => {
+    const committed = await readFile(resolve(import.meta.dirname, '../../schema/pack.schema.json'), 'utf8');
+    expect(committed).toBe(packJsonSchemaText());
   });
 
   it('describes what is written in YAML: durations as strings, every top-level section', () => {
@@ -22,6 +27,7 @@ describe('schema/playbook.schema.json', () => {
       'rampart',
       'service',
       'gateway',
+      'include',
       'severity',
       'detection',
       'incident_types',

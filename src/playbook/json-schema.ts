@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { packSchema } from './packs/pack-schema.js';
 import { playbookSchema } from './schema.js';
 
 /**
@@ -13,4 +14,9 @@ export function playbookJsonSchema(): Record<string, unknown> {
 /** The exact text of schema/playbook.schema.json. */
 export function playbookJsonSchemaText(): string {
   return `${JSON.stringify(playbookJsonSchema(), null, 2)}\n`;
+}
+
+/** A rule pack's rules file (playbooks/packs/<name>/pack.yaml) as JSON Schema: schema/pack.schema.json. */
+export function packJsonSchemaText(): string {
+  return `${JSON.stringify(z.toJSONSchema(packSchema, { io: 'input', target: 'draft-2020-12' }), null, 2)}\n`;
 }

@@ -2,121 +2,78 @@ import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import { checkRules, type ReadList } from './check-rules.js';
+import { checkRules, type ReadList, type RuleIssue } from './check-rules.js';
 import { crossCheck } from './cross-check.js';
-import { describeIssue, describeValue, expandUnions, unknownKey } from './describe-issue.js';
-import { formatPath, locate } from './locate.js';
-import { playbookSchema, type Playbook } from './schema.js';
+import { describeValue } from './describe-issue.js';
+import { locate } from './locate.js';
+import { includePacks, type ReadPack } from './packs/include-packs.js';
+import { playbookSchema, type Playbook, type RuleSpec } from './schema.js';
+import { IssueSink, formatPlaybookError, makeError, readYaml, type PlaybookError } from './yaml-issues.js';
 
-export interface PlaybookError {
-  file: string;
-  /** 1-based; 0 when the file could not be read at all. */
-  line: number;
-  column: number;
-  /** Dotted path inside the document, e.g. `detection.rules[0].severity`; "(yaml)" for syntax errors. */
-  path: string;
-  expected: string;
-  got: string;
-  message: string;
-}
+export { formatPlaybookError, type PlaybookError };
 
 export type PlaybookLoadResult =
   { ok: true; playbook: Playbook; file: string } | { ok: false; errors: PlaybookError[]; file: string };
 
-/** `file:line path: expected …, got …` — one line, the form editors and CI logs link to. */
-export function formatPlaybookError(e: PlaybookError): string {
-  return `${e.file}:${e.line} ${e.path || '(root)'}: expected ${e.expected}, got ${e.got}`;
-}
-
-function makeError(
-  file: string,
-  line: number,
-  column: number,
-  path: string,
-  expected: string,
-  got: string,
-): PlaybookError {
-  const error = { file, line, column, path, expected, got, message: '' };
-  error.message = formatPlaybookError(error);
-  return error;
-}
-
 export interface ParseOptions {
-  /** Reads a list file a filter names; default: the file, relative to the playbook's folder. */
+  /** Reads a list file a filter names; default: the file, relative to the playbook's folder (or the pack's). */
   readList?: ReadList;
+  /** Reads an included pack's rules file; default: from disk. */
+  readPack?: ReadPack;
 }
 
-/** List files sit next to the playbook; a list is read once, at load. */
+/** List files sit next to the playbook (a pack's next to the pack); a list is read once, at load. */
 const readListBeside =
   (file: string): ReadList =>
   (path) =>
     readFileSync(resolve(dirname(file), path), 'utf8');
 
 /**
- * Parses one playbook and reports every problem at once: YAML syntax, shape, cross-references, then what needs
- * the parsed rules (list files, regexes, fields their sources can produce).
+ * Parses one playbook and reports every problem at once: YAML syntax, shape, cross-references, included rule
+ * packs, then what needs the parsed rules (list files, regexes, fields their sources can produce). A problem
+ * in a pack's rule points into the pack file.
  */
 export function parsePlaybook(text: string, file: string, options: ParseOptions = {}): PlaybookLoadResult {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const errors = doc.errors.map((err) => {
-      const pos = lines.linePos(err.pos[0]);
-      const got = err.message.split('\n')[0]?.replace(/ at line \d+, column \d+.*$/, '') ?? err.code;
-      return makeError(file, pos.line, pos.col, '(yaml)', 'valid YAML', got);
-    });
-    return { ok: false, file, errors };
-  }
-
-  let raw: unknown;
-  try {
-    raw = doc.toJS({ maxAliasCount: 1000 });
-  } catch (err) {
-    return {
-      ok: false,
-      file,
-      errors: [makeError(file, 1, 1, '(yaml)', 'a document without alias bombs', String(err))],
-    };
-  }
-
+  const read = readYaml(text, file);
+  if (!read.ok) return { ok: false, file, errors: read.errors };
+  const { raw } = read.yaml;
   const errors: PlaybookError[] = [];
-  const seen = new Set<string>();
-  const add = (path: readonly PropertyKey[], expected: string, got: string): void => {
-    const key = `${formatPath(path)}|${expected}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    const pos = locate(
-      doc,
-      lines,
-      path.filter((p): p is string | number => typeof p !== 'symbol'),
-    );
-    errors.push(makeError(file, pos.line, pos.column, formatPath(path), expected, got));
-  };
+  const sink = new IssueSink(read.yaml, errors);
 
   const parsed = playbookSchema.safeParse(raw);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues.flatMap(expandUnions)) {
-      if (issue.code === 'unrecognized_keys') {
-        for (const key of issue.keys) {
-          const { expected, got } = unknownKey(key, issue.path, raw, playbookSchema);
-          add([...issue.path, key], expected, got);
-        }
-        continue;
-      }
-      const { path, expected, got } = describeIssue(issue, raw, playbookSchema);
-      add(path, expected, got);
+  if (!parsed.success) sink.addSchemaIssues(parsed.error, playbookSchema);
+  for (const issue of crossCheck(raw)) sink.add(issue.path, issue.expected, issue.got);
+  if (parsed.success) {
+    const playbook = parsed.data;
+    const own = playbook.detection.rules.length;
+    const included = includePacks(playbook, sink, errors, options.readPack);
+    const readList = (rule: RuleSpec): ReadList =>
+      options.readList ?? readListBeside(rule.pack?.file ?? file);
+    for (const issue of checkRules(playbook, readList)) {
+      const ref = packRuleOf(issue, playbook, own, included.rules);
+      if (ref === undefined) sink.add(issue.path, issue.expected, issue.got);
+      else ref.sink.add(['rules', ref.index, ...issue.path.slice(3)], issue.expected, issue.got);
     }
   }
-  for (const issue of crossCheck(raw)) add(issue.path, issue.expected, issue.got);
-  if (parsed.success)
-    for (const issue of checkRules(parsed.data, options.readList ?? readListBeside(file)))
-      add(issue.path, issue.expected, issue.got);
 
   if (errors.length > 0 || !parsed.success) {
-    errors.sort((a, b) => a.line - b.line || a.column - b.column);
+    errors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
     return { ok: false, file, errors };
   }
   return { ok: true, file, playbook: parsed.data };
+}
+
+/** The pack rule an issue at detection.rules[i] is about, when a pack brought that rule. */
+function packRuleOf(
+  issue: RuleIssue,
+  playbook: Playbook,
+  own: number,
+  packRules: ReadonlyMap<RuleSpec, { sink: IssueSink; index: number }>,
+): { sink: IssueSink; index: number } | undefined {
+  const [section, list, index] = issue.path;
+  if (section !== 'detection' || list !== 'rules' || typeof index !== 'number' || index < own) return undefined;
+  const rule = playbook.detection.rules[index];
+  return rule === undefined ? undefined : packRules.get(rule);
 }
 
 export async function loadPlaybook(file: string): Promise<PlaybookLoadResult> {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { commsSchema } from './schema/comms.js';
 import { detectionSchema } from './schema/detection.js';
 import { gatewaySchema } from './schema/gateway.js';
+import { includeSchema } from './schema/include.js';
 import { incidentTypeSchema } from './schema/mitigation.js';
 import {
   checklistSchema,
@@ -27,6 +28,8 @@ export const playbookSchema = z
     rampart: z.literal(1, { message: 'format version 1 (rampart: 1)' }),
     service: serviceSchema,
     gateway: gatewaySchema.optional(),
+    /** Rule packs whose rules join detection.rules (e.g. include: [http]); see src/playbook/packs. */
+    include: includeSchema,
     severity: severitySchema,
     detection: detectionSchema.prefault({}),
     incident_types: z.array(incidentTypeSchema).default([]),

@@ -3,6 +3,7 @@ import type { RequestEvent } from '../domain/request-event.js';
 import { compileGatewayConfig } from '../gateway/config.js';
 import type { GatewayConfig } from '../gateway/config.js';
 import { redactLongSegments } from '../gateway/event-path.js';
+import { redactQuery } from '../shared/redact-query.js';
 import { extractToken } from '../gateway/extract-token.js';
 import { rateLimitGuard } from '../gateway/guards/rate-limit.js';
 import type { Guard } from '../gateway/guards/guard.js';
@@ -101,6 +102,7 @@ export function createGatewayModel(playbook: Playbook, tokenKey: string): Gatewa
         method: req.method,
         // As the gateway writes it: the token's preview in place of the token (respond.ts toEvent).
         path: ctx.eventPath ?? redactLongSegments(ctx.path),
+        query: redactQuery(ctx.query, ctx.token),
         route: ctx.route?.pattern ?? null,
         host: null,
         status,

@@ -12,6 +12,7 @@ function event(overrides: Partial<RequestEvent> = {}): RequestEvent {
     source: 'gateway',
     method: 'GET',
     path: '/api/v1/events/abc/photos',
+    query: null,
     route: 'gallery',
     host: null,
     status: 200,

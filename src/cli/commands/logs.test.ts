@@ -101,10 +101,32 @@ describe('rampart logs replay', () => {
     expect(result.out.join('\n')).not.toContain('guess3token');
   });
 
-  it('fails with exit code 1 and names the file when its format is unknown', async () => {
+  it('fails with exit code 1 and names the file when its format cannot be told', async () => {
     await enumerationLog();
-    const result = await run(dir, 'logs', 'replay', 'access.log', '--playbook', PLAYBOOK);
+    await writeFile(join(dir, 'notes.txt'), 'shopping list\nmilk\neggs\n');
+    const result = await run(dir, 'logs', 'replay', 'access.log', 'notes.txt', '--playbook', PLAYBOOK);
     expect(result.code).toBe(1);
-    expect(result.err[0]).toMatch(/access\.log: no --format given/);
+    expect(result.err[0]).toMatch(/notes\.txt: no format: give one as notes\.txt:FORMAT or --format/);
+  });
+
+  it('reads each file in its own format: rotated names, FILE:FORMAT, and the format the first lines read as', async () => {
+    await enumerationLog();
+    const access = (await import('node:fs/promises')).readFile;
+    const text = await access(join(dir, 'access.log'), 'utf8');
+    // Rotated copies of the access log under names no playbook source has, and an nginx error log beside them.
+    await writeFile(join(dir, 'frontend.log.1'), text);
+    await writeFile(join(dir, 'custom-name'), text);
+    await writeFile(
+      join(dir, 'error.log.1'),
+      '2025/10/19 12:00:00 [error] 7#7: *1 limiting requests, excess: 5.000 by zone "api", client: 203.0.113.1, server: x, request: "GET / HTTP/1.1", host: "x"\n',
+    );
+    const result = await run(dir, 'logs', 'replay', 'frontend.log.1', 'custom-name:nginx', 'error.log.1', '--playbook', PLAYBOOK, '--json');
+    expect(result.err).toEqual([]);
+    const parsed = JSON.parse(result.out.join('\n')) as { summary: { files: { file: string; format: string; events: number }[] } };
+    expect(parsed.summary.files.map((f) => [f.file.split('/').at(-1), f.format, f.events])).toEqual([
+      ['frontend.log.1', 'nginx', 30],
+      ['custom-name', 'nginx', 30],
+      ['error.log.1', 'nginx-error', 1],
+    ]);
   });
 });

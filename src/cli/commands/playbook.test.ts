@@ -1,6 +1,6 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../io.js';
@@ -66,6 +66,24 @@ describe('rampart playbook', () => {
     expect(result.err[0]).toMatch(
       new RegExp(`^${file}:\\d+ detection\\.rules\\[0\\]\\.group_by\\[1\\]: expected a field that gateway can produce \\(.*ip_prefix.*\\).*, got "target_fqdn" in rule token-enumeration$`),
     );
+  });
+
+  it('validate lists the rules an included pack brings, each with its pack file:line, and those left out', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rampart-cli-'));
+    const file = join(dir, 'with-pack.yaml');
+    const seed = await readFile(join(PLAYBOOKS, '6fb-booking.yaml'), 'utf8');
+    await writeFile(file, seed.replace('rampart: 1\n', 'rampart: 1\ninclude: [http]\n'));
+    const pack = join(PLAYBOOKS, 'packs', 'http', 'pack.yaml');
+    const packLines = (await readFile(pack, 'utf8')).split('\n');
+    const lineOf = (rule: string) => packLines.findIndex((l) => l === `  - name: ${rule}`) + 1;
+    const shown = relative(process.cwd(), pack);
+    const result = await run('playbook', 'validate', file);
+    expect(result.code).toBe(0);
+    expect(result.out[0]).toBe(`ok  ${file} (booking-api)`);
+    expect(result.out[1]).toBe(`    includes pack http (${shown}): 15 rule(s)`);
+    expect(result.out).toContain(`      http-probing ${shown}:${lineOf('http-probing')}`);
+    expect(result.out).toContain(`      http-technology-probing ${shown}:${lineOf('http-technology-probing')}`);
+    expect(result.out).toContain('      left out nginx-req-limit-exceeded: the playbook has no nginx-error source');
   });
 
   it('explain describes the service in plain words', async () => {

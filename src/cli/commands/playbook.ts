@@ -5,7 +5,24 @@ import {
   loadPlaybook,
   playbookJsonSchemaText,
 } from '../../playbook/index.js';
+import type { Playbook } from '../../playbook/index.js';
+import { displayPath } from '../../playbook/packs/display-path.js';
 import type { CliIo } from '../io.js';
+
+/** What validate says of the rule packs a playbook includes: each rule with its pack file:line. */
+function includedRules(playbook: Playbook): string[] {
+  const lines: string[] = [];
+  for (const include of playbook.include) {
+    const pack = include.resolved;
+    if (pack === undefined) continue;
+    lines.push(`    includes pack ${pack.name} (${displayPath(pack.file)}): ${pack.rules.length} rule(s)`);
+    for (const rule of playbook.detection.rules)
+      if (rule.pack?.pack === pack.name && rule.pack.file === pack.file)
+        lines.push(`      ${rule.name} ${displayPath(rule.pack.file)}:${rule.pack.line}`);
+    for (const skipped of pack.skipped) lines.push(`      left out ${skipped.rule}: ${skipped.reason}`);
+  }
+  return lines;
+}
 
 /** `rampart playbook validate|explain|schema`: work on playbook files without starting anything. */
 export function registerPlaybookCommands(
@@ -23,7 +40,10 @@ export function registerPlaybookCommands(
       let bad = 0;
       for (const file of files) {
         const result = await loadPlaybook(file);
-        if (result.ok) io.out(`ok  ${file} (${result.playbook.service.name})`);
+        if (result.ok) {
+          io.out(`ok  ${file} (${result.playbook.service.name})`);
+          for (const line of includedRules(result.playbook)) io.out(line);
+        }
         else {
           bad++;
           for (const error of result.errors) io.err(formatPlaybookError(error));

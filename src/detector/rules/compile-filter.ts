@@ -4,6 +4,7 @@ import { RampartError } from '../../shared/errors.js';
 import { fieldGetter } from './event-fields.js';
 import type { RouteNames } from './event-fields.js';
 import { compileCidrMatcher } from './matchers/cidr-matcher.js';
+import { memoMatcher } from './matchers/memo-matcher.js';
 import { compileTextMatcher, globSource } from './matchers/text-matcher.js';
 
 export type EventFilter = (event: RequestEvent) => boolean;
@@ -26,6 +27,9 @@ export function listValues(list: ListSpec, where: string): string[] {
   }
   return values;
 }
+
+/** Fields whose values repeat across events (a few hundred strings a day), worth a memo of their matches. */
+const REPEATING_FIELDS: ReadonlySet<string> = new Set(['user_agent', 'referer', 'protocol']);
 
 /** Cheapest first, so an event is refused by a number compare before any regex runs. */
 const COST: Record<ConditionSpec['op'], number> = {
@@ -111,7 +115,9 @@ function compileCondition(condition: ConditionSpec, routes: RouteNames, where: s
       return value !== null && inside(value);
     };
   }
-  const match = compileTextMatcher(condition.op, values, condition.ignoreCase, where);
+  const compiled = compileTextMatcher(condition.op, values, condition.ignoreCase, where);
+  // A user agent repeats across requests: a list matcher over it (bad bots, scanners) runs once per string.
+  const match = REPEATING_FIELDS.has(condition.field) && condition.op !== 'equals' ? memoMatcher(compiled) : compiled;
   return (e) => {
     const value = get(e);
     return value !== null && match(value);

@@ -52,6 +52,8 @@ export function fieldGetter(name: string, routes: RouteNames): FieldGetter {
       return (e) => text(e.method);
     case 'path':
       return (e) => text(e.path);
+    case 'query':
+      return (e) => e.query;
     case 'status':
       return (e) => (e.status === 0 ? null : String(e.status));
     case 'decision':

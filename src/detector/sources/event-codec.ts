@@ -7,6 +7,7 @@ const DECISIONS: ReadonlySet<string> = new Set(DECISION_LIST);
 
 const STRINGS = ['service', 'source', 'method', 'path'] as const;
 const NULLABLE_STRINGS = [
+  'query',
   'route',
   'host',
   'ip',
@@ -95,6 +96,7 @@ function pick(e: RequestEvent): RequestEvent {
     source: e.source,
     method: e.method,
     path: e.path,
+    query: e.query,
     route: e.route,
     host: e.host,
     status: e.status,

@@ -18,6 +18,7 @@ export function requestEvent(overrides: Partial<RequestEvent> = {}): RequestEven
     source: 'gateway',
     method: 'GET',
     path: '/health',
+    query: null,
     route: null,
     host: 'api.example.test',
     status: 200,

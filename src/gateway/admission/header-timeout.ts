@@ -36,6 +36,7 @@ export function headerTimeoutEvent(socket: Socket, service: string, source: stri
     source,
     method: '',
     path: '',
+    query: null,
     route: null,
     host: null,
     status: 408,

@@ -15,7 +15,7 @@ export const NOTIFY_EVENTS = [
   'postmortem_due',
 ] as const;
 
-function isTimeZone(name: string): boolean {
+export function isTimeZone(name: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: name });
     return true;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { filterSchema } from './filter.js';
+import { isTimeZone } from './comms.js';
 import { mitigationSchema } from './mitigation.js';
 import {
   durationSchema,
@@ -16,6 +17,7 @@ export const LOG_FORMATS = [
   'nginx-json',
   'nginx-error',
   'apache',
+  'apache-error',
   'caddy',
   'traefik',
   'laravel',
@@ -42,6 +44,21 @@ const logSourceSchema = z
     extra_fields: z
       .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, { message: 'a field name' }))
       .optional(),
+    /**
+     * IANA zone of the times this log writes without an offset (nginx and Apache error logs, syslog prefixes,
+     * Python's asctime, Laravel's default date). Default: the zone of the host Rampart runs on.
+     */
+    timezone: z
+      .string()
+      .max(64)
+      .refine(isTimeZone, { message: 'an IANA time zone such as Europe/Berlin or UTC' })
+      .optional(),
+    /**
+     * nginx access log: statuses nginx answers itself when it refuses a request (limit_req_status,
+     * limit_conn_status). A line with one of them reads as rate-limited by the proxy rather than an app error.
+     * Without it, a 429 or 503 whose upstream time is "-" (nginx asked no upstream) reads so.
+     */
+    refusal_statuses: z.array(z.number().int().min(400).max(599)).max(16).optional(),
   })
   .refine((s) => s.format !== 'regex' || s.pattern !== undefined, {
     message: 'a `pattern` for a source of format regex',
@@ -123,7 +140,19 @@ export const triggerSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('absence'), for: durationSchema }),
 ]);
 
-export const ruleSchema = z.strictObject({
+/** Where a rule came from when a rule pack brought it (set by the loader, never written in a playbook). */
+export interface RulePackOrigin {
+  /** The pack's name, e.g. http. */
+  pack: string;
+  /** The pack's rules file and the line the rule starts on. */
+  file: string;
+  line: number;
+  /** The public definition the rule is ported from, and its licence. */
+  ported_from: { name: string; url: string; licence: string };
+}
+
+/** The fields of a rule; packs reuse them (see ../packs/pack-schema.ts). */
+export const ruleFields = {
   name: idSchema,
   title: z.string().optional(),
   description: z.string().optional(),
@@ -137,7 +166,11 @@ export const ruleSchema = z.strictObject({
   /** Shadow rules record signals but open no incident and apply nothing: for trying a rule out. */
   shadow: z.boolean().default(false),
   mitigation: mitigationSchema.optional(),
-});
+};
+
+export const ruleSchema = z
+  .strictObject(ruleFields)
+  .transform((rule) => rule as typeof rule & { pack?: RulePackOrigin });
 
 export const detectionSchema = z.strictObject({
   sources: z.array(sourceSchema).default([{ kind: 'gateway' }]),

@@ -14,7 +14,14 @@ export class AhoCorasick {
   /** Transitions from the root for ASCII, in a flat table: most characters of a miss are read at the root. */
   private readonly rootAscii = new Int32Array(128);
 
-  constructor(entries: Iterable<string>) {
+  /**
+   * `caseless`: the entries are lower-case ASCII and the value's A-Z are read as a-z while scanning, so an
+   * ignore_case list costs no lower-cased copy of every value.
+   */
+  constructor(
+    entries: Iterable<string>,
+    private readonly caseless = false,
+  ) {
     let empty = false;
     let index = 0;
     for (const entry of entries) {
@@ -77,9 +84,11 @@ export class AhoCorasick {
     const fail = this.fail;
     const out = this.out;
     const root = this.rootAscii;
+    const fold = this.caseless;
     let at = 0;
     for (let i = 0; i < value.length; i++) {
-      const code = value.charCodeAt(i);
+      let code = value.charCodeAt(i);
+      if (fold && code >= 65 && code <= 90) code += 32;
       if (at !== 0) {
         let next = (edges[at] as Map<number, number>).get(code);
         while (next === undefined) {

@@ -17,9 +17,11 @@ export class CharTrie {
   /** A "" entry: every value matches. */
   private empty = false;
 
+  /** `caseless`: entries are lower-case ASCII and the value's A-Z are read as a-z (see AhoCorasick). */
   constructor(
     entries: Iterable<string>,
     private readonly backwards: boolean,
+    private readonly caseless = false,
   ) {
     for (const entry of entries) this.add(entry);
   }
@@ -46,8 +48,11 @@ export class CharTrie {
     if (this.empty) return true;
     let at: TrieNode | undefined = this.root;
     const n = value.length;
+    const fold = this.caseless;
     for (let k = 0; k < n; k++) {
-      at = at.next?.get(value.charCodeAt(this.backwards ? n - 1 - k : k));
+      let code = value.charCodeAt(this.backwards ? n - 1 - k : k);
+      if (fold && code >= 65 && code <= 90) code += 32;
+      at = at.next?.get(code);
       if (at === undefined) return false;
       if (at.end) return true;
     }

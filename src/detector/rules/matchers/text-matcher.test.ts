@@ -92,3 +92,19 @@ describe('regex lists', () => {
     expect([...MATCH_OPS].sort()).toEqual(['cidr', 'contains', 'ends_with', 'equals', 'glob', 'regex', 'starts_with']);
   });
 });
+
+describe('long ASCII lists without case fold the value while reading it (no lower-cased copy)', () => {
+  const ascii = (max: number) =>
+    Array.from({ length: 1 + Math.floor(random() * max) }, () => 'abcABC/.'[Math.floor(random() * 8)]).join('');
+  for (const op of ['contains', 'starts_with', 'ends_with'] as const) {
+    it(`${op} agrees with matching the lower-cased value`, () => {
+      const entries = Array.from({ length: 60 }, () => ascii(5));
+      const match = compileTextMatcher(op, entries, true, 'test');
+      for (let i = 0; i < 600; i++) {
+        const value = ascii(16);
+        const expected = entries.some((e) => naive[op](value.toLowerCase(), e.toLowerCase()));
+        expect(match(value), `${op} ${JSON.stringify(value)}`).toBe(expected);
+      }
+    });
+  }
+});

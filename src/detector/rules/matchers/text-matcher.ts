@@ -38,11 +38,16 @@ export function compileTextMatcher(
     return (value) => regex.test(value);
   }
   const list = [...new Set(ignoreCase ? entries.map((e) => e.toLowerCase()) : entries)];
-  const inner = literalMatcher(op, list);
-  return ignoreCase ? (value) => inner(value.toLowerCase()) : inner;
+  // Long ASCII lists fold the value's case while they read it; others match a lower-cased copy.
+  const caseless = ignoreCase && op !== 'equals' && list.length > SMALL_LIST && list.every(isAscii);
+  const inner = literalMatcher(op, list, caseless);
+  return ignoreCase && !caseless ? (value) => inner(value.toLowerCase()) : inner;
 }
 
-function literalMatcher(op: Exclude<MatchOp, 'regex' | 'glob' | 'cidr'>, list: readonly string[]): TextMatcher {
+// eslint-disable-next-line no-control-regex
+const isAscii = (text: string): boolean => /^[\x00-\x7f]*$/.test(text);
+
+function literalMatcher(op: Exclude<MatchOp, 'regex' | 'glob' | 'cidr'>, list: readonly string[], caseless = false): TextMatcher {
   const one = list.length === 1 ? (list[0] as string) : undefined;
   const small = list.length <= SMALL_LIST;
   switch (op) {
@@ -54,19 +59,19 @@ function literalMatcher(op: Exclude<MatchOp, 'regex' | 'glob' | 'cidr'>, list: r
     case 'starts_with': {
       if (one !== undefined) return (value) => value.startsWith(one);
       if (small) return (value) => list.some((entry) => value.startsWith(entry));
-      const trie = new CharTrie(list, false);
+      const trie = new CharTrie(list, false, caseless);
       return (value) => trie.matches(value);
     }
     case 'ends_with': {
       if (one !== undefined) return (value) => value.endsWith(one);
       if (small) return (value) => list.some((entry) => value.endsWith(entry));
-      const trie = new CharTrie(list, true);
+      const trie = new CharTrie(list, true, caseless);
       return (value) => trie.matches(value);
     }
     case 'contains': {
       if (one !== undefined) return (value) => value.includes(one);
       if (small) return (value) => list.some((entry) => value.includes(entry));
-      const automaton = new AhoCorasick(list);
+      const automaton = new AhoCorasick(list, caseless);
       return (value) => automaton.matches(value);
     }
   }

@@ -1,15 +1,16 @@
-import { asObject, parseJsonObject } from './json-line.js';
+import { asObject, parseJsonObject, repeatedKey } from './json-line.js';
 import { buildEvent, fail, precheck, stripQuery, toFloat, toInt, toStatus, toText } from './normalize.js';
 import type { FieldValue } from './normalize.js';
 import type { LineParser, ParseContext, ParseResult } from './types.js';
 import { parseAnyTime } from './time.js';
+import type { WallClock } from './zone.js';
 
 /**
  * Caddy 2 JSON access log (logger "http.log.access[.name]"): `ts` in epoch seconds (or a string when a
  * time_format is set), `duration` in seconds (or a Go duration string), request.client_ip when trusted proxies
  * are configured, else request.remote_ip. Other Caddy loggers become message-only events.
  */
-export function caddyParser(maxLineLength?: number): LineParser {
+export function caddyParser(maxLineLength?: number, clock?: WallClock): LineParser {
   return {
     format: 'caddy',
     parse(line: string, ctx: ParseContext): ParseResult {
@@ -18,7 +19,7 @@ export function caddyParser(maxLineLength?: number): LineParser {
       const json = parseJsonObject(checked.line);
       if (typeof json === 'string') return fail(json);
       if (json.ts === undefined) return fail('no ts: not a Caddy log entry');
-      const time = parseAnyTime(json.ts);
+      const time = parseAnyTime(json.ts, clock);
       if (time === null) return fail('bad time');
       const request = asObject(json.request);
       const level = toText(json.level);
@@ -44,7 +45,7 @@ export function caddyParser(maxLineLength?: number): LineParser {
           status,
           bytes: toInt(json.size),
           durationMs: caddyDuration(json.duration),
-          ip: toText(request.client_ip) ?? toText(request.remote_ip),
+          ip: addressOf(checked.line, request),
           host: toText(request.host),
           userAgent: header(headers, 'User-Agent'),
           level,
@@ -55,6 +56,12 @@ export function caddyParser(maxLineLength?: number): LineParser {
       );
     },
   };
+}
+
+/** client_ip (set from trusted proxies) else remote_ip; none when the line repeats the key it came from. */
+function addressOf(line: string, request: Record<string, unknown>): string | null {
+  const key = toText(request.client_ip) !== null ? 'client_ip' : 'remote_ip';
+  return repeatedKey(line, `request.${key}`) ? null : toText(request[key]);
 }
 
 /** Caddy writes headers as arrays of strings, canonical case. */

@@ -1,6 +1,7 @@
 import { buildEvent, dash, fail, requestEvent, stripQuery, toInt } from './normalize.js';
 import type { FieldValue } from './normalize.js';
 import type { ParseContext, ParseResult } from './types.js';
+import { redactRequestLine } from '../../../shared/redact-query.js';
 import { parseClfTime } from './time.js';
 
 /*
@@ -31,6 +32,8 @@ export interface ClfMatch {
   userAgent: string | null;
   /** Whatever the log_format appended after the user agent. */
   rest: string | null;
+  /** The request line as logged, query redacted; null for "-". */
+  request: string | null;
 }
 
 export function matchClf(line: string): ClfMatch | string {
@@ -67,6 +70,7 @@ export function matchClf(line: string): ClfMatch | string {
     referer: referer === null ? null : stripQuery(referer),
     userAgent: dash(m[8]),
     rest: m[9] ?? null,
+    request: request === '' || request === '-' ? null : redactRequestLine(request),
   };
 }
 
@@ -108,6 +112,8 @@ export function clfMatchEvent(
     }
   }
   const referer = dash(m[7]);
+  // The request line as logged (query redacted): what a malformed one (TLS on the HTTP port, "-") keeps.
+  if (request !== '' && request !== '-') fields.request = redactRequestLine(request);
   if (referer !== null) fields.referer = stripQuery(referer);
   if (protocol !== null) fields.protocol = protocol;
   const user = dash(m[2]);
@@ -123,6 +129,7 @@ export function clfEvent(
 ): ParseResult {
   // The caller hands over its own object: filling it in place saves a copy per line.
   const fields = extra;
+  if (match.request !== null) fields.request = match.request;
   if (match.referer !== null) fields.referer = match.referer;
   if (match.protocol !== null) fields.protocol = match.protocol;
   // $remote_user is whoever basic auth named: useful, not secret.

@@ -67,7 +67,7 @@ describe('getParser', () => {
 
   it('knows every format the detector documents', () => {
     expect(LOG_FORMATS.sort()).toEqual(
-      ['apache', 'caddy', 'jsonl', 'laravel', 'nginx', 'nginx-error', 'nginx-json', 'regex', 'traefik', 'uvicorn', 'uvicorn-error'].sort(),
+      ['apache', 'apache-error', 'caddy', 'jsonl', 'laravel', 'nginx', 'nginx-error', 'nginx-json', 'regex', 'traefik', 'uvicorn', 'uvicorn-error'].sort(),
     );
   });
 });

@@ -9,7 +9,7 @@ import { getParser, LOG_FORMATS } from './index.js';
 
 /** The event properties rules can name (fieldGetter's names); parsed fields are named by their key. */
 const PROPERTIES = [
-  'ip', 'ip_prefix', 'ip_prefix16', 'token', 'token_preview', 'tenant', 'event', 'route', 'host', 'subject', 'method', 'path',
+  'ip', 'ip_prefix', 'ip_prefix16', 'token', 'token_preview', 'tenant', 'event', 'route', 'host', 'subject', 'method', 'path', 'query',
   'status', 'decision', 'user_agent', 'level', 'message', 'source', 'rule', 'bytes', 'duration_ms',
 ];
 
@@ -31,6 +31,7 @@ const SAMPLES: Record<string, { lines: string[]; pattern?: string }> = {
   nginx: {
     lines: [
       `203.0.113.7 - alice [19/Oct/2025:12:00:00 +0000] "GET ${TOKEN_PATH}?token=qs-token HTTP/1.1" 404 512 "https://ref.example/p?q=1" "curl/8.0" 0.012 0.010`,
+      '203.0.113.8 - - [19/Oct/2025:12:00:01 +0000] "GET / HTTP/1.1" 503 197 "-" "curl/8.0" 0.000 -',
     ],
   },
   apache: {
@@ -44,12 +45,22 @@ const SAMPLES: Record<string, { lines: string[]; pattern?: string }> = {
         host: 'api.example', http_user_agent: 'ua', http_x_forwarded_for: '198.51.100.1', http_referer: 'https://r/',
         upstream_response_time: '0.009', server_protocol: 'HTTP/1.1', request_id: 'req-1',
       }),
+      JSON.stringify({ time_iso8601: '2025-10-19T12:00:01+00:00', remote_addr: '203.0.113.8', request: 'GET /a?b=1 HTTP/1.1', status: '404' }),
     ],
   },
   'nginx-error': {
     lines: [
       `2025/10/19 12:00:00 [error] 1234#0: *5 limiting requests, excess: 10.500 by zone "api", client: 203.0.113.7, server: api.example, request: "GET ${TOKEN_PATH}?token=qs HTTP/1.1", upstream: "http://127.0.0.1:9000/x", host: "api.example", referrer: "https://r.example/"`,
       '2025/10/19 12:00:01 [warn] 1234#0: *6 limiting requests, dry run, excess: 1.000 by zone "api", client: 203.0.113.8, server: api.example, request: "GET / HTTP/1.1", host: "api.example"',
+      '2025/10/19 12:00:02 [warn] 1234#0: *7 delaying request, excess: 0.500, by zone "api", client: 203.0.113.9, server: api.example, request: "GET / HTTP/1.1", host: "api.example"',
+      '2025/10/19 12:00:03 [error] 1234#0: *8 user "x", client: 10.9.9.9, server: y" was not found in "/etc/nginx/htpasswd", client: 203.0.113.10, server: api.example, request: "GET / HTTP/1.1", host: "api.example"',
+    ],
+  },
+  'apache-error': {
+    lines: [
+      '[Sun Oct 19 12:00:00.123456 2025] [proxy:error] [pid 35708:tid 4328636416] (111)Connection refused: [client 203.0.113.7:53912] AH00957: HTTP: attempt to connect to 127.0.0.1:8080 (127.0.0.1) failed',
+      '[Sun Oct 19 12:00:01.000000 2025] [authz_core:error] [pid 35708:tid 1] [client 203.0.113.7:53913] AH01630: client denied by server configuration: /srv/www/private, referer: https://r.example/a?b=1',
+      '[Sun Oct 19 12:00:02.000000 2025] [proxy_http:error] [pid 35708:tid 1] [remote 127.0.0.1:8080] AH01102: error reading status line from remote server 127.0.0.1:8080',
     ],
   },
   caddy: {
@@ -80,6 +91,7 @@ const SAMPLES: Record<string, { lines: string[]; pattern?: string }> = {
       `[2025-10-19 12:00:00] production.WARNING: Join token access denied {"ip":"203.0.113.7","token":"abcd…ef","event_id":42,"tenant_id":7,"user_id":9,"route":"event-api","method":"GET","path":"/api/v1/events/abcd…ef/photos","reason":"token_rate_limited","status":429} []`,
       // Without a route in the context, the path gives the route (and routeName) as the gateway would.
       `[2025-10-19 12:00:01] production.ERROR: Gallery failed {"path":"${TOKEN_PATH}"} []`,
+      `[2025-10-19 12:00:02] production.ERROR: Search failed {"url":"https://api.example/search?q=x"} []`,
     ],
   },
   uvicorn: {
@@ -92,7 +104,7 @@ const SAMPLES: Record<string, { lines: string[]; pattern?: string }> = {
   jsonl: {
     lines: [
       JSON.stringify({
-        time: '2025-10-19T12:00:00Z', ip: '203.0.113.7', method: 'GET', path: '/x', status: 200, bytes: 10,
+        time: '2025-10-19T12:00:00Z', ip: '203.0.113.7', method: 'GET', path: '/x?page=2', status: 200, bytes: 10,
         duration_ms: 5, token: 'tok-1', tenant: 'acme', event: 'e1', subject: 'u1', route: 'r', host: 'h',
         user_agent: 'ua', message: 'm', level: 'info',
       }),
@@ -101,7 +113,7 @@ const SAMPLES: Record<string, { lines: string[]; pattern?: string }> = {
   },
   regex: {
     pattern: '^(?<time>\\S+) (?<ip>\\S+) (?<method>\\S+) (?<path>\\S+) (?<status>\\d+) (?<order>\\S+)$',
-    lines: [`2025-10-19T12:00:00Z 203.0.113.7 GET ${TOKEN_PATH} 200 o-17`],
+    lines: [`2025-10-19T12:00:00Z 203.0.113.7 GET ${TOKEN_PATH}?page=2 200 o-17`],
   },
 };
 
@@ -140,11 +152,13 @@ describe('the field catalogue (fieldsOf) says exactly what each parser produces'
     const down = await startHarness({ upstreamDown: true });
     try {
       await h.send('/api/v1/events/abcdefghijklmnop/photos', { headers: { 'user-agent': 'ua' } });
-      await h.send('/api/v1/events/abcdefghijklmnop/photos', { headers: { 'user-agent': 'ua' } });
+      await h.send('/api/v1/events/abcdefghijklmnop/photos?page=2&access_token=secret-value', { headers: { 'user-agent': 'ua' } });
       await down.send('/health');
       const events = [...(await eventsArrive(h, 2)), ...(await eventsArrive(down, 1))];
       const routes = new Map([['/api/v1/events/{token}/photos', 'event-photos']]);
       const produced = new Set(events.flatMap((e) => [...carried(e, routes)]));
+      // The gateway's event carries the query, a secret's value redacted.
+      expect(events.map((e) => e.query)).toContain('page=2&access_token=[redacted]');
       const declared = fieldsOf({ kind: 'gateway' });
       expect([...produced].filter((f) => !declared.has(f))).toEqual([]);
       // subject and tenant come from a verified JWT (gateway tests cover those); duration_ms is set on every event.

@@ -18,6 +18,10 @@ const COMBINED = [
   'ip_prefix',
   'method',
   'path',
+  // The query string without "?", secrets' values redacted (src/shared/redact-query.ts).
+  'query',
+  // The request line as logged, query redacted: kept when it is malformed and the path is "".
+  'request',
   'status',
   'bytes',
   'user_agent',
@@ -32,34 +36,38 @@ const COMBINED = [
 /** Declared per log format; `gateway` is Rampart's own gateway (src/gateway/respond.ts toEvent). */
 export const FORMAT_FIELDS: Readonly<Record<string, readonly string[]>> = {
   gateway: [
-    'ip', 'ip_prefix', 'method', 'path', 'route', 'host', 'status', 'duration_ms', 'bytes', 'token', 'token_preview',
+    'ip', 'ip_prefix', 'method', 'path', 'query', 'route', 'host', 'status', 'duration_ms', 'bytes', 'token', 'token_preview',
     'subject', 'tenant', 'user_agent', 'rule', 'message', 'routeName', 'bytesIn', 'completed',
   ],
-  nginx: [...COMBINED, 'duration_ms', 'upstreamResponseTime'],
+  // rule: "nginx:refused" on a request nginx refused itself (limit_req/limit_conn status, no upstream asked).
+  nginx: [...COMBINED, 'duration_ms', 'upstreamResponseTime', 'rule'],
   apache: COMBINED,
   'nginx-json': [
-    'ip', 'ip_prefix', 'method', 'path', 'status', 'bytes', 'duration_ms', 'host', 'user_agent', 'token',
+    'ip', 'ip_prefix', 'method', 'path', 'query', 'request', 'status', 'bytes', 'duration_ms', 'host', 'user_agent', 'token',
     'token_preview', 'forwardedFor', 'referer', 'upstreamResponseTime', 'protocol', 'requestId',
   ],
   'nginx-error': [
-    'ip', 'ip_prefix', 'method', 'path', 'status', 'host', 'level', 'message', 'rule', 'token', 'token_preview',
-    'pid', 'connection', 'server', 'upstream', 'referer', 'excess', 'dryRun',
+    'ip', 'ip_prefix', 'method', 'path', 'query', 'request', 'status', 'host', 'level', 'message', 'rule', 'token', 'token_preview',
+    'pid', 'connection', 'server', 'upstream', 'referer', 'excess', 'dryRun', 'delayed', 'clientAmbiguous',
+  ],
+  'apache-error': [
+    'ip', 'ip_prefix', 'status', 'level', 'message', 'rule', 'module', 'pid', 'code', 'referer', 'remote',
   ],
   caddy: [
-    'ip', 'ip_prefix', 'method', 'path', 'status', 'bytes', 'duration_ms', 'host', 'user_agent', 'level', 'message',
+    'ip', 'ip_prefix', 'method', 'path', 'query', 'status', 'bytes', 'duration_ms', 'host', 'user_agent', 'level', 'message',
     'token', 'token_preview', 'logger', 'referer', 'protocol',
   ],
   traefik: [
-    'ip', 'ip_prefix', 'method', 'path', 'status', 'bytes', 'duration_ms', 'host', 'user_agent', 'level', 'token',
+    'ip', 'ip_prefix', 'method', 'path', 'query', 'status', 'bytes', 'duration_ms', 'host', 'user_agent', 'level', 'token',
     'token_preview', 'router', 'serviceName', 'entryPoint', 'protocol', 'scheme', 'originStatus', 'referer',
   ],
   laravel: [
-    'ip', 'ip_prefix', 'method', 'path', 'status', 'token', 'token_preview', 'event', 'tenant', 'subject', 'route',
+    'ip', 'ip_prefix', 'method', 'path', 'query', 'status', 'token', 'token_preview', 'event', 'tenant', 'subject', 'route',
     'level', 'message', 'rule', 'channel', 'reason',
   ],
   // uvicorn's access and error loggers often share one stream: the access format reads both.
   uvicorn: [
-    'ip', 'ip_prefix', 'method', 'path', 'status', 'token', 'token_preview', 'level', 'protocol', 'message',
+    'ip', 'ip_prefix', 'method', 'path', 'query', 'request', 'status', 'token', 'token_preview', 'level', 'protocol', 'message',
     'logger',
   ],
   'uvicorn-error': ['status', 'level', 'message', 'logger'],
@@ -73,7 +81,7 @@ const NAMED: Readonly<Record<string, readonly string[]>> = {
   time: [],
   ip: ['ip', 'ip_prefix'],
   method: ['method'],
-  path: ['path'],
+  path: ['path', 'query'],
   status: ['status'],
   bytes: ['bytes'],
   duration_ms: ['duration_ms'],

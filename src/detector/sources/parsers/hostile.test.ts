@@ -8,6 +8,7 @@ const VALID: Record<string, string> = {
   'nginx-json': '{"time_iso8601":"2024-06-19T10:00:00+02:00","remote_addr":"1.2.3.4","request":"GET / HTTP/1.1","status":"200"}',
   'nginx-error': '2024/06/19 10:00:00 [error] 1#0: *5 limiting requests, excess: 1.000 by zone "api", client: 1.2.3.4, server: x, request: "GET / HTTP/1.1", host: "x"',
   apache: '127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326 "-" "ua"',
+  'apache-error': '[Wed Oct 11 14:32:52.123456 2000] [core:error] [pid 35708:tid 4328636416] [client 72.15.99.187:53912] AH00037: Symbolic link not allowed',
   caddy: '{"level":"info","ts":1718791200.12,"logger":"http.log.access","msg":"handled request","request":{"remote_ip":"1.2.3.4","method":"GET","host":"x","uri":"/"},"duration":0.001,"size":1,"status":200}',
   traefik: '{"ClientHost":"1.2.3.4","RequestMethod":"GET","RequestPath":"/","DownstreamStatus":200,"Duration":1000,"StartUTC":"2024-06-19T08:00:00Z"}',
   laravel: '[2025-10-19 23:00:47] production.WARNING: Join token access denied {"ip":"203.0.113.7","token":"abcd…ef"} []',

@@ -1,5 +1,7 @@
 import { RampartError } from '../../../shared/errors.js';
+import { apacheErrorParser } from './apache-error.js';
 import { apacheParser } from './apache.js';
+import { stripPrefix } from './line-prefix.js';
 import { caddyParser } from './caddy.js';
 import { jsonlParser } from './jsonl.js';
 import { laravelParser } from './laravel.js';
@@ -11,23 +13,26 @@ import { traefikParser } from './traefik.js';
 import type { LineParser, ParseContext, ParseResult, ParserOptions } from './types.js';
 import { uvicornErrorParser } from './uvicorn-error.js';
 import { uvicornParser } from './uvicorn.js';
+import { wallClock } from './zone.js';
+import type { WallClock } from './zone.js';
 
 export type { LineParser, ParseContext, ParseResult, ParserOptions } from './types.js';
 export { EVENT_FIELD_NAMES } from './named-fields.js';
 
 const FACTORIES = {
-  nginx: (o: ParserOptions) => nginxParser(o.maxLineLength),
-  'nginx-json': (o: ParserOptions) => nginxJsonParser(o.maxLineLength),
-  'nginx-error': (o: ParserOptions) => nginxErrorParser(o.maxLineLength),
+  nginx: (o: ParserOptions) => nginxParser(o.maxLineLength, o.refusalStatuses),
+  'nginx-json': (o: ParserOptions, c: WallClock) => nginxJsonParser(o.maxLineLength, c),
+  'nginx-error': (o: ParserOptions, c: WallClock) => nginxErrorParser(o.maxLineLength, c),
   apache: (o: ParserOptions) => apacheParser(o.maxLineLength),
-  caddy: (o: ParserOptions) => caddyParser(o.maxLineLength),
-  traefik: (o: ParserOptions) => traefikParser(o.maxLineLength),
-  laravel: (o: ParserOptions) => laravelParser(o.maxLineLength),
-  uvicorn: (o: ParserOptions) => uvicornParser(o.maxLineLength),
-  'uvicorn-error': (o: ParserOptions) => uvicornErrorParser(o.maxLineLength),
-  jsonl: (o: ParserOptions) => jsonlParser(o.fields, o.maxLineLength),
-  regex: (o: ParserOptions) => regexParser(o.pattern, o.maxLineLength),
-} satisfies Record<string, (options: ParserOptions) => LineParser>;
+  'apache-error': (o: ParserOptions, c: WallClock) => apacheErrorParser(o.maxLineLength, c),
+  caddy: (o: ParserOptions, c: WallClock) => caddyParser(o.maxLineLength, c),
+  traefik: (o: ParserOptions, c: WallClock) => traefikParser(o.maxLineLength, c),
+  laravel: (o: ParserOptions, c: WallClock) => laravelParser(o.maxLineLength, c),
+  uvicorn: (o: ParserOptions, c: WallClock) => uvicornParser(o.maxLineLength, c),
+  'uvicorn-error': (o: ParserOptions, c: WallClock) => uvicornErrorParser(o.maxLineLength, c),
+  jsonl: (o: ParserOptions, c: WallClock) => jsonlParser(o.fields, o.maxLineLength, c),
+  regex: (o: ParserOptions, c: WallClock) => regexParser(o.pattern, o.maxLineLength, c),
+} satisfies Record<string, (options: ParserOptions, clock: WallClock) => LineParser>;
 
 export type LogFormat = keyof typeof FACTORIES;
 export const LOG_FORMATS = Object.keys(FACTORIES) as LogFormat[];
@@ -49,7 +54,25 @@ export function getParser(format: string, options: ParserOptions = {}): LinePars
   if (format === 'regex' && options.pattern === undefined) {
     throw new RampartError('RAMPART_CONFIG', 'log format "regex" needs a pattern with named groups');
   }
-  return neverThrows(FACTORIES[format](options));
+  const clock = wallClock(options.timezone);
+  const parser = FACTORIES[format](options, clock);
+  // A custom pattern is written for the whole line, a collector's prefix included.
+  return neverThrows(format === 'regex' ? parser : withPrefixes(parser, clock));
+}
+
+/**
+ * Reads a line behind a syslog, journald or docker prefix as its format; the prefix's time stands in for lines
+ * that carry none of their own. Lines without a prefix cost one character test.
+ */
+function withPrefixes(parser: LineParser, clock: WallClock): LineParser {
+  return {
+    format: parser.format,
+    parse(line: string, ctx: ParseContext): ParseResult {
+      const prefix = typeof line === 'string' ? stripPrefix(line, clock) : null;
+      if (prefix === null) return parser.parse(line, ctx);
+      return parser.parse(prefix.line, prefix.time === null ? ctx : { ...ctx, now: prefix.time });
+    },
+  };
 }
 
 /** A bug in one parser must cost one line, not the detector. */

@@ -1,9 +1,10 @@
 import { RampartError } from '../../../shared/errors.js';
-import { getPath, parseJsonObject } from './json-line.js';
+import { getPath, parseJsonObject, repeatedKey } from './json-line.js';
 import { EVENT_FIELD_NAMES, eventFromNamed, isEventFieldName } from './named-fields.js';
 import type { EventFieldName } from './named-fields.js';
 import { fail, precheck } from './normalize.js';
 import type { LineParser, ParseContext, ParseResult } from './types.js';
+import type { WallClock } from './zone.js';
 
 /** Where each event property is looked for when the mapping does not say. */
 const DEFAULT_PATHS: Record<EventFieldName, readonly string[]> = {
@@ -48,7 +49,11 @@ function compile(mapping: Record<string, string> | undefined): CompiledMapping {
  * JSON lines with a field mapping (event property name → dotted JSON path). `duration_ms` is milliseconds.
  * Mapped names that are not event properties land in fields; a full token is hashed, never copied.
  */
-export function jsonlParser(mapping?: Record<string, string>, maxLineLength?: number): LineParser {
+export function jsonlParser(
+  mapping?: Record<string, string>,
+  maxLineLength?: number,
+  clock?: WallClock,
+): LineParser {
   const base = compile(mapping);
   let lastCtxMapping: Record<string, string> | undefined;
   let lastCompiled = base;
@@ -73,14 +78,27 @@ export function jsonlParser(mapping?: Record<string, string>, maxLineLength?: nu
         for (const path of compiled.paths[name]) {
           const value = getPath(json, path);
           if (value !== undefined && value !== null) {
-            values[name] = value;
+            // The client address only from a key the record holds once (see repeatedKey), and a dotted path
+            // only when no literal key of that name competes with the nested one.
+            if (name !== 'ip' || !ambiguous(json, checked.line, path)) values[name] = value;
             break;
           }
         }
       }
       const extra: Record<string, unknown> = {};
       for (const [name, path] of compiled.extra) extra[name] = getPath(json, path);
-      return eventFromNamed(values, extra, ctx);
+      return eventFromNamed(values, extra, ctx, clock);
     },
   };
+}
+
+function ambiguous(json: Record<string, unknown>, line: string, path: string): boolean {
+  if (repeatedKey(line, path)) return true;
+  if (!path.includes('.') || !Object.hasOwn(json, path)) return false;
+  let current: unknown = json;
+  for (const key of path.split('.')) {
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key)) return false;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return true;
 }

@@ -6,6 +6,7 @@ import type { FieldValue } from './normalize.js';
 import { copySafeFields } from './safe-fields.js';
 import type { LineParser, ParseContext, ParseResult } from './types.js';
 import { parseIsoTime } from './time.js';
+import type { WallClock } from './zone.js';
 
 /*
  * Monolog's LineFormatter as Laravel configures it: "[%datetime%] %channel%.%level_name%: %message% %context%
@@ -21,7 +22,7 @@ const CONTEXT_KEYS = new Set([
 ]);
 
 /** The Laravel app log: one event per log record; stack-trace lines are skipped as continuations. */
-export function laravelParser(maxLineLength?: number): LineParser {
+export function laravelParser(maxLineLength?: number, clock?: WallClock): LineParser {
   return {
     format: 'laravel',
     parse(line: string, ctx: ParseContext): ParseResult {
@@ -33,10 +34,11 @@ export function laravelParser(maxLineLength?: number): LineParser {
       }
       const m = HEAD.exec(text);
       if (!m) return fail('not a Laravel log line');
-      const time = parseIsoTime(m[1] ?? '');
+      const time = parseIsoTime(m[1] ?? '', clock);
       if (time === null) return fail('bad time');
-      const { message, context } = splitRecord(m[4] ?? '');
+      const { message, context, address } = splitRecord(m[4] ?? '');
       const ctxText = (key: string): string | null => (context ? toText(context[key]) : null);
+      const addressText = (key: string): string | null => (address ? toText(address[key]) : null);
 
       const reason = ctxText('reason');
       let decision: Decision | null = null;
@@ -63,7 +65,7 @@ export function laravelParser(maxLineLength?: number): LineParser {
           method: ctxText('method'),
           uri: ctxText('path') ?? ctxText('uri') ?? urlPath(ctxText('url')),
           status,
-          ip: ctxText('ip') ?? ctxText('client_ip') ?? ctxText('ip_address'),
+          ip: addressText('ip') ?? addressText('client_ip') ?? addressText('ip_address'),
           token: ctxText('token') ?? ctxText('token_preview') ?? ctxText('join_token'),
           event: ctxText('event_id') ?? ctxText('event') ?? ctxText('event_slug'),
           tenant: ctxText('tenant_id') ?? ctxText('tenant'),
@@ -81,13 +83,24 @@ export function laravelParser(maxLineLength?: number): LineParser {
   };
 }
 
-/** Splits "message {context} {extra}" from the right; a message may itself hold braces. */
-function splitRecord(rest: string): { message: string; context: JsonObject | null } {
-  const extra = trailingJson(rest);
-  const body = extra === null ? rest : extra.before;
-  const context = trailingJson(body);
-  if (context === null) return { message: body.trimEnd(), context: null };
-  return { message: context.before.trimEnd(), context: asObject(context.value) };
+/**
+ * Splits "message {context} {extra}" from the right; a message may itself hold braces. Laravel's formatter
+ * leaves out an empty context and extra (ignoreEmptyContextAndExtra), so a line ends in one JSON object, two,
+ * or "[]"s, and the message, which may hold a client's text, may end in JSON that looks like a context. The
+ * record's own object is the last one on the line (the one before a trailing "[]"): the client address is read
+ * from it alone, whatever the message holds. Other keys are read from both objects, the last one winning.
+ */
+function splitRecord(rest: string): { message: string; context: JsonObject | null; address: JsonObject | null } {
+  const last = trailingJson(rest);
+  if (last === null) return { message: rest.trimEnd(), context: null, address: null };
+  const lastObject = asObject(last.value);
+  const previous = trailingJson(last.before);
+  if (previous === null) return { message: last.before.trimEnd(), context: lastObject, address: lastObject };
+  const previousObject = asObject(previous.value);
+  // "{context} []": the context is the record's own object; "{a} {b}": b is.
+  const address = lastObject ?? previousObject;
+  const context = previousObject === null ? lastObject : lastObject === null ? previousObject : { ...previousObject, ...lastObject };
+  return { message: previous.before.trimEnd(), context, address };
 }
 
 /** The JSON value ("[]" or an object) that ends the text, and what comes before it. */

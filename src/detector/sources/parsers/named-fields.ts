@@ -4,6 +4,7 @@ import { scalar } from './json-line.js';
 import { isSensitiveKey } from './safe-fields.js';
 import type { ParseContext, ParseResult } from './types.js';
 import { parseAnyTime } from './time.js';
+import type { WallClock } from './zone.js';
 
 /** The names jsonl mappings and regex groups use for event properties; any other name becomes a field. */
 export const EVENT_FIELD_NAMES = [
@@ -25,10 +26,11 @@ export function eventFromNamed(
   values: Partial<Record<EventFieldName, unknown>>,
   extra: Record<string, unknown>,
   ctx: ParseContext,
+  clock?: WallClock,
 ): ParseResult {
   let time: number | null = null;
   if (values.time !== undefined && values.time !== null && values.time !== '') {
-    time = parseAnyTime(values.time);
+    time = parseAnyTime(values.time, clock);
     if (time === null) return { ok: false, reason: 'bad time' };
   }
   const fields: Record<string, FieldValue> = {};

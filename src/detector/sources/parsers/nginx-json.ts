@@ -1,14 +1,16 @@
-import { getPath, parseJsonObject } from './json-line.js';
+import { getPath, parseJsonObject, repeatedKey } from './json-line.js';
 import { buildEvent, fail, precheck, stripQuery, toFloat, toInt, toStatus, toText } from './normalize.js';
 import type { FieldValue } from './normalize.js';
 import type { LineParser, ParseContext, ParseResult } from './types.js';
+import { redactRequestLine } from '../../../shared/redact-query.js';
 import { parseAnyTime, parseClfTime, parseIsoTime } from './time.js';
+import type { WallClock } from './zone.js';
 
 /**
  * nginx `log_format x escape=json '{"remote_addr":"$remote_addr",...}'`. nginx writes every variable as a
  * string, so numbers arrive as "200" and absent values as "" or "-".
  */
-export function nginxJsonParser(maxLineLength?: number): LineParser {
+export function nginxJsonParser(maxLineLength?: number, clock?: WallClock): LineParser {
   return {
     format: 'nginx-json',
     parse(line: string, ctx: ParseContext): ParseResult {
@@ -22,14 +24,20 @@ export function nginxJsonParser(maxLineLength?: number): LineParser {
       const local = get('time_local');
       const msec = get('msec');
       const time =
-        (iso !== null ? parseIsoTime(iso) : null) ??
+        (iso !== null ? parseIsoTime(iso, clock) : null) ??
         (local !== null ? parseClfTime(local) : null) ??
-        (msec !== null ? parseAnyTime(msec) : null) ??
-        parseAnyTime(getPath(json, 'time') ?? getPath(json, 'timestamp'));
+        (msec !== null ? parseAnyTime(msec, clock) : null) ??
+        parseAnyTime(getPath(json, 'time') ?? getPath(json, 'timestamp'), clock);
       if (time === null && (iso !== null || local !== null || msec !== null)) return fail('bad time');
 
       let method = get('request_method');
-      let uri = get('request_uri') ?? get('uri');
+      // $request_uri has the query; $uri does not, and $args (or $query_string) holds it then.
+      let uri = get('request_uri');
+      if (uri === null) {
+        const path = get('uri');
+        const args = get('args') ?? get('query_string');
+        uri = path !== null && args !== null ? `${path}?${args}` : path;
+      }
       let protocol = get('server_protocol');
       const request = get('request');
       if (request !== null && (method === null || uri === null)) {
@@ -49,6 +57,7 @@ export function nginxJsonParser(maxLineLength?: number): LineParser {
       const upstream = get('upstream_response_time');
       if (upstream !== null) fields.upstreamResponseTime = upstream;
       if (protocol !== null) fields.protocol = protocol;
+      if (request !== null) fields.request = redactRequestLine(request);
       const requestId = get('request_id');
       if (requestId !== null) fields.requestId = requestId;
       return buildEvent(
@@ -59,7 +68,9 @@ export function nginxJsonParser(maxLineLength?: number): LineParser {
           status,
           bytes: toInt(getPath(json, 'body_bytes_sent') ?? getPath(json, 'bytes_sent')),
           durationMs: seconds === null ? null : Math.round(seconds * 1_000_000) / 1000,
-          ip: get('remote_addr') ?? get('realip_remote_addr'),
+          ip: get('remote_addr') !== null
+            ? repeatedKey(checked.line, 'remote_addr') ? null : get('remote_addr')
+            : repeatedKey(checked.line, 'realip_remote_addr') ? null : get('realip_remote_addr'),
           host: get('host') ?? get('http_host') ?? get('server_name'),
           userAgent: get('http_user_agent'),
           fields,

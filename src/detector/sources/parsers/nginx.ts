@@ -13,7 +13,27 @@ const TIMES = /^"?(\d+(?:\.\d+)?)"?(?: "?(-|\d+(?:\.\d+)?)"?)?$/;
  * The hot path of `logs replay`: the line is matched once, and precheck's binary-data test runs only on lines
  * that do not match (the CLF classes admit no control characters), with the same reasons as precheck gives.
  */
-export function nginxParser(maxLineLength = DEFAULT_MAX_LINE_LENGTH): LineParser {
+export function nginxParser(
+  maxLineLength = DEFAULT_MAX_LINE_LENGTH,
+  refusalStatuses: readonly number[] = [],
+): LineParser {
+  const refusals = new Set(refusalStatuses);
+  /**
+   * A request nginx refused itself (limit_req, limit_conn: 503 unless limit_req_status says otherwise) is not
+   * the app failing. It is told apart by the upstream time: "-" when no upstream was asked. A 429 or 503
+   * without one, or a status the source names in refusal_statuses (then whether or not the format logs the
+   * upstream time), reads as rate-limited by the proxy.
+   */
+  const refused = (result: ParseResult, upstream: 'asked' | 'not asked' | 'not logged'): ParseResult => {
+    if (!result.ok) return result;
+    const event = result.event;
+    const status = event.status;
+    if (upstream === 'asked' || (status !== 429 && status !== 503 && !refusals.has(status))) return result;
+    if (upstream === 'not logged' && !refusals.has(status)) return result;
+    event.decision = 'rate-limited';
+    event.rule = 'nginx:refused';
+    return result;
+  };
   return {
     format: 'nginx',
     parse(line: string, ctx: ParseContext): ParseResult {
@@ -36,6 +56,11 @@ export function nginxParser(maxLineLength = DEFAULT_MAX_LINE_LENGTH): LineParser
         durationMs = Math.round(Number(simple[1]) * 1_000_000) / 1000;
         const upstreamTime = simple[2];
         if (upstreamTime !== undefined && upstreamTime !== '-') extra.upstreamResponseTime = upstreamTime;
+        const status = m[5];
+        if (status === '503' || status === '429' || refusals.size > 0) {
+          const upstream = upstreamTime === undefined ? 'not logged' : upstreamTime === '-' ? 'not asked' : 'asked';
+          return refused(clfMatchEvent(m, ctx, durationMs, extra), upstream);
+        }
       } else if (rest !== undefined) {
         const words = rest.split(' ', 8).map((word) => word.replace(/^"|"$/g, ''));
         const pairs = words.filter((word) => word.includes('='));
@@ -49,16 +74,20 @@ export function nginxParser(maxLineLength = DEFAULT_MAX_LINE_LENGTH): LineParser
               extra[key] = value;
             }
           }
-          return clfMatchEvent(m, ctx, durationMs, extra);
+          const urt = pairs.find((pair) => pair.startsWith('urt=') || pair.startsWith('upstream_response_time='));
+          const upstream = urt === undefined ? 'not logged' : urt.endsWith('=-') ? 'not asked' : 'asked';
+          return refused(clfMatchEvent(m, ctx, durationMs, extra), upstream);
         }
         const [requestTime, ...upstream] = words;
         if (requestTime !== undefined && SECONDS.test(requestTime)) {
           durationMs = Math.round(Number(requestTime) * 1_000_000) / 1000;
           const upstreamTime = upstream.join(' ').trim();
           if (upstreamTime !== '' && upstreamTime !== '-') extra.upstreamResponseTime = upstreamTime;
+          const logged = upstreamTime === '' ? 'not logged' : upstreamTime === '-' ? 'not asked' : 'asked';
+          return refused(clfMatchEvent(m, ctx, durationMs, extra), logged);
         }
       }
-      return clfMatchEvent(m, ctx, durationMs, extra);
+      return refusals.size > 0 ? refused(clfMatchEvent(m, ctx, durationMs, extra), 'not logged') : clfMatchEvent(m, ctx, durationMs, extra);
     },
   };
 }

@@ -2,6 +2,7 @@ import type { Decision, RequestEvent } from '../../../domain/request-event.js';
 import { hashToken, previewToken } from '../../../shared/secrets.js';
 import { detach } from '../../rules/event-fields.js';
 import { LruMap } from '../../rules/lru-map.js';
+import { redactQuery } from '../../../shared/redact-query.js';
 import { cleanIp, prefixOfClean } from '../ip-prefix.js';
 import type { ParseContext, ParseResult } from './types.js';
 
@@ -69,19 +70,25 @@ export const DEFAULT_QUERY_TOKEN_PARAMS = queryTokenParams(['token', 'access_tok
 
 /** The query token found by the last pathOfUri call. */
 let foundQueryToken: string | null = null;
+/** The query (redacted, without "?") found by the last pathOfUri call. */
+let foundQuery: string | null = null;
 
-/** Drops the query (it may carry ?token=, ?key=, ?signature=) and keeps only a hashed token from it. */
+/**
+ * Splits a logged URI into its path and its query (redacted: ?token=, ?key=, ?signature= values never reach an
+ * event), and takes a token from the query parameters the service declares (service.tokens) to be hashed.
+ */
 export function splitUri(
   uri: string,
   params: QueryTokenParams = DEFAULT_QUERY_TOKEN_PARAMS,
-): { path: string; queryToken: string | null } {
+): { path: string; query: string | null; queryToken: string | null } {
   const path = pathOfUri(uri, params);
-  return { path, queryToken: foundQueryToken };
+  return { path, query: foundQuery, queryToken: foundQueryToken };
 }
 
-/** splitUri without the result object: the token is left in foundQueryToken. */
+/** splitUri without the result object: query and token are left in foundQuery and foundQueryToken. */
 function pathOfUri(uri: string, params: QueryTokenParams): string {
   foundQueryToken = null;
+  foundQuery = null;
   let path = uri;
   // An absolute-form request line ("GET http://host/path HTTP/1.1") still names a path.
   if (path.startsWith('http://') || path.startsWith('https://')) {
@@ -95,6 +102,7 @@ function pathOfUri(uri: string, params: QueryTokenParams): string {
   // The first 32 '&'-separated pairs, as query.split('&', 32) would give them, read in place.
   let at = q + 1;
   let eq = -1;
+  let tokenValue: string | null = null;
   for (let n = 0; n < 32; n++) {
     let end = path.indexOf('&', at);
     if (end < 0) end = path.length;
@@ -105,13 +113,16 @@ function pathOfUri(uri: string, params: QueryTokenParams): string {
       const length = eq - at;
       // Only a name as long as one of the token parameters is worth a slice and a lower-case copy.
       if (params.lengths.has(length) && params.names.has(path.slice(at, eq).toLowerCase())) {
-        foundQueryToken = safeDecode(path.slice(eq + 1, end)) || null;
+        tokenValue = path.slice(eq + 1, end);
+        foundQueryToken = safeDecode(tokenValue) || null;
         break;
       }
     }
     if (end === path.length) break;
     at = end + 1;
   }
+  // The declared token parameter's value is redacted whatever its name (a service may call it ?k=).
+  foundQuery = redactQuery(path.slice(q + 1), tokenValue);
   return path.slice(0, q);
 }
 
@@ -226,10 +237,12 @@ export function requestEvent(
 ): ParseResult {
   if (!Number.isFinite(time)) return fail('no timestamp');
   let path = '';
+  let query: string | null = null;
   let tokenHash: string | null = null;
   let tokenPreview: string | null = null;
   if (uri) {
     path = pathOfUri(uri, ctx.queryTokens ?? DEFAULT_QUERY_TOKEN_PARAMS);
+    query = foundQuery;
     const token = foundQueryToken;
     if (token) {
       const known = hashedToken(token, ctx.tokenKey);
@@ -254,6 +267,7 @@ export function requestEvent(
     source: ctx.source,
     method,
     path,
+    query,
     route: null,
     host: null,
     status,
@@ -282,8 +296,9 @@ export function buildEvent(raw: RawRecord, ctx: ParseContext): ParseResult {
   const time = raw.time ?? ctx.now ?? null;
   if (time === null || !Number.isFinite(time)) return fail('no timestamp');
   let path = '';
+  let query: string | null = null;
   let queryToken: string | null = null;
-  if (raw.uri) ({ path, queryToken } = splitUri(raw.uri, ctx.queryTokens));
+  if (raw.uri) ({ path, query, queryToken } = splitUri(raw.uri, ctx.queryTokens));
   let tokenHash: string | null = null;
   let tokenPreview: string | null = null;
   const token = raw.token ?? queryToken;
@@ -305,6 +320,7 @@ export function buildEvent(raw: RawRecord, ctx: ParseContext): ParseResult {
     source: ctx.source,
     method: raw.method ?? '',
     path,
+    query,
     route: raw.route ?? null,
     host: raw.host ?? null,
     status,

@@ -3,6 +3,7 @@ import { eventFromNamed, isEventFieldName } from './named-fields.js';
 import type { EventFieldName } from './named-fields.js';
 import { fail, precheck } from './normalize.js';
 import type { LineParser, ParseContext, ParseResult } from './types.js';
+import type { WallClock } from './zone.js';
 
 /** Compiles a custom pattern once; a bad one fails at start-up with the reason. */
 export function compilePattern(pattern: string): RegExp {
@@ -23,7 +24,7 @@ export function compilePattern(pattern: string): RegExp {
  * subject, route, host, user_agent, message, level; other groups become fields. The pattern is the operator's:
  * lines are capped in length, but a pattern with nested quantifiers can still be slow on hostile lines.
  */
-export function regexParser(pattern?: string, maxLineLength?: number): LineParser {
+export function regexParser(pattern?: string, maxLineLength?: number, clock?: WallClock): LineParser {
   const base = pattern === undefined ? null : compilePattern(pattern);
   let lastPattern: string | undefined;
   let lastRegex: RegExp | null = null;
@@ -55,7 +56,7 @@ export function regexParser(pattern?: string, maxLineLength?: number): LineParse
         if (isEventFieldName(name)) values[name] = value;
         else extra[name] = value;
       }
-      return eventFromNamed(values, extra, ctx);
+      return eventFromNamed(values, extra, ctx, clock);
     },
   };
 }

@@ -1,4 +1,6 @@
 /** Time parsers for every format's own clock; all return epoch ms or null, and never throw. */
+import { utcClock } from './zone.js';
+import type { WallClock } from './zone.js';
 
 const MONTHS: Record<string, number> = {
   Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
@@ -33,23 +35,54 @@ const ISO_TIME =
 
 /**
  * ISO 8601 and its log cousins ("2024-06-19T10:00:00.123456789Z", "2025-10-19 23:00:47",
- * "2024-06-19 10:00:00,123", "2024-06-19T10:00:00+02:00"). A time without an offset is UTC.
+ * "2024-06-19 10:00:00,123", "2024-06-19T10:00:00+02:00"). A time without an offset is wall-clock time of
+ * `clock`'s zone (the source's `timezone`; UTC when no clock is given).
  */
-export function parseIsoTime(text: string): number | null {
+export function parseIsoTime(text: string, clock: WallClock = utcClock): number | null {
   const m = ISO_TIME.exec(text);
   if (!m) return null;
   const local = utc(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), m[7]);
   if (local === null) return null;
   const zone = m[8];
-  if (zone === undefined || zone === 'Z' || zone === 'z') return local;
+  if (zone === undefined) return clock(local);
+  if (zone === 'Z' || zone === 'z') return local;
   const digits = zone.replace(':', '');
   const offset = (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5) || '0')) * 60_000;
   return zone.startsWith('-') ? local + offset : local - offset;
 }
 
-/** nginx error log: "2024/06/19 10:00:00" in the server's local time, read as UTC. */
-export function parseSlashTime(text: string): number | null {
-  return parseIsoTime(text.replaceAll('/', '-'));
+/** nginx error log: "2024/06/19 10:00:00" in the server's local time (the source's timezone). */
+export function parseSlashTime(text: string, clock: WallClock = utcClock): number | null {
+  return parseIsoTime(text.replaceAll('/', '-'), clock);
+}
+
+const CTIME = /^(?:[A-Z][a-z]{2} )?([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?: (\d{4}))?$/;
+
+/**
+ * ctime-like local times: Apache's error log ("Wed Oct 11 14:32:52.123456 2000") and the syslog prefix
+ * ("Nov 30 10:00:00", no year: the year that puts it nearest to `near`, default now).
+ */
+export function parseCtime(text: string, clock: WallClock = utcClock, near = Date.now()): number | null {
+  const m = CTIME.exec(text);
+  if (!m) return null;
+  const month = MONTHS[m[1] ?? ''];
+  if (month === undefined) return null;
+  const at = (year: number) =>
+    utc(year, month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), m[6]);
+  if (m[7] !== undefined) {
+    const local = at(Number(m[7]));
+    return local === null ? null : clock(local);
+  }
+  // A December line read in January belongs to last year; a January line read in December to next year.
+  const year = new Date(near).getUTCFullYear();
+  let best: number | null = null;
+  for (const y of [year - 1, year, year + 1]) {
+    const local = at(y);
+    if (local === null) continue;
+    const ms = clock(local);
+    if (best === null || Math.abs(ms - near) < Math.abs(best - near)) best = ms;
+  }
+  return best;
 }
 
 /** Epoch seconds (nginx `$msec`, Caddy `ts`) or milliseconds, told apart by size. */
@@ -60,11 +93,11 @@ export function parseEpoch(value: number): number | null {
 }
 
 /** Any of the above, for JSON logs whose time field may be a number or a string. */
-export function parseAnyTime(value: unknown): number | null {
+export function parseAnyTime(value: unknown, clock: WallClock = utcClock): number | null {
   if (typeof value === 'number') return parseEpoch(value);
   if (typeof value !== 'string' || value.length > 64) return null;
   if (/^\d+(\.\d+)?$/.test(value)) return parseEpoch(Number(value));
-  return parseIsoTime(value) ?? parseClfTime(value);
+  return parseIsoTime(value, clock) ?? parseClfTime(value);
 }
 
 function utc(

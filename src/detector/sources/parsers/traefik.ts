@@ -1,14 +1,15 @@
-import { getPath, parseJsonObject } from './json-line.js';
+import { getPath, parseJsonObject, repeatedKey } from './json-line.js';
 import { buildEvent, fail, precheck, stripQuery, toInt, toStatus, toText } from './normalize.js';
 import type { FieldValue } from './normalize.js';
 import type { LineParser, ParseContext, ParseResult } from './types.js';
 import { parseAnyTime } from './time.js';
+import type { WallClock } from './zone.js';
 
 /**
  * Traefik JSON access log (accessLog.format=json): Duration in nanoseconds, StartUTC with nanosecond
  * fractions, RequestPath with its query, headers as "request_<Name>" when kept.
  */
-export function traefikParser(maxLineLength?: number): LineParser {
+export function traefikParser(maxLineLength?: number, clock?: WallClock): LineParser {
   return {
     format: 'traefik',
     parse(line: string, ctx: ParseContext): ParseResult {
@@ -18,7 +19,7 @@ export function traefikParser(maxLineLength?: number): LineParser {
       if (typeof json === 'string') return fail(json);
       const start = json.StartUTC ?? json.StartLocal ?? json.time;
       if (start === undefined) return fail('no StartUTC: not a Traefik access log entry');
-      const time = parseAnyTime(start);
+      const time = parseAnyTime(start, clock);
       if (time === null) return fail('bad time');
       const status = toStatus(json.DownstreamStatus ?? json.OriginStatus);
       if (status === null) return fail('no status');
@@ -46,7 +47,9 @@ export function traefikParser(maxLineLength?: number): LineParser {
           status,
           bytes: toInt(json.DownstreamContentSize),
           durationMs: nanos === null ? null : Math.round(nanos / 1000) / 1000,
-          ip: toText(json.ClientHost) ?? toText(json.ClientAddr),
+          ip: toText(json.ClientHost) !== null
+            ? repeatedKey(checked.line, 'ClientHost') ? null : toText(json.ClientHost)
+            : repeatedKey(checked.line, 'ClientAddr') ? null : toText(json.ClientAddr),
           host: toText(json.RequestHost) ?? toText(json.RequestAddr),
           userAgent: toText(getPath(json, 'request_User-Agent')),
           level: toText(json.level),

@@ -37,4 +37,11 @@ export interface ParserOptions {
   pattern?: string;
   /** Lines longer than this (in UTF-16 code units) are refused unread. Default 64 KiB. */
   maxLineLength?: number;
+  /** IANA zone of the times the log writes without an offset; default the host's zone. */
+  timezone?: string;
+  /**
+   * nginx access log: statuses nginx answers itself when it refuses a request (limit_req_status,
+   * limit_conn_status). Such a line with no upstream time reads as rate-limited by the proxy, not an app error.
+   */
+  refusalStatuses?: readonly number[];
 }

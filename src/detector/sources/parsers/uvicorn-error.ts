@@ -1,6 +1,7 @@
 import { buildEvent, fail, precheck } from './normalize.js';
 import type { LineParser, ParseContext, ParseResult } from './types.js';
 import { parseIsoTime } from './time.js';
+import type { WallClock } from './zone.js';
 
 // Terminal colours, when uvicorn ran with a TTY (docker -t) and its output was captured anyway.
 // eslint-disable-next-line no-control-regex -- ESC starts every colour code
@@ -18,19 +19,19 @@ export function stripAnsi(line: string): string {
 }
 
 /** uvicorn's own log (startup, shutdown, "Exception in ASGI application", "Invalid HTTP request received."). */
-export function uvicornErrorParser(maxLineLength?: number): LineParser {
+export function uvicornErrorParser(maxLineLength?: number, clock?: WallClock): LineParser {
   return {
     format: 'uvicorn-error',
     parse(line: string, ctx: ParseContext): ParseResult {
       const checked = precheck(stripAnsi(line), maxLineLength);
       if ('reason' in checked) return fail(checked.reason);
-      return parseUvicornLevelLine(checked.line, ctx);
+      return parseUvicornLevelLine(checked.line, ctx, clock);
     },
   };
 }
 
 /** For a line that passed precheck. */
-export function parseUvicornLevelLine(text: string, ctx: ParseContext): ParseResult {
+export function parseUvicornLevelLine(text: string, ctx: ParseContext, clock?: WallClock): ParseResult {
   let stamp: string | undefined;
   let level: string | undefined;
   let message: string | undefined;
@@ -45,7 +46,7 @@ export function parseUvicornLevelLine(text: string, ctx: ParseContext): ParseRes
   }
   let time: number | null = null;
   if (stamp !== undefined) {
-    time = parseIsoTime(stamp);
+    time = parseIsoTime(stamp, clock);
     if (time === null) return fail('bad time');
   }
   const decision = message?.startsWith('Exception in ASGI application') ? 'upstream-error' : 'allowed';

@@ -1,6 +1,8 @@
 import { buildEvent, fail, precheck } from './normalize.js';
 import type { LineParser, ParseContext, ParseResult } from './types.js';
+import { redactRequestLine } from '../../../shared/redact-query.js';
 import { parseIsoTime } from './time.js';
+import type { WallClock } from './zone.js';
 import { parseUvicornLevelLine, stripAnsi } from './uvicorn-error.js';
 
 // uvicorn.logging.AccessFormatter: '%s - "%s %s HTTP/%s" %d' + the status phrase in the default format.
@@ -13,7 +15,7 @@ const LEVEL = /\b(TRACE|DEBUG|INFO|WARNING|ERROR|CRITICAL)\b/;
  * leading timestamp. Without one the event takes ctx.now (the tailer's read time). Level lines that are not
  * access lines are read as uvicorn-error, since both loggers often share one stream.
  */
-export function uvicornParser(maxLineLength?: number): LineParser {
+export function uvicornParser(maxLineLength?: number, clock?: WallClock): LineParser {
   return {
     format: 'uvicorn',
     parse(line: string, ctx: ParseContext): ParseResult {
@@ -22,15 +24,15 @@ export function uvicornParser(maxLineLength?: number): LineParser {
       const text = checked.line;
       // Found with indexOf, not an unanchored regex, so a long line costs one scan.
       const dash = text.indexOf(' - "');
-      if (dash < 0) return parseUvicornLevelLine(text, ctx);
+      if (dash < 0) return parseUvicornLevelLine(text, ctx, clock);
       const request = REQUEST.exec(text.slice(dash + 3));
-      if (!request) return parseUvicornLevelLine(text, ctx);
+      if (!request) return parseUvicornLevelLine(text, ctx, clock);
       const clientStart = text.lastIndexOf(' ', dash - 1) + 1;
       const prefix = text.slice(0, clientStart);
       let time: number | null = null;
       const stamp = LEADING_STAMP.exec(prefix);
       if (stamp) {
-        time = parseIsoTime(stamp[1] ?? '');
+        time = parseIsoTime(stamp[1] ?? '', clock);
         if (time === null) return fail('bad time');
       }
       return buildEvent(
@@ -41,7 +43,10 @@ export function uvicornParser(maxLineLength?: number): LineParser {
           status: Number(request[4]),
           ip: withoutPort(text.slice(clientStart, dash)),
           level: LEVEL.exec(prefix)?.[1] ?? null,
-          fields: { protocol: `HTTP/${request[3] ?? ''}` },
+          fields: {
+            protocol: `HTTP/${request[3] ?? ''}`,
+            request: redactRequestLine(`${request[1] ?? ''} ${request[2] ?? ''} HTTP/${request[3] ?? ''}`),
+          },
         },
         ctx,
       );
