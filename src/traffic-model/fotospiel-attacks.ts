@@ -22,6 +22,7 @@ export const FOTOSPIEL_ATTACKS: readonly AttackInfo[] = [
   { name: 'datacentre-scrape', title: "a live event's leaked token: its gallery scraped from 3 addresses of a data-centre /24" },
   { name: 'slow-enumeration-24s', title: 'low and slow: 8 /24s in 8 different /16s, one guessed token each every 6 minutes for an hour' },
   { name: 'gallery-harvest', title: "one address downloads from 25 events' galleries in 20 minutes (links harvested from social media)" },
+  { name: 'scanner', title: 'a vulnerability scanner (Nikto) probing for .env, .git, backups and admin panels from one address' },
   { name: 'slow-enumeration-16', title: 'low and slow: 150 addresses all over one /16, one guessed token each over 45 minutes' },
 ];
 
@@ -36,6 +37,7 @@ const AT: Record<string, number> = {
   'slow-enumeration-24s': 420 * MIN,
   'slow-enumeration-16': 500 * MIN,
   'gallery-harvest': 560 * MIN,
+  scanner: 600 * MIN,
 };
 
 /** Ordinary requests in [from, to) get the failing answer and count as the attack (an outage is the "attack"). */
@@ -120,6 +122,15 @@ export function fotospielAttacks(r: Random, evening: number, events: readonly Gu
         e.add((t += r.int(500, 2000)), ip, 'GET', `/api/v1/downloads/${r.int(1, ev.photos)}.jpg`, `token=${ev.token}&signature=${r.token(16)}`, SCRIPT, {
           attack: 'gallery-harvest', status: 200, bytes: 2_500_000 });
     }
+  }
+  if (want('scanner')) {
+    const paths = ['/.env', '/.git/HEAD', '/.git/config', '/backup.sql', '/wp-login.php', '/phpmyadmin/', '/admin/',
+      '/server-status', '/config.php.bak', '/.aws/credentials', '/api/v1/.env', '/vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php'];
+    let t = at('scanner');
+    for (let round = 0; round < 5; round++)
+      for (const path of paths)
+        e.add((t += r.int(50, 300)), '45.148.10.77', 'GET', path, null,
+          'Mozilla/5.00 (Nikto/2.5.0) (Evasions:None) (Test:000003)', { status: 404, bytes: 120, attack: 'scanner' });
   }
   if (want('slow-enumeration-16')) {
     const from = at('slow-enumeration-16');

@@ -68,6 +68,9 @@ describe('the shipped playbooks on the model', () => {
     expect(caught.get('slow-enumeration-16')).toContain('token-enumeration-network');
     expect(caught.get('slow-enumeration-24s')).toContain('token-enumeration-spread');
     expect(caught.get('gallery-harvest')).toEqual(['mass-download']);
+    // The standard HTTP pack, included in the playbook, catches the scanner and raises nothing on the guests.
+    expect(caught.get('scanner')).toContain('http-sensitive-files');
+    expect(score.normal.signals).toBe(0);
     // The drills' attacks are caught within seconds.
     for (const a of score.attacks.filter((x) => x.drill !== null && x.timeToIncidentMs !== null))
       expect(a.timeToIncidentMs).toBeLessThan(60_000);
@@ -78,8 +81,8 @@ describe('the shipped playbooks on the model', () => {
     expect(verdict(score)).toEqual({ pages: 0, automaticMitigations: 0, guestsAnswered429: 0, missed: [] });
     const caught = new Map(score.attacks.map((a) => [a.name, a.caughtBy]));
     expect(caught.get('botnet-stuffing')).toContain('credential-stuffing-distributed');
-    expect(caught.get('revoke-all-sessions')).toEqual(['forged-tokens']);
-    expect(caught.get('xff-spoofing')).toEqual(['gateway limits (429)']);
+    expect(caught.get('revoke-all-sessions')).toContain('forged-tokens');
+    expect(caught.get('xff-spoofing')).toContain('gateway limits (429)');
   }, 300_000);
 
   it("the seed's token-leak rule and limits fail the same Saturday: pages, a wedding's token revoked, guests 429'd", async () => {
