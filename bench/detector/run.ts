@@ -6,12 +6,12 @@
  * machines this runs on are shared. The log is deleted at the end.
  *
  * With the standard HTTP rule pack included (`include: [http]`), each seed playbook is measured again in the same
- * run and the pack's cost is printed as the ratio of the two wall times.
+ * run and the pack's cost is printed as the ratio of the two times (`--only pack` runs just those rows).
  *
- *   node --import tsx bench/detector/run.ts [--lines 1000000] [--runs 3] [--only seeds|port|pack|all]
+ *   node --import tsx bench/detector/run.ts [--lines 1000000] [--runs 3] [--only seeds|port|cli|pack|all]
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,7 +33,7 @@ const arg = (name: string, fallback: number): number => {
 };
 const LINES = arg('lines', 1_000_000);
 const RUNS = arg('runs', 3);
-/** --only seeds|port|all: which replay rows to run (the CLI row and the floors always run). */
+/** --only seeds|port|cli|all: which replay rows to run (cli: only the fotospiel replay in-process and the CLI). */
 const ONLY = (() => {
   const i = process.argv.indexOf('--only');
   return i === -1 ? 'all' : (process.argv[i + 1] ?? 'all');
@@ -125,6 +125,29 @@ async function replay(file: string, playbook: Playbook, index = true): Promise<s
   return `${result.events} events, ${result.signals.length} signals (${fired.join(', ') || 'none fired'})`;
 }
 
+/**
+ * null when dist/cli/main.js is there and newer than every file under src/ (rebuilt with tsc when it is not),
+ * else why the CLI rows are skipped.
+ */
+function ensureBuilt(cli: string): string | null {
+  const newest = (dir: string): number => {
+    let latest = 0;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+    }
+    return latest;
+  };
+  if (existsSync(cli) && statSync(cli).mtimeMs >= newest(join(ROOT, 'src'))) return null;
+  console.log('dist/ is older than src/: building it (tsc -p tsconfig.build.json) for the CLI rows');
+  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], {
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
+  if (build.status !== 0 || !existsSync(cli)) return `CLI rows skipped: the build failed (${build.stdout.split('\n')[0] ?? ''})`;
+  return null;
+}
+
 /** A seed playbook with the one line that includes the standard HTTP pack. */
 function withHttpPack(name: string): Playbook {
   const file = join(ROOT, 'playbooks', name);
@@ -168,14 +191,26 @@ async function main(): Promise<void> {
       },
     };
     results.push(grep);
-    results.push(await timed('node readline + regex', () => readlineRegex(file)));
-    results.push(await timed('replay, no rules (parse + route/token)', () => replay(file, noRules)));
+    let inProcess: Measure | null = null;
     const seedRows = new Map<string, Measure>();
-    if (ONLY !== 'port' && ONLY !== 'pack') {
-      const measure = await timed(`replay, fotospiel rules (${fotospiel.detection.rules.length})`, () => replay(file, fotospiel));
-      seedRows.set('fotospiel-public-api.yaml', measure);
-      results.push(measure);
-      results.push(await timed(`replay, fotospiel rules, no index`, () => replay(file, fotospiel, false)));
+    if (ONLY !== 'cli') {
+      results.push(await timed('node readline + regex', () => readlineRegex(file)));
+      results.push(await timed('replay, no rules (parse + route/token)', () => replay(file, noRules)));
+    }
+    if (ONLY === 'cli') {
+      inProcess = await timed(`replay, fotospiel rules (${fotospiel.detection.rules.length})`, () =>
+        replay(file, fotospiel),
+      );
+      results.push(inProcess);
+    } else if (ONLY !== 'port' && ONLY !== 'pack') {
+      inProcess = await timed(`replay, fotospiel rules (${fotospiel.detection.rules.length})`, () =>
+        replay(file, fotospiel),
+      );
+      seedRows.set('fotospiel-public-api.yaml', inProcess);
+      results.push(inProcess);
+      results.push(
+        await timed(`replay, fotospiel rules, no index`, () => replay(file, fotospiel, false)),
+      );
       const bookingMeasure = await timed(`replay, 6fb rules (${booking.detection.rules.length})`, () => replay(file, booking));
       seedRows.set('6fb-booking.yaml', bookingMeasure);
       results.push(bookingMeasure);
@@ -183,11 +218,15 @@ async function main(): Promise<void> {
     if (ONLY === 'all' || ONLY === 'pack' || ONLY === 'seeds') {
       // The standard HTTP pack beside each seed's own rules, same file, same run: its cost is the ratio.
       for (const [name, label] of [['fotospiel-public-api.yaml', 'fotospiel'], ['6fb-booking.yaml', '6fb']] as const) {
-        const seed = seedRows.get(name) ?? (await timed(`replay, ${label} rules`, () => replay(file, name === '6fb-booking.yaml' ? booking : fotospiel)));
-        if (!seedRows.has(name)) results.push(seed);
+        const own = name === '6fb-booking.yaml' ? booking : fotospiel;
+        let seed = seedRows.get(name);
+        if (seed === undefined) {
+          seed = await timed(`replay, ${label} rules (${own.detection.rules.length})`, () => replay(file, own));
+          results.push(seed);
+        }
         const withPack = withHttpPack(name);
-        const own = (name === '6fb-booking.yaml' ? booking : fotospiel).detection.rules.length;
-        const pack = await timed(`replay, ${label} + http pack (${own}+${withPack.detection.rules.length - own})`, () => replay(file, withPack));
+        const packRules = withPack.detection.rules.length - own.detection.rules.length;
+        const pack = await timed(`replay, ${label} + http pack (${own.detection.rules.length}+${packRules})`, () => replay(file, withPack));
         results.push(pack);
         console.log(
           `  http pack cost with ${label}: ${(pack.wallMs / seed.wallMs).toFixed(2)}× the seed playbook's wall time` +
@@ -195,7 +234,7 @@ async function main(): Promise<void> {
         );
       }
     }
-    if (ONLY !== 'seeds' && ONLY !== 'pack') {
+    if (ONLY !== 'seeds' && ONLY !== 'cli' && ONLY !== 'pack') {
       // A scanner-path list ported one rule per path (as the issue's 632-rule port was), beside the seed rules.
       const port: Playbook = {
         ...fotospiel,
@@ -208,22 +247,67 @@ async function main(): Promise<void> {
       results.push(await timed(`replay, ${n}-rule scanner port`, () => replay(file, port)));
       results.push(await timed(`replay, ${n}-rule scanner port, no index`, () => replay(file, port, false)));
     }
+    // The CLI, built from this tree (rebuilt first when a source file is newer than dist/): the process's wall time
+    // (start-up included) and the lines/s the CLI itself reports, beside the in-process figure of the same run.
     const cli = join(ROOT, 'dist/cli/main.js');
-    if (existsSync(cli)) {
-      results.push(
-        child('CLI: node dist/cli/main.js logs replay', process.execPath, [
-          cli,
-          'logs',
-          'replay',
-          file,
-          '--playbook',
-          join(ROOT, 'playbooks/fotospiel-public-api.yaml'),
-          '--format',
-          'nginx',
-        ]),
-      );
+    const built = ONLY === 'pack' ? 'CLI rows skipped (--only pack)' : ensureBuilt(cli);
+    if (built !== null) {
+      console.log(built);
     } else {
-      console.log('dist/cli/main.js not built: CLI run skipped (npm run build first)');
+      const runs: { wallMs: number; own: number; ownCpu: number; events: number; signals: number }[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        const started = performance.now();
+        const result = spawnSync(
+          process.execPath,
+          [cli, 'logs', 'replay', file, '--playbook', join(ROOT, 'playbooks/fotospiel-public-api.yaml'), '--format', 'nginx', '--json'],
+          { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 600_000, env: { ...process.env, RAMPART_TOKEN_KEY: TOKEN_KEY } },
+        );
+        const wallMs = performance.now() - started;
+        if (result.status !== 0) {
+          console.log(`CLI failed: ${(result.stderr || result.error?.message || '').trim().split('\n')[0] ?? ''}`);
+          break;
+        }
+        const summary = (
+          JSON.parse(result.stdout) as {
+            summary: { linesPerSecond: number; cpuLinesPerSecond: number; events: number; signals: number };
+          }
+        ).summary;
+        runs.push({
+          wallMs,
+          own: summary.linesPerSecond,
+          ownCpu: summary.cpuLinesPerSecond,
+          events: summary.events,
+          signals: summary.signals,
+        });
+      }
+      const best = runs.sort((a, b) => a.wallMs - b.wallMs)[0];
+      if (best !== undefined) {
+        results.push({
+          name: 'CLI process: node dist/cli/main.js logs replay',
+          wallMs: best.wallMs,
+          cpuMs: null,
+          note: `${best.events} events, ${best.signals} signals; wall time of the whole process, start-up included`,
+        });
+        const ownMs = (LINES / best.own) * 1000;
+        const ownCpuMs = best.ownCpu > 0 ? (LINES / best.ownCpu) * 1000 : null;
+        results.push({
+          name: "CLI's own lines/s (its --json summary)",
+          wallMs: ownMs,
+          cpuMs: ownCpuMs,
+          note: 'reading and replay, as the CLI reports it',
+        });
+        if (inProcess !== null) {
+          const rate = (ms: number) => LINES / ms;
+          const cpuRatio =
+            ownCpuMs !== null && inProcess.cpuMs !== null
+              ? `, own CPU ${(rate(ownCpuMs) / rate(inProcess.cpuMs)).toFixed(2)}`
+              : '';
+          console.log('');
+          console.log(
+            `CLI / in-process (fotospiel rules), same run: own wall ${(rate(ownMs) / rate(inProcess.wallMs)).toFixed(2)}${cpuRatio}, whole process wall ${(rate(best.wallMs) / rate(inProcess.wallMs)).toFixed(2)}`,
+          );
+        }
+      }
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

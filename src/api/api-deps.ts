@@ -32,6 +32,12 @@ export interface ApiDeps {
   live?: LiveFeed;
   /** Traffic and token analytics, when this process sees request events. */
   traffic?: TrafficView;
+  /** Brings the scrape-time figures up to date before /metrics answers. */
+  refreshMetrics?: () => Promise<void>;
+  /** Why the running app is degraded (sources, outbox); /healthz lists them. */
+  healthReasons?: () => Promise<readonly { code: string; message: string }[]>;
+  /** Refusals counted by this process and not yet in the store, added to each mitigation's total. */
+  unflushedRefusals?: (mitigationId: string) => number;
   /** Where the built console lives; unset: dist/web beside this package. */
   consoleDir?: string;
 }

@@ -3,13 +3,19 @@ import { buildApi } from '../api/build-api.js';
 import { LiveFeed } from '../api/live/live-feed.js';
 import { TrafficRecorder } from '../traffic/index.js';
 import { deskEventBus } from '../desk/index.js';
-import type { MonitorRunner, RoutineRunner } from '../monitors/index.js';
+import { createAvailabilityCheck, type MonitorRunner, type RoutineRunner } from '../monitors/index.js';
 import { createNotifier } from '../notify/index.js';
 import { consumeEvents, type EventConsumer } from '../detector/sources/index.js';
 import type { Clock } from '../shared/clock.js';
+import type { RequestEvent } from '../domain/request-event.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { createMetrics } from '../shared/metrics.js';
+import { neverBlockConflict } from '../domain/never-block.js';
 import { bootstrapAdminKey } from './bootstrap-admin-key.js';
+import { healthReasons } from './health/health-report.js';
+import { gatewayEventMetrics } from './metrics/gateway-event-metrics.js';
+import { MitigationRefusals } from './metrics/mitigation-refusals.js';
+import { refreshGauges } from './metrics/refresh-gauges.js';
 import { createDetectionLoop, type DetectionLoop } from './detection-loop.js';
 import { startMonitors } from './start-monitors.js';
 import { inboundSecretsFrom } from './inbound-secrets.js';
@@ -24,6 +30,24 @@ import {
 import { loadTokenKey } from './token-key.js';
 
 export const VERSION = '0.1.0';
+
+/**
+ * never_block lifts nothing by itself: a mitigation in force that touches the list (applied before the list said
+ * so) stays, and start-up says so, for a person to decide.
+ */
+async function warnProtectedInForce(desk: DeskHandle, logger: Logger): Promise<void> {
+  const inForce = await desk.store.mitigations.list({ inForceAt: desk.clock.now().toISOString(), limit: 10_000 });
+  for (const m of inForce) {
+    const list = desk.services.get(m.service)?.neverBlock;
+    const conflict = list ? neverBlockConflict(list, m.kind, m.target) : null;
+    if (conflict !== null) {
+      logger.warn(
+        { mitigation: m.id, service: m.service },
+        `mitigation ${m.id} (${m.kind}) is in force though never_block protects what it touches: ${conflict}; it stays until a person lifts it`,
+      );
+    }
+  }
+}
 
 function groupNames(monitors: readonly { service: string; name: string }[]): Map<string, string[]> {
   const byService = new Map<string, string[]>();
@@ -63,6 +87,11 @@ export async function startApp(options: {
   const logger = options.logger ?? createLogger({ level: options.config.LOG_LEVEL });
   const desk = await openDesk(options);
   const metrics = createMetrics();
+  for (const warning of desk.warnings) logger.warn(warning);
+  await warnProtectedInForce(desk, logger);
+  const refusals = new MitigationRefusals({ store: desk.store, clock: desk.clock, metrics, logger });
+  await refusals.start();
+  const countRequest = gatewayEventMetrics(metrics, refusals);
   const events = deskEventBus();
   // Known once the API listens; messages composed before that carry no link.
   const listening: { url?: string } = {};
@@ -90,6 +119,13 @@ export async function startApp(options: {
     logger,
     scheduler: notifier.scheduler,
   });
+  // The checklist's availability-check: the service's monitors run when an incident opens (issue 11).
+  const availability = createAvailabilityCheck({
+    monitors,
+    desk: { store: desk.store, clock: desk.clock, services: desk.services, actor: 'monitors', events },
+    logger,
+  });
+  events.on((event) => availability.onDeskEvent(event));
   events.on((event) => {
     if (event.type === 'incident.opened') {
       metrics.incidentsOpened.inc({ service: event.incident.service, severity: event.incident.severity });
@@ -113,22 +149,31 @@ export async function startApp(options: {
     tokenKey,
     logger,
     cwd: options.cwd,
+    metrics,
   });
   detection.start();
+  events.on((event) => {
+    if (event.type === 'mitigation.applied') refusals.applied(event.mitigation);
+    else if (event.type === 'mitigation.lifted') refusals.lifted(event.mitigation);
+  });
+  const fromGateway = (event: RequestEvent) => {
+    detection.ingest(event);
+    countRequest(event);
+  };
   // Events of `rampart gateway` processes elsewhere arrive over the Redis stream; this process's own gateways
   // feed the detector directly and never publish, so each request is counted once.
   const remoteEvents: EventConsumer | undefined = options.config.REDIS_URL
     ? consumeEvents({
         redisUrl: options.config.REDIS_URL,
         prefix: options.config.RAMPART_REDIS_PREFIX,
-        onEvent: (event) => detection.ingest(event),
+        onEvent: fromGateway,
         logger,
       })
     : undefined;
   let gateways: RunningGateway[];
   try {
     gateways = await startGateways({
-      onEvent: (event) => detection.ingest(event),
+      onEvent: fromGateway,
       playbooks: desk.playbooks,
       store: desk.store,
       clock: desk.clock,
@@ -179,6 +224,23 @@ export async function startApp(options: {
     live,
     traffic,
     ...(publicUrl ? { publicUrl } : {}),
+    refreshMetrics: () =>
+      refreshGauges({
+        metrics,
+        store: desk.store,
+        now: () => desk.clock.now().getTime(),
+        detection,
+        gateways: () => gateways,
+      }),
+    healthReasons: () =>
+      healthReasons({
+        store: desk.store,
+        now: () => desk.clock.now().getTime(),
+        sources: () => detection.sources(),
+        stalledAfterMs: options.config.RAMPART_SOURCE_STALLED_AFTER,
+        outboxStuckAfterMs: options.config.RAMPART_OUTBOX_STUCK_AFTER,
+      }),
+    unflushedRefusals: (id) => refusals.unflushed(id),
   });
   const host = options.host ?? options.config.RAMPART_HOST;
   try {
@@ -211,8 +273,10 @@ export async function startApp(options: {
       await stopGateways(gateways);
       await remoteEvents?.stop();
       await detection.stop();
+      await refusals.stop();
       live.close();
       await api.close();
+      await availability.idle();
       await notifier.stop();
       await desk.close();
     },

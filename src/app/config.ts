@@ -1,5 +1,17 @@
 import { z } from 'zod';
+import { parseDuration } from '../shared/duration.js';
 import { RampartError } from '../shared/errors.js';
+
+const durationText = z
+  .string()
+  .transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'a duration such as 90s, 5m, 1h' });
+      return z.NEVER;
+    }
+    return ms;
+  });
 
 /** The environment, read once at start-up and validated; nothing else reads process.env. */
 const envSchema = z.object({
@@ -20,6 +32,10 @@ const envSchema = z.object({
   RAMPART_PUBLIC_URL: z.url().optional(),
   /** PagerDuty Events API v2 endpoint; default PagerDuty's own (a proxy or a test receiver may stand in). */
   RAMPART_PAGERDUTY_EVENTS_URL: z.url().optional(),
+  /** /healthz says degraded when the oldest unsent notification is older than this. */
+  RAMPART_OUTBOX_STUCK_AFTER: durationText.default(5 * 60_000),
+  /** /healthz says degraded when a log file that exists has had no new line for this long. */
+  RAMPART_SOURCE_STALLED_AFTER: durationText.default(15 * 60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CI: z.string().optional(),
 });

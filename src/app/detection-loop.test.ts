@@ -82,7 +82,12 @@ describe('sources with skewed clocks (nginx in Europe/Berlin)', () => {
     const openedStore = store;
     loop = createDetectionLoop({
       playbooks: [playbook],
-      ctx: { store: openedStore, clock, services: catalogOf([policyFromPlaybook(playbook)]), actor: 'detector' },
+      ctx: {
+        store: openedStore,
+        clock,
+        services: catalogOf([policyFromPlaybook(playbook)]),
+        actor: 'detector',
+      },
       clock,
       tokenKey: 'test-token-key-0123456789',
       logger: createLogger({ level: 'silent' }),
@@ -97,7 +102,10 @@ describe('sources with skewed clocks (nginx in Europe/Berlin)', () => {
     await new Promise((r) => setTimeout(r, 300));
 
     // The first half of the attack: 25 probes in 25 s. The rule fires once.
-    await appendFile(join(dir, 'logs/access.log'), `${Array.from({ length: 25 }, (_, i) => accessLine(T + i * 1000, i)).join('\n')}\n`);
+    await appendFile(
+      join(dir, 'logs/access.log'),
+      `${Array.from({ length: 25 }, (_, i) => accessLine(T + i * 1000, i)).join('\n')}\n`,
+    );
     await until('the first half of the attack', () => detector.stats().events >= 25);
     await loop.idle();
     // nginx logs the same probes in its error log, stamped in local time.
@@ -115,7 +123,9 @@ describe('sources with skewed clocks (nginx in Europe/Berlin)', () => {
     const fired = signals.filter((s) => s.rule === 'probing' && s.kind === 'fired');
     expect(fired.map((s) => [s.groupKey, s.at])).toEqual([[ATTACKER, new Date(T + 19_000).toISOString()]]);
     expect(detector.stats().clears).toBe(0);
-    const blocks = (await openedStore.mitigations.list({ service: 'shop' })).filter((m) => m.kind === 'block');
+    const blocks = (await openedStore.mitigations.list({ service: 'shop' })).filter(
+      (m) => m.kind === 'block',
+    );
     expect(blocks.map((m) => m.target)).toEqual([ATTACKER]);
   }, 60_000);
 });

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import {
   createDetector,
   parserOptionsOf,
@@ -14,6 +15,7 @@ import type { RequestEvent } from '../domain/request-event.js';
 import type { Playbook } from '../playbook/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
+import type { Metrics } from '../shared/metrics.js';
 import { respondToSignal, type SignalOutcome } from './respond-to-signal.js';
 
 /** Signals waiting for the desk. One attack is one signal plus a few updates, so this only fills under a fault. */
@@ -28,8 +30,28 @@ export interface DetectionLoop {
   stop(): Promise<void>;
   /** Resolves when every signal handed over so far has been handled (tests, shutdown). */
   idle(): Promise<void>;
+  /** The tailed log files: what /healthz and the log-source metrics report. */
+  sources(): LogSourceStatus[];
+  /** Per service, how late (ms) its latest event reached the detector. */
+  lagMs(): Map<string, number>;
+  /** Signals waiting for the desk. */
+  queued(): number;
   /** Told after each signal is handled: tests and drills measure "fired → enforced" with it. */
   onOutcome(listener: (signal: DetectorSignal, outcome: SignalOutcome, timing: SignalTiming) => void): void;
+}
+
+export interface LogSourceStatus {
+  service: string;
+  /** The source's name in the playbook, else its file name. */
+  name: string;
+  path: string;
+  /** The file exists and is being read. */
+  present: boolean;
+  linesRead: number;
+  linesRefused: number;
+  /** Epoch ms of the last line read; null when none has come since start-up. */
+  lastLineAt: number | null;
+  startedAt: number;
 }
 
 /** performance.now() when the rule fired and when the desk had finished with the signal. */
@@ -52,7 +74,9 @@ export function createDetectionLoop(options: {
   tickMs?: number;
   /** Sees every event the detector gets, whatever its source (the console's traffic analytics). */
   observe?: (event: RequestEvent) => void;
+  metrics?: Metrics;
 }): DetectionLoop {
+  const metrics = options.metrics;
   const { ctx, logger } = options;
   const byService = new Map(options.playbooks.map((p) => [p.service.name, p]));
   const listeners: ((signal: DetectorSignal, outcome: SignalOutcome, timing: SignalTiming) => void)[] = [];
@@ -79,6 +103,7 @@ export function createDetectionLoop(options: {
     const playbook = byService.get(signal.service);
     if (!playbook) return;
     const firedAt = performance.now();
+    metrics?.signals.inc({ service: signal.service, rule: signal.rule, kind: signal.kind });
     enqueue(signal.fingerprint, async () => {
       const outcome = await respondToSignal(ctx, detector, playbook, signal);
       const timing = { firedAt, handledAt: performance.now() };
@@ -105,6 +130,7 @@ export function createDetectionLoop(options: {
           rule: clear.rule,
           fingerprint: clear.fingerprint,
           groupKey: clear.groupKey,
+          correlate: clear.correlate,
           ...(clear.type !== undefined ? { type: clear.type } : {}),
           at: clear.at,
           note: `clear since ${clear.at}`,
@@ -121,14 +147,24 @@ export function createDetectionLoop(options: {
     tokenKey: options.tokenKey,
   });
   const tails: Tail[] = [];
+  const statuses: { status: LogSourceStatus; tail: Tail }[] = [];
+  const newest = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
   const observe = options.observe;
-  const ingest =
+  const take =
     observe === undefined
       ? (event: RequestEvent) => detector.ingest(event)
       : (event: RequestEvent) => {
           detector.ingest(event);
           observe(event);
+        };
+  // The detector's lag: how old the latest event of each service was when the detector took it in.
+  const ingest =
+    metrics === undefined
+      ? take
+      : (event: RequestEvent) => {
+          take(event);
+          newest.set(event.service, Math.max(0, options.clock.now().getTime() - event.time));
         };
 
   return {
@@ -148,16 +184,46 @@ export function createDetectionLoop(options: {
             tokenKey: options.tokenKey,
             queryTokens: queryTokensOf(playbook),
           };
-          tails.push(
-            tailFile(file, {
-              from: 'end',
-              onLine: (line) => {
-                const parsed = parser.parse(line, { ...context, now: options.clock.now().getTime() });
-                if (parsed.ok) ingest(parsed.event);
-              },
-              onError: (error) => logger.warn({ file, err: error }, 'log source unreadable; retrying'),
-            }),
-          );
+          const status: LogSourceStatus = {
+            service: playbook.service.name,
+            name: source.name ?? basename(source.path),
+            path: file,
+            present: false,
+            linesRead: 0,
+            linesRefused: 0,
+            lastLineAt: null,
+            startedAt: options.clock.now().getTime(),
+          };
+          const labels = { service: status.service, source: status.name };
+          if (!existsSync(file)) {
+            // A misspelled path must not pass in silence: said at start-up, then on /healthz and in the metrics.
+            logger.warn(
+              { service: status.service, source: status.name, file },
+              `log source ${status.service}/${status.name}: ${file} does not exist; nothing is read from it until it appears (check the path in the playbook)`,
+            );
+          }
+          const tail = tailFile(file, {
+            from: 'end',
+            onLine: (line) => {
+              const now = options.clock.now().getTime();
+              status.linesRead++;
+              status.lastLineAt = now;
+              metrics?.logLinesRead.inc(labels);
+              const parsed = parser.parse(line, { ...context, now });
+              if (parsed.ok) ingest(parsed.event);
+              else {
+                status.linesRefused++;
+                metrics?.logLinesRefused.inc(labels);
+              }
+            },
+            onSkip: () => {
+              status.linesRefused++;
+              metrics?.logLinesRefused.inc(labels);
+            },
+            onError: (error) => logger.warn({ file, err: error }, 'log source unreadable; retrying'),
+          });
+          tails.push(tail);
+          statuses.push({ status, tail });
         }
       }
       timer = setInterval(() => detector.tick(), options.tickMs ?? 1_000);
@@ -169,6 +235,9 @@ export function createDetectionLoop(options: {
       await chain;
     },
     idle: () => chain,
+    sources: () => statuses.map(({ status, tail }) => ({ ...status, present: tail.present() || existsSync(status.path) })),
+    lagMs: () => new Map(newest),
+    queued: () => queued,
     onOutcome: (listener) => listeners.push(listener),
   };
 }

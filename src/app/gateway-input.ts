@@ -88,6 +88,7 @@ export function gatewayInputFromPlaybook(
             trusted_proxies: gateway.trusted_proxies,
             exempt_routes: gateway.exempt_routes,
             tokens: service.tokens.map((t) => tokenInput(t, file, options)),
+            ...(gateway.scope_headers ? { scope_headers: gateway.scope_headers } : {}),
             rate_limits: gateway.rate_limits.map((l) => ({
               name: l.name,
               key: l.key,
@@ -96,6 +97,7 @@ export function gatewayInputFromPlaybook(
               window: l.window,
               burst: l.burst,
               headers: l.headers,
+              shadow: l.shadow,
             })),
             switches: gateway.switches.map((s) => ({
               name: s.name,

@@ -5,7 +5,9 @@ import { systemClock, type Clock } from '../shared/clock.js';
 import { RampartError } from '../shared/errors.js';
 import { openStore, type Store } from '../store/index.js';
 import type { Config } from './config.js';
+import { compileNeverBlock } from './never-block-list.js';
 import { policyFromPlaybook } from './service-policies.js';
+import { loadTokenKey } from './token-key.js';
 
 export interface DeskHandle {
   store: Store;
@@ -13,6 +15,8 @@ export interface DeskHandle {
   playbooks: Playbook[];
   playbookDir: string;
   clock: Clock;
+  /** What start-up could not fully honour (a never_block token whose variable is not set). */
+  warnings: string[];
   close(): Promise<void>;
 }
 
@@ -36,13 +40,23 @@ export async function openDesk(options: {
   cwd: string;
   playbooks?: string;
   clock?: Clock;
+  env?: NodeJS.ProcessEnv;
 }): Promise<DeskHandle> {
   const playbookDir = resolve(options.cwd, options.playbooks ?? options.config.RAMPART_PLAYBOOKS);
   const playbooks = await loadServices(playbookDir);
+  const warnings: string[] = [];
+  const needsKey = playbooks.some((p) => p.never_block !== undefined);
+  const tokenKey = needsKey ? await loadTokenKey(options.config.RAMPART_TOKEN_KEY, options.cwd) : '';
+  const policies = playbooks.map((playbook) => {
+    const compiled = compileNeverBlock(playbook, options.env ?? process.env, tokenKey);
+    warnings.push(...compiled.warnings);
+    return policyFromPlaybook(playbook, compiled.list);
+  });
   const store = await openStore(options.config.DATABASE_URL, { cwd: options.cwd });
   return {
     store,
-    services: catalogOf(playbooks.map(policyFromPlaybook)),
+    services: catalogOf(policies),
+    warnings,
     playbooks,
     playbookDir,
     clock: options.clock ?? systemClock,

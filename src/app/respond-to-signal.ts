@@ -12,15 +12,17 @@ import {
   applyIncidentMitigationOnce,
   attachEvidence,
   completeAutomaticSteps,
+  escalateMitigation,
   ingestSignal,
   recordAction,
   type DeskContext,
 } from '../desk/index.js';
 import type { Incident } from '../domain/incident.js';
-import { SCOPE_FIELD_LIMIT } from '../domain/scope.js';
+import { SCOPE_FIELD_LIMIT, tokenCount } from '../domain/scope.js';
 import type { RequestEvent } from '../domain/request-event.js';
 import type { Playbook } from '../playbook/index.js';
 import { formatDuration } from '../shared/duration.js';
+import { RampartError } from '../shared/errors.js';
 
 export interface SignalOutcome {
   incident: Incident | null;
@@ -79,6 +81,7 @@ export async function respondToSignal(
       ...(signal.severity ? { severity: signal.severity } : {}),
       ...(signal.type ? { type: signal.type } : {}),
       groupKey: signal.groupKey,
+      correlate: signal.correlate,
       value: signal.value,
       threshold: signal.threshold,
       windowMs: signal.windowMs,
@@ -117,7 +120,7 @@ export async function respondToSignal(
       input: {
         id: incident.id,
         automatic: 'scope',
-        note: `${s.ips.length} IPs, ${s.tokenPreviews.length} tokens, ${s.tenants.length} tenants, ${s.events.length} events`,
+        note: `${s.ips.length} IPs, ${tokenCount(s)} tokens, ${s.tenants.length} tenants, ${s.events.length} events`,
       },
     });
   }
@@ -125,8 +128,16 @@ export async function respondToSignal(
   const applied: string[] = [];
   if (signal.kind !== 'fired' || !signal.mitigation) return { incident, joined, applied };
   const plan = planMitigation(signal.mitigation, behind.events, playbook);
+  // The checklist's automatic "decide mitigation" step: done by the mitigation itself (apply-mitigation.ts),
+  // or left to a person here, with the reason on the step.
+  const holdStep = (note: string) =>
+    completeAutomaticSteps({
+      ctx,
+      input: { id: incident.id, automatic: 'mitigation', outcome: 'held', note },
+    });
   if (plan.kind === 'suggest') {
     await recordAction({ ctx, input: { id: incident.id, summary: `suggested: ${plan.text}` } });
+    await holdStep(`a person decides: ${plan.text}`);
     return { incident, joined, applied };
   }
   const capWindow = playbook.detection.blast_radius_cap?.window ?? evidenceMs;
@@ -156,6 +167,7 @@ export async function respondToSignal(
           summary: `suggested (the playbook does not apply it by itself): ${m.label}`,
         },
       });
+      await holdStep(`suggested, a person applies it: ${m.label}`);
       continue;
     }
     if (over) {
@@ -163,22 +175,50 @@ export async function respondToSignal(
         ctx,
         input: { id: incident.id, summary: `held for a responder: ${m.label} (${over})`, data: { held: m } },
       });
+      await holdStep(`approval needed: ${m.label} (${over})`);
       continue;
     }
-    // Every desk that saw the attack fire may get here; the first applies, the others find its mitigation.
-    const { mitigation, applied: fresh } = await applyIncidentMitigationOnce({
-      ctx,
-      input: {
-        service: signal.service,
-        kind: m.kind,
-        target: m.target,
-        reason: `rule ${signal.rule}: ${signal.title}`,
-        incidentId: incident.id,
-        ...(m.forMs !== undefined ? { forMs: m.forMs } : {}),
-        ...(m.data ? { data: m.data } : {}),
-      },
-    });
-    if (fresh) applied.push(mitigation.id);
+    // A repeat offender: the target's earlier mitigations choose the lifetime, recorded with the level and why.
+    const step = m.escalate
+      ? await escalateMitigation(ctx, {
+          service: signal.service,
+          kind: m.kind,
+          target: m.target,
+          policy: m.escalate,
+        })
+      : undefined;
+    const forMs = step?.forMs ?? m.forMs;
+    const data = step ? { ...m.data, escalation_level: step.level, escalation: step.why } : m.data;
+    try {
+      // Every desk that saw the attack fire may get here; the first applies, the others find its mitigation.
+      const { mitigation, applied: fresh } = await applyIncidentMitigationOnce({
+        ctx,
+        input: {
+          service: signal.service,
+          kind: m.kind,
+          target: m.target,
+          reason: `rule ${signal.rule}: ${signal.title}${step ? ` (${step.why})` : ''}`,
+          incidentId: incident.id,
+          ...(forMs !== undefined ? { forMs } : {}),
+          ...(data ? { data } : {}),
+        },
+      });
+      if (fresh) applied.push(mitigation.id);
+    } catch (error) {
+      const protectedTarget = error instanceof RampartError && error.code === 'RAMPART_PROTECTED';
+      // The step says what happened: refused by never_block (already on the timeline), or failed to apply.
+      await completeAutomaticSteps({
+        ctx,
+        input: {
+          id: incident.id,
+          automatic: 'mitigation',
+          outcome: 'failed',
+          note: `${m.label} not applied: ${error instanceof Error ? error.message : String(error)}`,
+        },
+      });
+      // never_block: the other planned mitigations still go ahead; any other refusal fails the signal's handling.
+      if (!protectedTarget) throw error;
+    }
   }
   return { incident, joined, applied };
 }
@@ -194,15 +234,23 @@ function culprits(
 ): readonly RequestEvent[] {
   const trigger = playbook.detection.rules.find((r) => r.name === ruleName)?.trigger;
   if (trigger?.type !== 'ratio') return events;
-  const isError = compileFilter(trigger.errors, routeNamesOf(playbook), `detection.rules[${ruleName}].trigger.errors`);
+  const isError = compileFilter(
+    trigger.errors,
+    routeNamesOf(playbook),
+    `detection.rules[${ruleName}].trigger.errors`,
+  );
   return events.filter(isError);
 }
+
+/** A keyed token hash as the gateway and parsers write it (the desk's scope input accepts only these). */
+const TOKEN_HASH = /^[A-Za-z0-9_-]{16,128}$/;
 
 /** The scope is every address, token preview, tenant and event behind the signal, not just its few samples. */
 function scopeOf(events: readonly RequestEvent[], fromSignal: DetectorSignal['scope']) {
   const fields = {
     ips: new Set<string>(),
     tokenPreviews: new Set<string>(),
+    tokens: new Set<string>(),
     tenants: new Set<string>(),
     events: new Set<string>(),
   };
@@ -212,17 +260,20 @@ function scopeOf(events: readonly RequestEvent[], fromSignal: DetectorSignal['sc
   // Addresses only: a rule grouped by prefix names its /24 in the signal, which is not a client.
   for (const value of fromSignal?.ips ?? []) if (isIP(value) !== 0) add(fields.ips, value, 64);
   for (const value of fromSignal?.tokenPreviews ?? []) add(fields.tokenPreviews, value, 16);
+  for (const value of fromSignal?.tokens ?? []) if (TOKEN_HASH.test(value)) add(fields.tokens, value, 128);
   for (const value of fromSignal?.tenants ?? []) add(fields.tenants, value, 200);
   for (const value of fromSignal?.events ?? []) add(fields.events, value, 200);
   for (const e of events) {
     add(fields.ips, e.ip, 64);
     add(fields.tokenPreviews, e.tokenPreview, 16);
+    if (e.tokenHash !== null && TOKEN_HASH.test(e.tokenHash)) add(fields.tokens, e.tokenHash, 128);
     add(fields.tenants, e.tenant, 200);
     add(fields.events, e.event, 200);
   }
   return {
     ips: [...fields.ips],
     tokenPreviews: [...fields.tokenPreviews],
+    tokens: [...fields.tokens],
     tenants: [...fields.tenants],
     events: [...fields.events],
   };

@@ -22,6 +22,8 @@ export interface RunningGateway {
   sync: MitigationSync;
   /** "memory" on one node, "redis" when gateways share state through REDIS_URL. */
   stateKind: 'memory' | 'redis';
+  /** Keys each rate limit remembers in this process (the limiter-keys gauge). */
+  limiterKeys(): { limit: string; keys: number }[];
   /** Releases the shared state's connections (after the gateway has drained). */
   release(): Promise<void>;
 }
@@ -68,11 +70,12 @@ export async function startGateways(options: GatewayStartOptions): Promise<Runni
           })
         : undefined;
       const state = shared?.state ?? new MemoryState({ clock: options.clock });
+      const limiter = shared?.limiter ?? new MemoryRateLimiter();
       const gateway = createGateway(config, {
         tokenHashKey: options.tokenKey,
         clock: options.clock,
         state,
-        limiter: shared?.limiter ?? new MemoryRateLimiter(),
+        limiter,
         ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       });
       gateway.events.on('upstream-error', (report: UpstreamErrorReport) =>
@@ -94,6 +97,7 @@ export async function startGateways(options: GatewayStartOptions): Promise<Runni
         gateway,
         sync,
         stateKind: shared ? 'redis' : 'memory',
+        limiterKeys: () => config.limits.map((l) => ({ limit: l.name, keys: limiter.size?.(l.name) ?? 0 })),
         release: () => shared?.close() ?? Promise.resolve(),
       });
     }

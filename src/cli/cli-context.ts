@@ -56,6 +56,7 @@ export async function withDesk(
     desk = await openDesk({
       config,
       cwd: cli.cwd,
+      env: cli.env,
       ...(playbooks ? { playbooks } : {}),
       ...(cli.clock ? { clock: cli.clock } : {}),
     });

@@ -32,7 +32,12 @@ export function formatIncidentView(view: IncidentView, now: Date): string {
   const { incident: i } = view;
   const scope = Object.entries(i.scope)
     .filter(([, values]) => (values as string[]).length > 0)
-    .map(([field, values]) => `${field}: ${(values as string[]).join(', ')}`);
+    // Token hashes mean nothing to a person: counted, not listed (the previews are listed).
+    .map(([field, values]) =>
+      field === 'tokens'
+        ? `tokens: ${(values as string[]).length} (by keyed hash)`
+        : `${field}: ${(values as string[]).join(', ')}`,
+    );
   const lines = [
     `${i.id}  ${i.title}`,
     `  service    ${i.service}`,

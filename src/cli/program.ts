@@ -31,7 +31,7 @@ export function buildProgram(
   registerDemoCommand(program, cli, hooks.onStarted);
   registerDrillCommand(program, cli);
   registerIncidentCommands(program, cli);
-  registerPlaybookCommands(program, cli.io);
+  registerPlaybookCommands(program, cli.io, undefined, cli.cwd);
   registerMitigationCommands(program, cli);
   registerNotifyCommands(program, cli);
   registerMonitorCommands(program, cli);

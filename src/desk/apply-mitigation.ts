@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { MITIGATION_KINDS, type Mitigation } from '../domain/mitigation.js';
+import { MITIGATION_KINDS, shownTarget, type Mitigation } from '../domain/mitigation.js';
 import { checkMitigationTarget } from '../domain/mitigation-target.js';
 import { RampartError } from '../shared/errors.js';
 import type { Incident } from '../domain/incident.js';
 import type { StoreRepos } from '../store/ports.js';
 import type { ActionArgs, DeskContext } from './context.js';
 import { deskTransaction, type Tell } from './desk-transaction.js';
+import { settleAutomaticStepsIn } from './complete-automatic-steps.js';
 import { recordChange } from './record-change.js';
+import { refuseProtected } from './refuse-protected.js';
 import { requireIncident, requireService } from './require-incident.js';
 
 export const applyMitigationInput = z
@@ -39,6 +41,7 @@ export type ApplyMitigationInput = z.infer<typeof applyMitigationInput>;
  * events. Linked to an incident, it is also on that incident's timeline.
  */
 export async function applyMitigation({ ctx, input }: ActionArgs<ApplyMitigationInput>): Promise<Mitigation> {
+  await refuseProtected(ctx, { ...input, ...shownOf(input) });
   return deskTransaction(ctx, async (tx, tell) => {
     const incident = input.incidentId ? await requireIncident(tx, input.incidentId) : undefined;
     return applyIn(tx, ctx, tell, input, incident);
@@ -58,6 +61,7 @@ export async function applyIncidentMitigationOnce({
   mitigation: Mitigation;
   applied: boolean;
 }> {
+  await refuseProtected(ctx, { ...input, ...shownOf(input) });
   return deskTransaction(ctx, async (tx, tell) => {
     const incident = await tx.incidents.get(input.incidentId, { lock: true });
     if (!incident) throw new RampartError('RAMPART_NOT_FOUND', `incident ${input.incidentId} not found`);
@@ -69,6 +73,12 @@ export async function applyIncidentMitigationOnce({
     if (same) return { mitigation: same, applied: false };
     return { mitigation: await applyIn(tx, ctx, tell, input, incident), applied: true };
   });
+}
+
+/** A revocation is named by its token's preview on the timeline, never by the hash. */
+function shownOf(input: ApplyMitigationInput): { shown?: string } {
+  const preview = input.data?.preview;
+  return typeof preview === 'string' ? { shown: preview } : {};
 }
 
 async function applyIn(
@@ -116,6 +126,16 @@ async function applyIn(
       data: details,
       action: 'mitigation.apply',
     });
+    // The checklist's "decide mitigation" step, when it runs by itself, is done by the mitigation now in force.
+    const { entries } = await settleAutomaticStepsIn(tx, {
+      incidentId: incident.id,
+      automatic: 'mitigation',
+      outcome: 'done',
+      note: `${created.kind} ${shownTarget(created)} applied by ${ctx.actor}${created.expiresAt ? ` until ${created.expiresAt}` : ''}`,
+      at: now.toISOString(),
+      actor: ctx.actor,
+    });
+    for (const entry of entries) await tell({ type: 'incident.changed', incident, entry });
   } else {
     await tx.audit.append({
       at: created.createdAt,

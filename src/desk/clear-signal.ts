@@ -15,6 +15,7 @@ export const clearSignalInput = z
     /** With the group key, finds the incident the way the signal joined it (domain/correlation-key.ts). */
     type: z.string().min(1).max(100).optional(),
     groupKey: z.string().max(300).optional(),
+    correlate: z.string().max(300).optional(),
     note: z.string().max(2000).optional(),
     at: z.iso.datetime().optional(),
   })

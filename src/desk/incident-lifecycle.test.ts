@@ -212,6 +212,7 @@ describe.each(engines)('an incident through its whole life on $name', (engine) =
       events: [],
       ips: ['198.51.100.4', '198.51.100.9'],
       tokenPreviews: ['ab12…9f'],
+      tokens: [],
     });
     const kinds = (await store.timeline.list(first.incident.id)).map((e) => e.kind);
     expect(kinds).toEqual(['created', 'signal', 'signal', 'scope', 'severity']);

@@ -23,8 +23,15 @@ export { liftMitigation, liftMitigationInput } from './lift-mitigation.js';
 export { clearSignal, clearSignalInput, type ClearSignalInput } from './clear-signal.js';
 export { renderIncidentReport } from './render-report.js';
 export { attachEvidence, MAX_EVIDENCE_EVENTS, type AttachEvidenceInput } from './attach-evidence.js';
-export { completeAutomaticSteps } from './complete-automatic-steps.js';
+export {
+  completeAutomaticSteps,
+  settleAutomaticStepsIn,
+  type AutomaticOutcome,
+  type SettleStepsInput,
+} from './complete-automatic-steps.js';
 export { recordAction } from './record-action.js';
+export { refuseProtected } from './refuse-protected.js';
+export { escalateMitigation } from './escalate-mitigation.js';
 export { verifyIncident, verifyIn } from './verify-incident.js';
 export type { VerificationCheck, VerificationReport, VerificationStep } from './verification-steps.js';
 export { keepMitigation, keepMitigationInput, type KeepMitigationInput } from './keep-mitigation.js';

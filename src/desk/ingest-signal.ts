@@ -24,6 +24,8 @@ export const signalInput = z
     severity: z.string().min(1).max(50).optional(),
     type: z.string().min(1).max(100).optional(),
     groupKey: z.string().max(300).optional(),
+    /** The attacked entity (an address's /24, a token hash …): with the type, the incident it joins. */
+    correlate: z.string().max(300).optional(),
     value: z.number().finite().optional(),
     threshold: z.number().finite().optional(),
     windowMs: z.number().int().nonnegative().optional(),
@@ -63,12 +65,13 @@ const OPEN_OR_JOIN_ATTEMPTS = 3;
 export async function ingestSignal({ ctx, input }: ActionArgs<SignalInput>): Promise<IngestResult> {
   const policy = requireService(ctx, input.service);
   const signalLevel = resolveSeverity(policy, input.severity, input.type);
-  const key = correlationKey({ fingerprint: input.fingerprint, type: input.type, groupKey: input.groupKey });
+  const key = correlationKey(input);
   const signalData = {
     rule: input.rule,
     fingerprint: input.fingerprint,
     correlationKey: key,
     groupKey: input.groupKey ?? null,
+    ...(input.correlate !== undefined ? { correlate: input.correlate } : {}),
     value: input.value ?? null,
     threshold: input.threshold ?? null,
     windowMs: input.windowMs ?? null,
@@ -79,13 +82,14 @@ export async function ingestSignal({ ctx, input }: ActionArgs<SignalInput>): Pro
   return deskTransaction(ctx, async (tx, tell) => {
     for (let attempt = 0; attempt < OPEN_OR_JOIN_ATTEMPTS; attempt += 1) {
       const open = await tx.incidents.findOpenByKey(policy.name, key, { lock: true });
-      if (open) return join(tx, open);
+      if (open && !(await stale(tx, open))) return join(tx, open);
       const incident = await openIncidentIn(tx, ctx, {
         service: policy.name,
         title: input.title,
         severity: signalLevel.name,
         fingerprint: input.fingerprint,
         groupKey: input.groupKey,
+        ...(input.correlate !== undefined ? { correlate: input.correlate } : {}),
         ...(input.type ? { type: input.type } : {}),
         ...(input.scope ? { scope: input.scope } : {}),
       });
@@ -104,6 +108,31 @@ export async function ingestSignal({ ctx, input }: ActionArgs<SignalInput>): Pro
       'RAMPART_CONFLICT',
       `signal ${input.rule}: the open incident for ${key} changed ${OPEN_OR_JOIN_ATTEMPTS} times while joining it; the signal will be retried`,
     );
+
+    /**
+     * An open incident untouched for longer than the join window no longer takes the attack's signals: it gives
+     * its key up (it stays open, for a person to close) and the signal opens a fresh incident, paged anew.
+     */
+    async function stale(tx: StoreRepos, open: Incident): Promise<boolean> {
+      const windowMs = policy.joinWindowMs;
+      if (windowMs === undefined) return false;
+      const idleMs = ctx.clock.now().getTime() - Date.parse(open.updatedAt);
+      if (idleMs <= windowMs) return false;
+      const entry = await recordChange(tx, ctx, {
+        incidentId: open.id,
+        kind: 'signal',
+        summary: `no signal for longer than the join window (${Math.round(windowMs / 60_000)} min): a new signal of ${key} opens a new incident`,
+        data: { correlationKey: key, released: true, joinWindowMs: windowMs },
+        action: 'incident.correlation-released',
+      });
+      const updated =
+        (await tx.incidents.update(open.id, {
+          correlationKey: null,
+          updatedAt: ctx.clock.now().toISOString(),
+        })) ?? open;
+      await tell({ type: 'incident.changed', incident: updated, entry });
+      return true;
+    }
 
     async function join(tx: StoreRepos, open: Incident): Promise<IngestResult> {
       const entries: TimelineEntry[] = [];

@@ -7,6 +7,7 @@ import { correlationKey } from '../domain/correlation-key.js';
 import { RampartError } from '../shared/errors.js';
 import type { ActionArgs, DeskContext } from './context.js';
 import { deskTransaction } from './desk-transaction.js';
+import { settleAutomaticStepsIn } from './complete-automatic-steps.js';
 import { recordChange } from './record-change.js';
 import { requireService } from './require-incident.js';
 import { resolveSeverity } from './resolve-severity.js';
@@ -17,6 +18,8 @@ export const scopeInput = z
     events: z.array(z.string().min(1).max(200)).max(500),
     ips: z.array(z.string().min(1).max(64)).max(500),
     tokenPreviews: z.array(z.string().min(1).max(16)).max(500),
+    /** Keyed hashes of the tokens (what counts them); never a token itself. */
+    tokens: z.array(z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, 'a keyed token hash')).max(500),
   })
   .partial()
   .strict();
@@ -43,7 +46,7 @@ export type OpenIncidentInput = z.infer<typeof openIncidentInput>;
 export async function openIncidentIn(
   tx: StoreRepos,
   ctx: DeskContext,
-  input: OpenIncidentInput & { groupKey?: string | undefined },
+  input: OpenIncidentInput & { groupKey?: string | undefined; correlate?: string | undefined },
 ): Promise<Incident | undefined> {
   const policy = requireService(ctx, input.service);
   const severity = resolveSeverity(policy, input.severity, input.type);
@@ -51,7 +54,12 @@ export async function openIncidentIn(
   const key =
     input.fingerprint === undefined
       ? null
-      : correlationKey({ fingerprint: input.fingerprint, type: input.type, groupKey: input.groupKey });
+      : correlationKey({
+          fingerprint: input.fingerprint,
+          type: input.type,
+          groupKey: input.groupKey,
+          correlate: input.correlate,
+        });
   const incident = await tx.incidents.createUnlessKeyTaken({
     title: input.title,
     service: policy.name,
@@ -80,7 +88,25 @@ export async function openIncidentIn(
     action: 'incident.open',
   });
   const checklist = planChecklist(incident.id, now, policy.checklist);
-  if (checklist.length > 0) await tx.checklist.insertMany(checklist);
+  if (checklist.length > 0) {
+    await tx.checklist.insertMany(checklist);
+    // The severity is classified the moment the incident exists: by the signal's rule, the incident type's
+    // level or the playbook default (resolve-severity.ts), or by the person who opened it.
+    const source =
+      input.severity !== undefined
+        ? `named by ${ctx.actor}`
+        : input.type !== undefined
+          ? `the level of incident type ${input.type}`
+          : "the playbook's default";
+    await settleAutomaticStepsIn(tx, {
+      incidentId: incident.id,
+      automatic: 'severity',
+      outcome: 'done',
+      note: `${severity.name}, ${source}`,
+      at: now.toISOString(),
+      actor: ctx.actor,
+    });
+  }
   return incident;
 }
 

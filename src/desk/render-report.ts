@@ -31,7 +31,12 @@ export function renderIncidentReport(view: IncidentView, now: Date): string {
   ];
   const scope = (Object.entries(i.scope) as [string, string[]][]).filter(([, values]) => values.length > 0);
   if (scope.length === 0) lines.push('Nothing recorded.');
-  for (const [field, values] of scope) lines.push(`- **${field}**: ${values.join(', ')}`);
+  for (const [field, values] of scope)
+    lines.push(
+      field === 'tokens'
+        ? `- **tokens**: ${values.length} (counted by keyed hash)`
+        : `- **${field}**: ${values.join(', ')}`,
+    );
 
   lines.push('', '## Checklist', '');
   if (checklist.length === 0) lines.push('The playbook has no checklist.');

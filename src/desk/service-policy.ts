@@ -1,4 +1,5 @@
 import type { ChecklistPhasePlan } from '../domain/checklist.js';
+import type { NeverBlockList } from '../domain/never-block.js';
 import type { SeverityLevel } from '../domain/severity.js';
 import type { VerificationStep } from './verification-steps.js';
 
@@ -16,8 +17,15 @@ export interface ServicePolicy {
   postmortemSections: string[];
   /** Incident type name → its default severity, when the playbook gives one. */
   incidentTypes: Record<string, { title: string; severity: string | null }>;
+  /**
+   * How long after its last signal an open incident still takes the next signal with its correlation key;
+   * undefined: no limit while it is open.
+   */
+  joinWindowMs?: number;
   /** What must hold before the incident may be resolved; none means the gate is open. */
   verification?: VerificationStep[];
+  /** What no mitigation may touch (the playbook's never_block, compiled); none means nothing is protected. */
+  neverBlock?: NeverBlockList;
 }
 
 export interface ServiceCatalog {

@@ -1,6 +1,7 @@
 import type { RequestEvent } from '../domain/request-event.js';
 import type { Signal } from '../domain/signal.js';
 import type { MitigationSpec } from '../playbook/index.js';
+import { correlationEntity } from './correlation-entity.js';
 import type { CompiledRule } from './rules/index.js';
 
 /** At most this many sample events ride on a signal (the desk keeps 5 too); the snapshot holds the rest. */
@@ -16,6 +17,8 @@ export interface DetectorSignal extends Signal {
   value: number;
   threshold: number;
   windowMs: number;
+  /** The attacked entity (correlation-entity.ts): with the type, which open incident the signal joins. */
+  correlate: string;
   /** Shadow rules: record, open nothing, apply nothing. */
   shadow: boolean;
   mitigation?: MitigationSpec;
@@ -28,8 +31,9 @@ export interface DetectorClear {
   rule: string;
   fingerprint: string;
   groupKey: string;
-  /** The rule's incident type: with the group key, it finds the incident the signal joined. */
+  /** The rule's incident type: with the entity, it finds the incident the signal joined. */
   type?: string;
+  correlate: string;
   /** When the quiet period ended (ISO), and when the episode's first signal fired. */
   at: string;
   firedAt: string;
@@ -61,6 +65,30 @@ export function sampleOf(event: RequestEvent): Record<string, unknown> {
   return sample;
 }
 
+/**
+ * "<rule title>: <what it is about>". A token is named by its preview and, when known, its event — never by
+ * its keyed hash, which means nothing to a person; the other group fields as they are.
+ */
+function titleOf(rule: CompiledRule, groupKey: string, samples: readonly RequestEvent[]): string {
+  if (groupKey === '*') return rule.title;
+  const parts = rule.groupBy.length === 1 ? [groupKey] : groupKey.split('|');
+  let about = groupKey;
+  if (parts.length === rule.groupBy.length) {
+    about = parts
+      .map((value, i) => {
+        const field = rule.groupBy[i];
+        if (field !== 'token') return value;
+        const sample =
+          samples.find((e) => e.tokenHash === value) ?? samples.find((e) => e.tokenPreview !== null);
+        const preview = sample?.tokenPreview ?? 'a token';
+        const event = samples.find((e) => e.event !== null)?.event;
+        return event ? `token ${preview} (event ${event})` : `token ${preview}`;
+      })
+      .join(', ');
+  }
+  return `${rule.title}: ${about}`.slice(0, 300);
+}
+
 export function buildSignal(
   rule: CompiledRule,
   groupKey: string,
@@ -69,18 +97,21 @@ export function buildSignal(
 ): DetectorSignal {
   const ips = new Set<string>();
   const tokenPreviews = new Set<string>();
+  const tokens = new Set<string>();
   const tenants = new Set<string>();
   const events = new Set<string>();
   if (rule.groupBy.length === 1 && rule.groupBy[0] === 'ip_prefix') ips.add(groupKey);
   for (const e of samples) {
     if (e.ip !== null) ips.add(e.ip);
     if (e.tokenPreview !== null && e.tokenPreview.length <= 16) tokenPreviews.add(e.tokenPreview);
+    if (e.tokenHash !== null && /^[A-Za-z0-9_-]{16,128}$/.test(e.tokenHash)) tokens.add(e.tokenHash);
     if (e.tenant !== null) tenants.add(e.tenant.slice(0, 200));
     if (e.event !== null) events.add(e.event.slice(0, 200));
   }
   const scope: NonNullable<Signal['scope']> = {};
   if (ips.size > 0) scope.ips = [...ips].filter((ip) => ip.length <= 64);
   if (tokenPreviews.size > 0) scope.tokenPreviews = [...tokenPreviews];
+  if (tokens.size > 0) scope.tokens = [...tokens];
   if (tenants.size > 0) scope.tenants = [...tenants];
   if (events.size > 0) scope.events = [...events];
   const signal: DetectorSignal = {
@@ -88,9 +119,10 @@ export function buildSignal(
     service: rule.service,
     rule: rule.name,
     fingerprint: fingerprintOf(rule, groupKey),
-    title: groupKey === '*' ? rule.title : `${rule.title}: ${groupKey}`.slice(0, 300),
+    title: titleOf(rule, groupKey, samples),
     severity: rule.severity,
     groupKey,
+    correlate: correlationEntity(rule, groupKey),
     value: fire.value,
     threshold: fire.threshold,
     windowMs: rule.trigger.windowMs,

@@ -5,6 +5,7 @@ import type { Playbook } from '../playbook/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { DetectorClear, DetectorSignal } from './detector-signal.js';
 import { createEventEnricher } from './enrich-event.js';
+import { TokenScope } from './token-scope.js';
 import { RecentEvents } from './recent-events.js';
 import type { RecentEventsOptions } from './recent-events.js';
 import { RuleIndex } from './rule-index.js';
@@ -130,6 +131,8 @@ export function createDetector(options: DetectorOptions): Detector {
   for (const runner of runners) for (const source of runner.rule.sources ?? []) sourceTime(runner.rule.service, source);
   const tokenKey = options.tokenKey ?? randomBytes(24).toString('base64url');
   const enrichers = new Map(playbooks.map((p) => [p.service.name, createEventEnricher(p, tokenKey)]));
+  // Which tenant and event each token belongs to, as the app said it (token-scope.ts); one per service.
+  const tokenScopes = new Map(playbooks.map((p) => [p.service.name, new TokenScope()]));
 
   const advance = (clock: SourceTime, time: number) => {
     if (time <= clock.now) return;
@@ -148,6 +151,7 @@ export function createDetector(options: DetectorOptions): Detector {
       const time = event.time;
       if (!Number.isFinite(time)) return;
       if (event.route === null) enrichers.get(event.service)?.(event);
+      if (event.tokenHash !== null || event.tokenPreview !== null) tokenScopes.get(event.service)?.apply(event);
       recent.push(event);
       const clock = sourceTime(event.service, event.source);
       if (clock === undefined) {

@@ -1,4 +1,6 @@
+import type { EscalationPolicy } from '../domain/escalation.js';
 import type { MitigationKind } from '../domain/mitigation.js';
+import { DEFAULT_ESCALATE_RESET_MS } from '../playbook/describe.js';
 import type { RequestEvent } from '../domain/request-event.js';
 import type { MitigationSpec, Playbook } from '../playbook/index.js';
 
@@ -8,6 +10,8 @@ export interface PlannedMitigation {
   target: string;
   forMs?: number;
   data?: Record<string, string | number>;
+  /** Repeat offenders get longer: the desk picks forMs from the target's earlier mitigations. */
+  escalate?: EscalationPolicy;
   /** For people: "block 203.0.113.0/24 for 1h". */
   label: string;
 }
@@ -45,7 +49,14 @@ export function planMitigation(
   events: readonly RequestEvent[],
   playbook: Playbook,
 ): MitigationPlan {
-  const base = spec.for !== undefined ? { forMs: spec.for } : {};
+  // With escalation the first step stands in for `for` until the desk has looked at the target's history.
+  const forMs = spec.escalate?.[0] ?? spec.for;
+  const base = {
+    ...(forMs !== undefined ? { forMs } : {}),
+    ...(spec.escalate
+      ? { escalate: { stepsMs: spec.escalate, resetMs: spec.escalate_reset ?? DEFAULT_ESCALATE_RESET_MS } }
+      : {}),
+  };
   const one = (
     kind: MitigationKind,
     target: string | undefined,
@@ -57,7 +68,7 @@ export function planMitigation(
       : {
           kind: 'apply',
           mitigations: [
-            { kind, target, ...base, ...(data ? { data } : {}), label: `${label} ${forLabel(spec.for)}` },
+            { kind, target, ...base, ...(data ? { data } : {}), label: `${label} ${forLabel(forMs)}` },
           ],
         };
 
@@ -70,7 +81,7 @@ export function planMitigation(
             kind: 'block' as const,
             target: cidr,
             ...base,
-            label: `block ${cidr} ${forLabel(spec.for)}`,
+            label: `block ${cidr} ${forLabel(forMs)}`,
           })),
         };
       }
@@ -109,7 +120,7 @@ export function planMitigation(
           target: route,
           ...base,
           ...(banner ? { data: { banner } } : {}),
-          label: `maintenance on ${route === '*' ? 'every route' : route} ${forLabel(spec.for)}`,
+          label: `maintenance on ${route === '*' ? 'every route' : route} ${forLabel(forMs)}`,
         })),
       };
     }

@@ -49,6 +49,9 @@ export interface ReplayResult {
   skippedTotal: number;
   elapsedMs: number;
   linesPerSecond: number;
+  /** User + system CPU of this process while replaying: steadier than wall time on a shared machine. */
+  cpuMs: number;
+  cpuLinesPerSecond: number;
   stats: DetectorStats;
 }
 
@@ -198,6 +201,7 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
   const results: ReplayFileResult[] = [];
   let lastTime = -Infinity;
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   for (const plan of plans) {
     const parser = getParser(plan.format, parserOptionsOf(plan.spec));
     const ctx = { service: playbook.service.name, source: plan.source, tokenKey: options.tokenKey, queryTokens };
@@ -226,6 +230,8 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
   }
   if (lastTime > -Infinity) detector.tick(lastTime);
   const elapsedMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStarted);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   const lines = results.reduce((n, r) => n + r.lines, 0);
   const events = results.reduce((n, r) => n + r.events, 0);
   return {
@@ -238,6 +244,8 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
     skippedTotal: Object.values(skipped).reduce((n, c) => n + c, 0),
     elapsedMs,
     linesPerSecond: elapsedMs > 0 ? Math.round((lines / elapsedMs) * 1000) : 0,
+    cpuMs,
+    cpuLinesPerSecond: cpuMs > 0 ? Math.round((lines / cpuMs) * 1000) : 0,
     stats: detector.stats(),
   };
 }

@@ -1,3 +1,4 @@
+import { correlationEntity } from './correlation-entity.js';
 import type { RequestEvent } from '../domain/request-event.js';
 import { buildSignal, fingerprintOf, MAX_SAMPLES } from './detector-signal.js';
 import type { DetectorClear, DetectorSignal } from './detector-signal.js';
@@ -178,6 +179,7 @@ export class RuleRunner {
       rule: this.rule.name,
       fingerprint: fingerprintOf(this.rule, ks.key),
       groupKey: ks.key,
+      correlate: correlationEntity(this.rule, ks.key),
       ...(this.rule.type !== undefined ? { type: this.rule.type } : {}),
       at: new Date(at).toISOString(),
       firedAt: new Date(ks.firedAt).toISOString(),

@@ -11,10 +11,12 @@ export interface Signal {
   /** Playbook incident type, e.g. "brute-force". */
   type?: string;
   groupKey?: string;
+  /** The attacked entity the group key names (an address's /24, a token hash …), for correlation. */
+  correlate?: string;
   value?: number;
   threshold?: number;
   windowMs?: number;
   at: string;
-  scope?: { tenants?: string[]; events?: string[]; ips?: string[]; tokenPreviews?: string[] };
+  scope?: { tenants?: string[]; events?: string[]; ips?: string[]; tokenPreviews?: string[]; tokens?: string[] };
   samples?: Record<string, unknown>[];
 }

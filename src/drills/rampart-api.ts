@@ -11,6 +11,8 @@ export interface OutboxEntry {
   status: string;
   lastError: string | null;
   deliveredAt: string | null;
+  /** The channel entry; a tenant e-mail names its tenant. */
+  target: { type: string; tenant?: string };
 }
 
 /** The few API calls a drill makes, with the admin key (from .rampart/admin.key). */
@@ -66,6 +68,14 @@ export class RampartApi {
         `/v1/notifications?incident=${encodeURIComponent(incidentId)}`,
       )
     ).notifications;
+  }
+
+  markMitigated(id: string, note: string): Promise<Incident> {
+    return this.call<Incident>('POST', `/v1/incidents/${encodeURIComponent(id)}/mitigated`, { note });
+  }
+
+  approveNotification(id: number): Promise<OutboxEntry> {
+    return this.call<OutboxEntry>('POST', `/v1/notifications/${id}/approve`, {});
   }
 
   openIncident(input: {

@@ -22,6 +22,8 @@ export interface GatewayConfigInput {
     switches?: { name: string; routes: string[]; description?: string; message?: string }[];
     maintenance?: { banner?: string; retry_after?: DurationInput };
     client_limits?: ClientLimitsInput;
+    /** Response headers the app names the request's tenant and event with; recorded, then stripped. */
+    scope_headers?: { tenant?: string | undefined; event?: string | undefined };
   };
 }
 
@@ -55,4 +57,6 @@ export interface RateLimitInput {
   window: DurationInput;
   burst?: number;
   headers?: ('ietf' | 'x-ratelimit')[];
+  /** Count what it would refuse instead of refusing. */
+  shadow?: boolean;
 }

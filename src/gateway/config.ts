@@ -26,6 +26,8 @@ export interface GatewayConfig {
   maintenance: { banner: string; retryAfterMs: number };
   /** Timeouts, caps and upstream capacity against slow and greedy clients (src/gateway/admission). */
   clientLimits: ClientLimits;
+  /** Lower-case response header names the app names the tenant and event in (scope-headers.ts); null: none. */
+  scopeHeaders: { tenant: string | null; event: string | null } | null;
 }
 
 export interface CompiledRoute {
@@ -53,6 +55,8 @@ export interface CompiledLimit {
   burst: number;
   ietf: boolean;
   xRateLimit: boolean;
+  /** Counts and records what it would refuse, never refuses and never shows in the RateLimit headers. */
+  shadow: boolean;
   /** The RateLimit-Policy member, built once: `"per-ip";q=100;w=60`. */
   policy: string;
 }
@@ -230,6 +234,7 @@ export function compileGatewayConfig(
       burst,
       ietf: headers.includes('ietf'),
       xRateLimit: headers.includes('x-ratelimit'),
+      shadow: l.shadow === true,
       policy: policyMember(l.name, l.limit, windowMs),
     };
     limits.push(compiled);
@@ -256,6 +261,13 @@ export function compileGatewayConfig(
       retryAfterMs: duration(gw.maintenance?.retry_after ?? '5m', 'gateway.maintenance.retry_after', fail),
     },
     clientLimits: compileClientLimits(gw.client_limits, exempt.size > 0, fail),
+    scopeHeaders:
+      gw.scope_headers?.tenant || gw.scope_headers?.event
+        ? {
+            tenant: gw.scope_headers.tenant?.toLowerCase() ?? null,
+            event: gw.scope_headers.event?.toLowerCase() ?? null,
+          }
+        : null,
   };
 }
 

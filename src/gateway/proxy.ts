@@ -10,6 +10,7 @@ import type { PrefetchedBody } from './admission/body-prefetch.js';
 import { canonicalPath, type CanonicalPathRefusal } from '../shared/http/canonical-path.js';
 import { resolveClientIp, type ClientIp } from './client-ip.js';
 import type { GatewayConfig } from './config.js';
+import { takeScopeHeaders } from './scope-headers.js';
 import { extractToken } from './extract-token.js';
 import { createGuards, runGuards, type Guard, type Verdict } from './guards/index.js';
 import { addRateLimitHeaders, stripResponseHeaders, upstreamHeaders } from './headers.js';
@@ -163,6 +164,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
 
   function forward(ctx: RequestContext, pool: Dispatcher, body: PrefetchedBody | null): void {
     const req = ctx.req;
+    ctx.forwardedAt = performance.now();
     try {
       pool.stream(
         {
@@ -184,7 +186,9 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   }
 
   function streamFactory({ statusCode, headers, opaque: ctx }: Dispatcher.StreamFactoryData<RequestContext>): ServerResponse {
+    ctx.upstreamMs = Math.round((performance.now() - ctx.forwardedAt) * 1000) / 1000;
     stripResponseHeaders(headers);
+    if (config.scopeHeaders !== null) takeScopeHeaders(config.scopeHeaders, ctx, headers);
     addRateLimitHeaders(ctx, headers);
     // While draining, tell keep-alive clients this connection ends with this response.
     if (closing !== null) ctx.res.shouldKeepAlive = false;

@@ -57,12 +57,19 @@ export class RequestContext {
   jti: string | null = null;
   subject: string | null = null;
   tenant: string | null = null;
+  /** The app's event id, from its scope header on the response (scope-headers.ts). */
+  event: string | null = null;
   /** JWT iat in epoch seconds; null for join tokens or a JWT without it. */
   issuedAt: number | null = null;
   decision: Decision = 'allowed';
   rule: string | null = null;
   message: string | null = null;
   rate: RateOutcome[] | null = null;
+  /** The first shadow rate limit this request exceeded: it would have been refused (429) by that limit. */
+  shadowLimited: string | null = null;
+  /** performance.now() when the request was handed to the upstream, and how long its response head took. */
+  forwardedAt = 0;
+  upstreamMs: number | null = null;
   done = false;
   // Admission (src/gateway/admission): what this request holds, each released once.
   /** The address and prefix counted by the concurrency caps, until the response closes. */

@@ -67,7 +67,7 @@ export function toEvent(ctx: RequestContext, service: string, source: string, du
     tokenPreview: ctx.tokenPreview,
     subject: ctx.subject,
     tenant: ctx.tenant,
-    event: null,
+    event: ctx.event,
     userAgent: ua ?? null,
     decision: ctx.decision,
     rule: ctx.rule,
@@ -75,6 +75,6 @@ export function toEvent(ctx: RequestContext, service: string, source: string, du
     message: ctx.message,
     level: null,
     fields: { routeName: ctx.route?.name ?? null, bytesIn: socket.bytesRead - ctx.bytesInStart,
-      completed: ctx.res.writableFinished },
+      completed: ctx.res.writableFinished, shadowLimited: ctx.shadowLimited, upstreamMs: ctx.upstreamMs },
   };
 }

@@ -26,3 +26,4 @@ export {
   type RoutineClock,
 } from './routine-schedule.js';
 export { remindOwner, reminderAudiences, ROUTINES_ACTOR, type OwnerReminder } from './remind-owner.js';
+export { createAvailabilityCheck, AVAILABILITY_STEP } from './check-availability.js';

@@ -54,7 +54,7 @@ export async function remindOwner(store: Store, r: OwnerReminder): Promise<numbe
       mitigatedAt: null,
       resolvedAt: null,
       scope: { tenants: [], events: [], ips: [], tokenPreviews: [] },
-      scopeCounts: { tenants: 0, events: 0, ips: 0, tokenPreviews: 0 },
+      scopeCounts: { tenants: 0, events: 0, ips: 0, tokenPreviews: 0, tokens: 0 },
     },
     links: [],
     pagerduty: { action: null, severity: 'info' },

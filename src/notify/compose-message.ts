@@ -1,7 +1,8 @@
 import type { Incident } from '../domain/incident.js';
-import type { Mitigation } from '../domain/mitigation.js';
+import { tokenCount } from '../domain/scope.js';
+import { shownTarget, type Mitigation } from '../domain/mitigation.js';
 import { pagerDutySeverity } from './channels/pagerduty.js';
-import type { IncidentSummary, NotifyEvent, NotifyMessage } from './message.js';
+import type { IncidentSummary, MitigationSummary, NotifyEvent, NotifyMessage } from './message.js';
 import { pagerDutyAction, type PlannedDelivery } from './routing.js';
 import type { TenantDirectory } from './tenant-directory.js';
 import type { CompiledTemplate, TemplateValues } from './templates.js';
@@ -18,14 +19,42 @@ export interface ComposeInput {
   serviceTitle: string;
   templates: ReadonlyMap<string, CompiledTemplate>;
   mitigations: readonly Mitigation[];
+  /** The mitigation a mitigation_applied / mitigation_lifted message is about. */
+  mitigation?: Mitigation | undefined;
   tenants: TenantDirectory;
   publicUrl: string | undefined;
 }
 
 /** Revocation targets are token hashes or JWT ids: say what was done, not which credential. */
 function describeMitigation(m: Mitigation): string {
-  const target = m.kind.startsWith('revoke-') ? '' : ` ${m.target}`;
+  const target =
+    m.kind === 'revoke-token' ? ` ${shownTarget(m)}` : m.kind.startsWith('revoke-') ? '' : ` ${m.target}`;
   return `${m.kind}${target} (${m.reason})`;
+}
+
+/** A mitigation as every channel shows it: a readable target (a token's preview, never its hash). */
+export function summarizeMitigation(m: Mitigation): MitigationSummary {
+  let target = shownTarget(m);
+  // A JWT id is a credential's name: show enough to recognise it, not enough to reuse it.
+  if (m.kind === 'revoke-jti' && target === m.target) target = `${m.target.slice(0, 4)}…`;
+  return {
+    id: m.id,
+    kind: m.kind,
+    target,
+    until: m.expiresAt,
+    reason: m.reason,
+    author: m.author,
+    appliedAt: m.createdAt,
+    liftedAt: m.liftedAt,
+    liftedBy: m.liftedBy,
+  };
+}
+
+/** One line for the message text: "block 203.0.113.0/24 until … by detector: rule …". */
+export function describeMitigationChange(event: NotifyEvent, m: MitigationSummary): string {
+  if (event === 'mitigation_lifted')
+    return `lifted ${m.kind} ${m.target}${m.liftedBy ? ` by ${m.liftedBy}` : ''} (applied by ${m.author}: ${m.reason})`;
+  return `${m.kind} ${m.target} until ${m.until === null ? 'lifted' : formatTime(m.until)} by ${m.author}: ${m.reason}`;
 }
 
 export function formatTime(iso: string | null): string {
@@ -58,6 +87,7 @@ export function summarize(incident: Incident): IncidentSummary {
       events: s.events.length,
       ips: s.ips.length,
       tokenPreviews: s.tokenPreviews.length,
+      tokens: tokenCount(s),
     },
   };
 }
@@ -73,6 +103,10 @@ function headline(event: NotifyEvent, i: Incident): string {
       return `[${i.id}] post-mortem due: ${i.title}`;
     case 'severity_changed':
       return `${tag} severity changed: ${i.title}`;
+    case 'mitigation_applied':
+      return `${tag} mitigation applied: ${i.title}`;
+    case 'mitigation_lifted':
+      return `${tag} mitigation lifted: ${i.title}`;
     default:
       return `${tag} ${i.status}: ${i.title}`;
   }
@@ -95,8 +129,13 @@ export function composeMessage(input: ComposeInput): NotifyMessage {
     text: input.change,
     incident: summarize(incident),
     links: url === undefined ? [] : [{ label: `${incident.id} in Rampart`, url }],
-    pagerduty: { action: pagerDutyAction(input.events), severity: pagerDutySeverity(incident.severityRank) },
+    pagerduty: {
+      action: pagerDutyAction(input.events, incident.status),
+      severity: pagerDutySeverity(incident.severityRank),
+    },
   };
+  const mitigation = input.mitigation === undefined ? undefined : summarizeMitigation(input.mitigation);
+  if (mitigation) message.mitigation = mitigation;
   const template = planned.template === undefined ? undefined : input.templates.get(planned.template);
   if (template) {
     const contact = planned.tenant === undefined ? undefined : input.tenants.get(planned.tenant);
@@ -118,6 +157,15 @@ export function composeMessage(input: ComposeInput): NotifyMessage {
       'incident.mitigations':
         input.mitigations.length === 0 ? 'none yet' : input.mitigations.map(describeMitigation).join('\n'),
       'service.title': input.serviceTitle,
+      ...(mitigation === undefined
+        ? {}
+        : {
+            'mitigation.kind': mitigation.kind,
+            'mitigation.target': mitigation.target,
+            'mitigation.until': mitigation.until === null ? 'lifted' : formatTime(mitigation.until),
+            'mitigation.reason': mitigation.reason,
+            'mitigation.author': mitigation.author,
+          }),
       event: planned.event,
       ...(planned.tenant === undefined
         ? {}

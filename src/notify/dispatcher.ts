@@ -5,6 +5,7 @@ import { backoffMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import type { Channel, ChannelKind, DeliveryResult } from './channels/channel.js';
 import type { ChannelTarget, NotifyMessage } from './message.js';
 import { describeDelivery, NOTIFY_ACTOR } from './outbox.js';
+import { settleNotifyStepOnDelivery } from './settle-notify-step.js';
 
 export interface DispatcherOptions {
   store: Store;
@@ -119,6 +120,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         action: `notification.${outcome.status}`,
         target: done.incidentId,
         details: data,
+      });
+      await settleNotifyStepOnDelivery(tx, {
+        incidentId: done.incidentId,
+        event: message.event,
+        delivered: outcome.status === 'delivered',
+        what: outcome.status === 'delivered' ? `${what} delivered` : `${what} failed: ${outcome.error}`,
+        at: outcome.at,
       });
       return true;
     });

@@ -21,7 +21,25 @@ export interface IncidentSummary {
   mitigatedAt: string | null;
   resolvedAt: string | null;
   scope: { tenants: string[]; events: string[]; ips: string[]; tokenPreviews: string[] };
-  scopeCounts: { tenants: number; events: number; ips: number; tokenPreviews: number };
+  /** `tokens` counts distinct tokens by keyed hash (two may share a preview). */
+  scopeCounts: { tenants: number; events: number; ips: number; tokenPreviews: number; tokens: number };
+}
+
+/**
+ * The mitigation a mitigation_applied / mitigation_lifted message is about. `target` is what a person can read:
+ * an address, a range, a limit or switch name, or a revoked token's preview (never its keyed hash or a JWT id).
+ */
+export interface MitigationSummary {
+  id: string;
+  kind: string;
+  target: string;
+  /** ISO time it expires, or null for "until lifted". */
+  until: string | null;
+  reason: string;
+  author: string;
+  appliedAt: string;
+  liftedAt: string | null;
+  liftedBy: string | null;
 }
 
 /**
@@ -35,6 +53,8 @@ export interface NotifyMessage {
   headline: string;
   text: string;
   incident: IncidentSummary;
+  /** Set on mitigation_applied and mitigation_lifted messages. */
+  mitigation?: MitigationSummary;
   links: { label: string; url: string }[];
   /** From the audience's or channel's template; e-mail uses them, other channels fall back to headline/text. */
   subject?: string;

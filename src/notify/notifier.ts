@@ -1,5 +1,6 @@
 import type { DeskEvent } from '../desk/desk-events.js';
 import type { Incident } from '../domain/incident.js';
+import type { Mitigation } from '../domain/mitigation.js';
 import type { CommsSpec, Playbook } from '../playbook/index.js';
 import { createScheduler, type Scheduler } from '../scheduler/index.js';
 import type { Clock } from '../shared/clock.js';
@@ -12,12 +13,13 @@ import { emailChannel } from './channels/email.js';
 import { pagerDutyChannel } from './channels/pagerduty.js';
 import { slackChannel } from './channels/slack.js';
 import { webhookChannel } from './channels/webhook.js';
-import { composeMessage } from './compose-message.js';
+import { composeMessage, describeMitigationChange, summarizeMitigation } from './compose-message.js';
 import { createDispatcher, type DispatchSummary } from './dispatcher.js';
 import type { NotifyEvent } from './message.js';
 import { enqueueAll, type Enqueue } from './outbox.js';
 import { DEFAULT_POSTMORTEM_LEAD_MS, runPostmortemReminders } from './postmortem-reminders.js';
 import { routeEvent, statusEvents } from './routing.js';
+import { settleNotifyStepOnEnqueue } from './settle-notify-step.js';
 import { tenantDirectoryFromEnv, type TenantDirectory } from './tenant-directory.js';
 import { compileTemplate, type CompiledTemplate } from './templates.js';
 
@@ -92,14 +94,47 @@ export function channelEnvNames(playbooks: readonly Playbook[]): string[] {
   return [...names].sort();
 }
 
-function eventsOf(
-  event: DeskEvent,
-): { incident: Incident; events: NotifyEvent[]; key: string; change: string } | undefined {
+interface Occurrence {
+  incident: Incident;
+  events: NotifyEvent[];
+  key: string;
+  change: string;
+  mitigation?: Mitigation;
+}
+
+/** Whether a desk event can cause a notification (so the dispatcher is worth waking). */
+function notifies(event: DeskEvent): boolean {
+  if (event.type === 'incident.opened') return true;
+  if (event.type === 'incident.changed')
+    return event.entry.kind === 'status' || event.entry.kind === 'severity';
+  return event.mitigation.incidentId !== null;
+}
+
+/**
+ * What a desk event means to the audiences. A mitigation is announced when it is linked to an incident (the
+ * incident decides who hears of it); the incident is read inside the change's transaction, so it is the one the
+ * mitigation was just recorded on.
+ */
+async function occurrenceOf(tx: StoreRepos, event: DeskEvent): Promise<Occurrence | undefined> {
   if (event.type === 'incident.opened') {
     const i = event.incident;
     return { incident: i, events: ['opened'], key: 'opened', change: `${i.severity} opened: ${i.title}` };
   }
-  if (event.type !== 'incident.changed') return undefined;
+  if (event.type === 'mitigation.applied' || event.type === 'mitigation.lifted') {
+    const m = event.mitigation;
+    if (m.incidentId === null) return undefined;
+    const incident = await tx.incidents.get(m.incidentId);
+    if (!incident) return undefined;
+    const what: NotifyEvent =
+      event.type === 'mitigation.applied' ? 'mitigation_applied' : 'mitigation_lifted';
+    return {
+      incident,
+      events: [what],
+      key: `${what === 'mitigation_applied' ? 'mit-applied' : 'mit-lifted'}-${m.id}`,
+      change: describeMitigationChange(what, summarizeMitigation(m)),
+      mitigation: m,
+    };
+  }
   const { entry, incident } = event;
   if (entry.kind === 'status') {
     const to = typeof entry.data.to === 'string' ? entry.data.to : incident.status;
@@ -171,10 +206,18 @@ export function createNotifier(options: NotifierOptions): Notifier {
     key: string,
     change: string,
     at: Date,
+    mitigation?: Mitigation,
   ): Promise<OutboxMessage[]> {
     const svc = services.get(incident.service);
     if (!svc) return [];
     const planned = routeEvent({ comms: svc.comms, incident, events, eventKey: key, at });
+    await settleNotifyStepOnEnqueue(tx, {
+      incidentId: incident.id,
+      severity: incident.severity,
+      events,
+      planned,
+      at: at.toISOString(),
+    });
     if (planned.length === 0) return [];
     const mitigations = planned.some((p) => p.template !== undefined)
       ? await tx.mitigations.list({ incidentId: incident.id })
@@ -190,6 +233,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
           serviceTitle: svc.title,
           templates: svc.templates,
           mitigations,
+          mitigation,
           tenants,
           publicUrl: typeof options.publicUrl === 'function' ? options.publicUrl() : options.publicUrl,
         });
@@ -274,10 +318,10 @@ export function createNotifier(options: NotifierOptions): Notifier {
       });
   }
 
-  function enqueueWithin(tx: StoreRepos, event: DeskEvent): Promise<OutboxMessage[]> {
-    const what = eventsOf(event);
-    if (!what) return Promise.resolve([]);
-    return notifyIn(tx, what.incident, what.events, what.key, what.change, now());
+  async function enqueueWithin(tx: StoreRepos, event: DeskEvent): Promise<OutboxMessage[]> {
+    const what = await occurrenceOf(tx, event);
+    if (!what) return [];
+    return notifyIn(tx, what.incident, what.events, what.key, what.change, now(), what.mitigation);
   }
 
   return {
@@ -287,7 +331,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
     onDeskEvent(event) {
       // The messages are already in the outbox (enqueueWithin ran inside the change's transaction): only wake
       // this process's dispatcher, so the page does not wait for the next interval.
-      if (timer && eventsOf(event)) kick();
+      if (timer && notifies(event)) kick();
     },
     dispatchDue: (at = now()) => dispatcher.dispatchDue(at),
     tick: (at) => scheduler.tick(at),

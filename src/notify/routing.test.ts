@@ -114,7 +114,7 @@ describe('routing', () => {
 
   it('e-mails each tenant in scope once, held for approval, only when impactful', () => {
     const incident = sampleIncident({
-      scope: { tenants: ['acme', 'globex'], events: [], ips: [], tokenPreviews: [] },
+      scope: { tenants: ['acme', 'globex'], events: [], ips: [], tokenPreviews: [], tokens: [] },
     });
     const planned = routeEvent({
       comms,
@@ -129,7 +129,7 @@ describe('routing', () => {
       ['INC-7:e9:tenants:0-email:globex', 'globex', true, 'gallery'],
     ]);
     const quiet = sampleIncident({
-      scope: { tenants: [], events: [], ips: ['203.0.113.7'], tokenPreviews: [] },
+      scope: { tenants: [], events: [], ips: ['203.0.113.7'], tokenPreviews: [], tokens: [] },
     });
     expect(
       routeEvent({ comms, incident: quiet, events: ['mitigated'], eventKey: 'e9', at: saturday }),

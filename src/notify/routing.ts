@@ -28,11 +28,21 @@ export interface PlannedDelivery {
   tenant?: string;
 }
 
-/** PagerDuty knows three actions; events that are none of them (a mitigation, a reminder) do not page. */
-export function pagerDutyAction(events: readonly NotifyEvent[]): PagerDutyAction | null {
+/**
+ * PagerDuty knows three actions; events that are none of them (a status note, a reminder) do not page. A
+ * mitigation applied or lifted is a `trigger` with the incident's dedup key while the incident is open:
+ * PagerDuty folds it into the open alert's log (no second page) with the mitigation in its custom_details.
+ * Once the incident is resolved it is not sent there at all, since a trigger would open a fresh alert.
+ */
+export function pagerDutyAction(
+  events: readonly NotifyEvent[],
+  incidentStatus?: string,
+): PagerDutyAction | null {
   if (events.includes('resolved') || events.includes('closed')) return 'resolve';
   if (events.includes('acknowledged')) return 'acknowledge';
   if (events.includes('opened') || events.includes('severity_changed')) return 'trigger';
+  if (events.includes('mitigation_applied') || events.includes('mitigation_lifted'))
+    return incidentStatus === 'resolved' || incidentStatus === 'closed' ? null : 'trigger';
   return null;
 }
 
@@ -70,7 +80,7 @@ export function routeEvent(input: RouteInput): PlannedDelivery[] {
   const primary = events[0];
   if (primary === undefined) return [];
   const planned: PlannedDelivery[] = [];
-  const action = pagerDutyAction(events);
+  const action = pagerDutyAction(events, incident.status);
   for (const audience of comms.audiences) {
     if (!audienceWants(audience, incident, events)) continue;
     const notBefore =

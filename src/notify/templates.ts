@@ -22,6 +22,12 @@ export const TEMPLATE_VARIABLES = {
   'incident.scope.ips': 'the number of client addresses in scope',
   'incident.mitigations': 'the mitigations applied for the incident, one per line, or "none yet"',
   'service.title': "the service's title from the playbook",
+  'mitigation.kind': 'mitigation_applied/_lifted only: block, revoke-token, throttle …',
+  'mitigation.target':
+    "mitigation_applied/_lifted only: the address, range, limit or switch, or a token's preview",
+  'mitigation.until': 'mitigation_applied/_lifted only: when it expires, or "lifted" (until lifted)',
+  'mitigation.reason': 'mitigation_applied/_lifted only: why it was applied',
+  'mitigation.author': 'mitigation_applied/_lifted only: who applied it (a person, or "detector")',
   'tenant.id': 'the tenant being e-mailed (tenant audiences only)',
   'tenant.name': "the tenant's name from RAMPART_TENANT_CONTACTS, else its id",
   event: 'the notification event, e.g. mitigated',

@@ -31,8 +31,16 @@ export function describeTrigger(t: TriggerSpec, groupBy: readonly string[]): str
   }
 }
 
+/** A target clean this long starts again at the first escalation step. */
+export const DEFAULT_ESCALATE_RESET_MS = 30 * 86_400_000;
+
 export function describeMitigation(m: MitigationSpec): string {
-  const span = m.for !== undefined ? ` for ${dur(m.for)}` : '';
+  const span =
+    m.escalate !== undefined
+      ? ` for ${m.escalate.map(dur).join(', then ')} on repeat offences (clean again after ${dur(m.escalate_reset ?? DEFAULT_ESCALATE_RESET_MS)})`
+      : m.for !== undefined
+        ? ` for ${dur(m.for)}`
+        : '';
   let text: string;
   switch (m.action) {
     case 'block':

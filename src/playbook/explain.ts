@@ -97,7 +97,7 @@ function explainGateway(p: Playbook, line: Line): void {
   );
   for (const l of g.rate_limits)
     line(
-      `  Limit ${l.name}: ${l.limit} requests per ${dur(l.window)} per ${l.key}${l.routes ? ` on ${l.routes.join(', ')}` : ' on every non-exempt route'}${l.burst ? ` (+${l.burst} burst)` : ''}; headers ${l.headers.join(', ')}; 429 + Retry-After when exceeded`,
+      `  Limit ${l.name}: ${l.limit} requests per ${dur(l.window)} per ${l.key}${l.routes ? ` on ${l.routes.join(', ')}` : ' on every non-exempt route'}${l.burst ? ` (+${l.burst} burst)` : ''}; headers ${l.headers.join(', ')}; ${l.shadow ? 'SHADOW: counts what it would refuse (metric rampart_gateway_shadow_limited_total), never answers 429' : '429 + Retry-After when exceeded'}`,
     );
   for (const sw of g.switches)
     line(
@@ -239,7 +239,22 @@ function explainAfter(p: Playbook, now: Date, line: Line): void {
     line(
       `  ${r.every}: ${r.title}${r.owner ? ` (${r.owner})` : ''}${r.run?.monitor ? ` — runs monitor ${r.run.monitor}` : r.run?.drill ? ` — runs drill ${r.run.drill}` : ''}`,
     );
+  explainNeverBlock(p, line);
   line(reviewStatus(p, now));
+}
+
+function explainNeverBlock(p: Playbook, line: Line): void {
+  const n = p.never_block;
+  if (!n) return;
+  const parts = [
+    n.addresses.length > 0 ? `addresses ${n.addresses.join(', ')}` : '',
+    n.tokens_env.length > 0 ? `the tokens in ${n.tokens_env.join(', ')}` : '',
+    n.subjects.length > 0 ? `subjects ${n.subjects.join(', ')}` : '',
+    n.monitors ? "the monitors' own traffic (their tokens; loopback for a local gateway)" : '',
+  ].filter(Boolean);
+  line(
+    `Never block: ${parts.join('; ') || 'nothing listed'} — a mitigation touching one is refused and the refusal recorded; none in force is lifted by this list.`,
+  );
 }
 
 export function reviewStatus(p: Playbook, now: Date): string {

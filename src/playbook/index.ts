@@ -27,6 +27,7 @@ export {
   type PostmortemSpec,
   type RoutineSpec,
   type ReviewSpec,
+  type NeverBlockSpec,
 } from './schema.js';
 export { isCidr, parseStatusMatcher, type StatusRange } from './schema/primitives.js';
 export { routeParams } from './schema/service.js';
@@ -49,7 +50,9 @@ export {
   loadPlaybookDir,
   parsePlaybook,
   formatPlaybookError,
+  formatPlaybookWarning,
   type PlaybookError,
+  type PlaybookWarning,
   type PlaybookLoadResult,
 } from './load.js';
 export { explainPlaybook, reviewStatus } from './explain.js';

@@ -38,6 +38,7 @@ describe('schema/playbook.schema.json', () => {
       'postmortem',
       'routines',
       'review',
+      'never_block',
     ]);
     expect(schema.required).toEqual(['rampart', 'service', 'severity', 'checklist']);
     const duration = schema.$defs.PlaybookDuration;

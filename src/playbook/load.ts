@@ -1,21 +1,36 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { checkRules, type ReadList, type RuleIssue } from './check-rules.js';
 import { crossCheck } from './cross-check.js';
 import { describeValue } from './describe-issue.js';
-import { locate } from './locate.js';
+import { formatPath, locate } from './locate.js';
 import { includePacks, type ReadPack } from './packs/include-packs.js';
 import { playbookSchema, type Playbook, type RuleSpec } from './schema.js';
 import { IssueSink, formatPlaybookError, makeError, readYaml, type PlaybookError } from './yaml-issues.js';
 
 export { formatPlaybookError, type PlaybookError };
 
+/** Something valid but probably wrong (a log file that does not exist): said, never fatal. */
+export interface PlaybookWarning {
+  file: string;
+  line: number;
+  path: string;
+  message: string;
+}
+
 export type PlaybookLoadResult =
-  { ok: true; playbook: Playbook; file: string } | { ok: false; errors: PlaybookError[]; file: string };
+  | { ok: true; playbook: Playbook; file: string; warnings: PlaybookWarning[] }
+  | { ok: false; errors: PlaybookError[]; file: string };
+
+export function formatPlaybookWarning(w: PlaybookWarning): string {
+  return `${w.file}:${w.line} ${w.path}: warning: ${w.message}`;
+}
 
 export interface ParseOptions {
+  /** Log source paths are relative to this folder (where `rampart up` runs); default the current one. */
+  cwd?: string;
   /** Reads a list file a filter names; default: the file, relative to the playbook's folder (or the pack's). */
   readList?: ReadList;
   /** Reads an included pack's rules file; default: from disk. */
@@ -60,7 +75,16 @@ export function parsePlaybook(text: string, file: string, options: ParseOptions 
     errors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
     return { ok: false, file, errors };
   }
-  return { ok: true, file, playbook: parsed.data };
+  const warnings = missingLogFiles(parsed.data, options.cwd ?? process.cwd()).map(({ index, path }) => {
+    const where = ['detection', 'sources', index, 'path'] as const;
+    return {
+      file,
+      line: sink.lineOf([...where]),
+      path: formatPath(where),
+      message: `${path} does not exist (yet); Rampart will wait for it and report the source as missing`,
+    };
+  });
+  return { ok: true, file, playbook: parsed.data, warnings };
 }
 
 /** The pack rule an issue at detection.rules[i] is about, when a pack brought that rule. */
@@ -76,7 +100,16 @@ function packRuleOf(
   return rule === undefined ? undefined : packRules.get(rule);
 }
 
-export async function loadPlaybook(file: string): Promise<PlaybookLoadResult> {
+/** Log sources whose file is not there: a misspelled path would otherwise go unnoticed. */
+function missingLogFiles(playbook: Playbook, cwd: string): { index: number; path: string }[] {
+  const missing: { index: number; path: string }[] = [];
+  playbook.detection.sources.forEach((source, index) => {
+    if (source.kind === 'log' && !existsSync(resolve(cwd, source.path))) missing.push({ index, path: source.path });
+  });
+  return missing;
+}
+
+export async function loadPlaybook(file: string, options: ParseOptions = {}): Promise<PlaybookLoadResult> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -84,7 +117,7 @@ export async function loadPlaybook(file: string): Promise<PlaybookLoadResult> {
     const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
     return { ok: false, file, errors: [makeError(file, 0, 0, '(file)', 'a readable playbook file', code)] };
   }
-  return parsePlaybook(text, file);
+  return parsePlaybook(text, file, options);
 }
 
 /**

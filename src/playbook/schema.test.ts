@@ -42,6 +42,7 @@ describe('parsed values', () => {
       sources: [{ kind: 'gateway' }],
       manual_checks: [],
       evidence_window: 900_000,
+      join_window: 3_600_000,
       rules: [],
     });
     expect(p.comms).toEqual({ audiences: [], templates: [] });

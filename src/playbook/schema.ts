@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { commsSchema } from './schema/comms.js';
+import { neverBlockSchema } from './schema/controls.js';
 import { detectionSchema } from './schema/detection.js';
 import { gatewaySchema } from './schema/gateway.js';
 import { includeSchema } from './schema/include.js';
@@ -40,6 +41,7 @@ export const playbookSchema = z
     postmortem: postmortemSchema.optional(),
     routines: z.array(routineSchema).default([]),
     review: reviewSchema.optional(),
+    never_block: neverBlockSchema.optional(),
   })
   .meta({
     title: 'Rampart playbook',
@@ -75,3 +77,4 @@ export type VerificationStepSpec = NonNullable<Playbook['verification']>['steps'
 export type PostmortemSpec = NonNullable<Playbook['postmortem']>;
 export type RoutineSpec = Playbook['routines'][number];
 export type ReviewSpec = NonNullable<Playbook['review']>;
+export type NeverBlockSpec = NonNullable<Playbook['never_block']>;

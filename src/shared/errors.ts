@@ -17,6 +17,10 @@ export const ERROR_CATALOG = {
     description: "The playbook's verification does not pass yet; an admin may override it with a reason.",
   },
   RAMPART_CONFLICT: { status: 409, description: 'The record changed or already exists.' },
+  RAMPART_PROTECTED: {
+    status: 409,
+    description: "The mitigation would touch an address, token or subject the playbook's never_block protects.",
+  },
   RAMPART_UNKNOWN_SERVICE: { status: 422, description: 'No loaded playbook protects that service.' },
   RAMPART_UNKNOWN_SEVERITY: { status: 422, description: "The severity is not on the service's scale." },
   RAMPART_PLAYBOOK_INVALID: { status: 422, description: 'A playbook file failed validation.' },

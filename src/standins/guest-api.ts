@@ -67,6 +67,15 @@ export function createGuestApi(options: GuestApiOptions): Standin {
       download_url: signedUrl(event, i + 1),
     }));
 
+  /**
+   * Names the request's tenant and event in response headers, as the app behind Rampart is asked to (the
+   * playbook's gateway.scope_headers); the gateway records and strips them, so guests never see them.
+   */
+  const owner = (res: ServerResponse, event: GuestEvent) => {
+    res.setHeader('x-tenant-id', String(event.tenantId));
+    res.setHeader('x-event-id', String(event.id));
+  };
+
   /** EventPublicController::handleTokenFailure: 404 for a wrong token, 429 once an address keeps guessing. */
   function tokenFailure(req: IncomingMessage, res: ServerResponse, token: string): void {
     const ip = clientIp(req);
@@ -126,6 +135,7 @@ export function createGuestApi(options: GuestApiOptions): Standin {
       while (uploads.length > MAX_KEPT_UPLOADS) rmSync(uploads.shift() ?? '', { force: true });
       line('INFO', 'Photo uploaded', {
         ip: clientIp(req),
+        token: previewToken(event.joinToken),
         event_id: event.id,
         tenant_id: event.tenantId,
         bytes: size,
@@ -140,6 +150,8 @@ export function createGuestApi(options: GuestApiOptions): Standin {
   function download(req: IncomingMessage, res: ServerResponse, photo: string, query: URLSearchParams): void {
     drain(req);
     const token = query.get('token') ?? '';
+    const event = byToken.get(token);
+    if (event) owner(res, event);
     const expires = Number(query.get('expires'));
     const signature = query.get('signature') ?? '';
     if (!Number.isInteger(expires) || !safeEqual(signature, sign(photo, token, expires)))
@@ -193,6 +205,7 @@ export function createGuestApi(options: GuestApiOptions): Standin {
     const [, area, rawToken = '', rest = ''] = m;
     const token = decodeURIComponent(rawToken);
     const event = byToken.get(token);
+    if (event) owner(res, event);
     if (mode === 'errors') return fail(req, res, event ?? null, mode);
     if (!event) return tokenFailure(req, res, token);
     const touchesStorage =

@@ -135,6 +135,9 @@ export interface ChecklistRepo {
 export interface MitigationFilter {
   service?: string;
   incidentId?: string;
+  /** Only this kind on this target (a repeat offender's earlier mitigations). */
+  kind?: Mitigation['kind'];
+  target?: string;
   /** Only mitigations not lifted and not expired at this time. */
   inForceAt?: string;
   limit?: number;
@@ -271,7 +274,8 @@ export interface OutboxRepo {
 }
 
 /** Where a monitor run came from: its own interval, a routine, or a person (CLI/API). */
-export type MonitorRunSource = 'schedule' | 'routine' | 'manual';
+/** 'incident': run for an incident's `availability-check` step when it opened. */
+export type MonitorRunSource = 'schedule' | 'routine' | 'manual' | 'incident';
 
 /** One synthetic check's outcome. Never holds the request's URL or headers (they may carry a token). */
 export interface MonitorResult {
@@ -326,6 +330,23 @@ export interface RoutineRunRepo {
   latest(service: string, name: string): Promise<RoutineRun | undefined>;
 }
 
+/** Requests a mitigation refused, added by the gateways that enforce it. */
+export interface RefusalCount {
+  mitigationId: string;
+  refused: number;
+  lastRefusedAt: string | null;
+}
+
+/** What the operators' health and metrics read and the gateways' counts write (src/app/health, metrics). */
+export interface ControlsRepo {
+  /** Adds each delta to its mitigation's total (creating the row on the first refusal). */
+  addRefusals(deltas: readonly { mitigationId: string; count: number; at: string }[]): Promise<void>;
+  /** Totals for these mitigations; ones that refused nothing are absent. */
+  refusals(mitigationIds: readonly string[]): Promise<Map<string, RefusalCount>>;
+  /** Outbox messages waiting (pending or sending), given up on (failed), and the oldest waiting one's creation. */
+  outboxSummary(): Promise<{ pending: number; failed: number; oldestPendingAt: string | null }>;
+}
+
 /** The repositories, bound to one connection or one transaction. */
 export interface StoreRepos {
   incidents: IncidentRepo;
@@ -339,6 +360,7 @@ export interface StoreRepos {
   monitorResults: MonitorResultRepo;
   routineRuns: RoutineRunRepo;
   consoleSessions: ConsoleSessionRepo;
+  controls: ControlsRepo;
 }
 
 export type StoreEngine = 'sqlite' | 'postgres';

@@ -8,6 +8,7 @@ import { T0, newIncident, unique } from './testing/fixtures.js';
 import { correlationCases } from './testing/correlation-cases.js';
 import { incidentCases, type ContractContext } from './testing/incident-cases.js';
 import { consoleCases } from './testing/console-cases.js';
+import { controlsCases } from './testing/controls-cases.js';
 import { monitorCases } from './testing/monitor-cases.js';
 import { outboxCases } from './testing/outbox-cases.js';
 import { recordCases } from './testing/record-cases.js';
@@ -53,6 +54,7 @@ describe.each(await contractEngines())('store contract on $name', (engine) => {
   outboxCases(ctx);
   monitorCases(ctx);
   consoleCases(ctx);
+  controlsCases(ctx);
 
   it('re-opens without re-running migrations, and a second connection sees the writes', async () => {
     const incident = await ctx.store.incidents.create(newIncident({ service: unique('svc') }));

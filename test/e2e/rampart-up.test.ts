@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const CLI = resolve('dist/cli/main.js');
@@ -55,10 +55,24 @@ describe('rampart up (the process npm start runs)', () => {
   it('serves the API on embedded defaults, writes a private admin key, and stops cleanly on Ctrl-C', async () => {
     const app = await startUp(cwd);
     try {
-      expect(await (await fetch(`${app.url}/healthz`)).json()).toMatchObject({
-        status: 'ok',
-        store: 'sqlite',
-      });
+      // The seed playbooks tail log files this folder does not have: degraded, and it says which.
+      const health = (await (await fetch(`${app.url}/healthz`)).json()) as {
+        status: string;
+        store: string;
+        reasons: { code: string; source?: string }[];
+      };
+      expect(health).toMatchObject({ status: 'degraded', store: 'sqlite' });
+      expect(health.reasons.filter((r) => r.code === 'source-missing').map((r) => r.source).sort()).toEqual([
+        'laravel',
+        'security-log',
+        'uvicorn-access',
+        'uvicorn-error',
+      ]);
+      for (const log of ['logs/uvicorn-access.log', 'logs/uvicorn-error.log', 'logs/security.log', 'storage/logs/laravel.log']) {
+        mkdirSync(dirname(join(cwd, log)), { recursive: true });
+        writeFileSync(join(cwd, log), '');
+      }
+      expect(await (await fetch(`${app.url}/healthz`)).json()).toMatchObject({ status: 'ok', store: 'sqlite', reasons: [] });
       expect(existsSync(join(cwd, '.rampart', 'rampart.db'))).toBe(true);
       const keyFile = join(cwd, '.rampart', 'admin.key');
       expect(statSync(keyFile).mode & 0o777).toBe(0o600);

@@ -11,6 +11,7 @@ import {
 import { RampartError } from '../../shared/errors.js';
 import { hashToken, previewToken } from '../../shared/secrets.js';
 import type { Role } from '../../domain/api-key.js';
+import type { Mitigation } from '../../domain/mitigation.js';
 import type { ApiDeps } from '../api-deps.js';
 import { deskContext } from '../desk-context.js';
 import { idParams, route, type AnyRoute } from '../define-route.js';
@@ -26,6 +27,22 @@ const revokeTokenBody = z
   })
   .strict();
 
+/**
+ * Each mitigation with what it has refused since it began (`refused`, `lastRefusedAt`): the store's total plus
+ * what this process counted since its last write.
+ */
+async function withRefusals(deps: ApiDeps, list: Mitigation[]) {
+  const totals = await deps.store.controls.refusals(list.map((m) => m.id));
+  return list.map((m) => {
+    const total = totals.get(m.id);
+    return {
+      ...m,
+      refused: (total?.refused ?? 0) + (deps.unflushedRefusals?.(m.id) ?? 0),
+      lastRefusedAt: total?.lastRefusedAt ?? null,
+    };
+  });
+}
+
 export function mitigationRoutes(deps: ApiDeps): AnyRoute[] {
   const ctx = (actor: string, role?: Role) => deskContext(deps, actor, role);
   const tag = 'mitigations';
@@ -35,16 +52,19 @@ export function mitigationRoutes(deps: ApiDeps): AnyRoute[] {
       url: '/v1/mitigations',
       role: 'viewer',
       tag,
-      summary: 'Mitigations in force (or all, with all=true), newest first',
+      summary: 'Mitigations in force (or all, with all=true), newest first, each with the requests it refused (refused, lastRefusedAt)',
       query: z
         .object({ service: z.string().max(100).optional(), all: z.enum(['true', 'false']).optional() })
         .strict(),
       handler: async ({ query }) => ({
-        mitigations: await deps.store.mitigations.list({
-          limit: 1000,
-          ...(query.service ? { service: query.service } : {}),
-          ...(query.all === 'true' ? {} : { inForceAt: deps.clock.now().toISOString() }),
-        }),
+        mitigations: await withRefusals(
+          deps,
+          await deps.store.mitigations.list({
+            limit: 1000,
+            ...(query.service ? { service: query.service } : {}),
+            ...(query.all === 'true' ? {} : { inForceAt: deps.clock.now().toISOString() }),
+          }),
+        ),
       }),
     }),
     route({

@@ -9,15 +9,19 @@ export function systemRoutes(deps: ApiDeps, openapi: () => Record<string, unknow
       url: '/healthz',
       role: null,
       tag,
-      summary: 'Liveness and store reachability',
+      summary: 'Liveness, store reachability, log sources and the notification outbox',
       handler: async ({ reply }) => {
+        const base = { store: deps.store.engine, version: deps.version };
         try {
           await deps.store.ping();
-          return { status: 'ok', store: deps.store.engine, version: deps.version };
         } catch {
           reply.code(503);
-          return { status: 'degraded', store: deps.store.engine, version: deps.version };
+          return { status: 'degraded', ...base, reasons: [{ code: 'store-unreachable', message: `the ${deps.store.engine} store does not answer` }] };
         }
+        // Still 200: the process serves and a restart would not bring back a missing file or a dead receiver, so
+        // a liveness probe must not loop on it; the status and reasons are for people and alerting.
+        const reasons = (await deps.healthReasons?.()) ?? [];
+        return { status: reasons.length === 0 ? 'ok' : 'degraded', ...base, reasons };
       },
     }),
     route({
@@ -27,6 +31,7 @@ export function systemRoutes(deps: ApiDeps, openapi: () => Record<string, unknow
       tag,
       summary: 'Prometheus metrics',
       handler: async ({ reply }) => {
+        await deps.refreshMetrics?.();
         const text = await deps.metrics.registry.metrics();
         reply.header('content-type', deps.metrics.registry.contentType);
         return reply.send(text);

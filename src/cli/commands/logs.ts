@@ -20,14 +20,14 @@ export function registerLogsCommands(program: Command, cli: CliEnv): void {
   logs
     .command('replay')
     .description("run a playbook's detection rules over log files and print the signals")
-    .argument('<files...>', 'log files, oldest first')
+    .argument('<files...>', 'log files, oldest first; FILE:FORMAT reads one file in a format of its own')
     .requiredOption(
       '--playbook <file-or-service>',
       'playbook YAML file, or a service name in the playbook directory',
     )
     .option(
       '--format <format>',
-      'log format of every file (default: from the playbook source with the same file name)',
+      'log format of the files nothing else names (a file is read as FILE:FORMAT when given so, else as the playbook source of its name, rotation suffixes aside, else in this format, else in the format its first lines read as)',
     )
     .option('--json', 'machine-readable output')
     .action(
@@ -116,6 +116,7 @@ function summaryOf(result: ReplayResult) {
     clears: result.clears.length,
     elapsedMs: Math.round(result.elapsedMs),
     linesPerSecond: result.linesPerSecond,
+    cpuLinesPerSecond: result.cpuLinesPerSecond,
   };
 }
 

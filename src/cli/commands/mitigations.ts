@@ -314,11 +314,16 @@ export function registerMitigationCommands(program: Command, cli: CliEnv): void 
               ...(opts.service ? { service: opts.service } : {}),
             })
           : await inForce(desk, opts.service);
-        if (opts.json) return io.out(JSON.stringify(list, null, 2));
+        // What each has refused since it began, as the running gateways last wrote it (every few seconds).
+        const refused = await desk.store.controls.refusals(list.map((m) => m.id));
+        const count = (id: string) => refused.get(id)?.refused ?? 0;
+        if (opts.json) {
+          return io.out(JSON.stringify(list.map((m) => ({ ...m, refused: count(m.id) })), null, 2));
+        }
         if (list.length === 0) return io.out('no mitigations in force');
         io.out(
           formatTable(
-            ['ID', 'SERVICE', 'KIND', 'TARGET', 'SINCE', 'UNTIL', 'BY', 'INCIDENT', 'REASON'],
+            ['ID', 'SERVICE', 'KIND', 'TARGET', 'SINCE', 'UNTIL', 'REFUSED', 'BY', 'INCIDENT', 'REASON'],
             list.map((m) => [
               m.id,
               m.service,
@@ -326,6 +331,7 @@ export function registerMitigationCommands(program: Command, cli: CliEnv): void 
               shownTarget(m),
               time(m.createdAt),
               m.liftedAt ? `lifted ${time(m.liftedAt)}` : m.expiresAt ? time(m.expiresAt) : 'lifted by hand',
+              String(count(m.id)),
               m.author,
               m.incidentId ?? '-',
               m.reason,

@@ -1,6 +1,6 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../io.js';
@@ -9,6 +9,10 @@ import { registerPlaybookCommands } from './playbook.js';
 const PLAYBOOKS = resolve(import.meta.dirname, '../../../playbooks');
 
 async function run(...args: string[]): Promise<{ out: string[]; err: string[]; code: number }> {
+  return runIn(process.cwd(), ...args);
+}
+
+async function runIn(cwd: string, ...args: string[]): Promise<{ out: string[]; err: string[]; code: number }> {
   const captured = { out: [] as string[], err: [] as string[], code: 0 };
   const io: CliIo = {
     out: (line) => captured.out.push(line),
@@ -18,9 +22,19 @@ async function run(...args: string[]): Promise<{ out: string[]; err: string[]; c
     },
   };
   const program = new Command('rampart').exitOverride();
-  registerPlaybookCommands(program, io, () => new Date('2025-01-01T00:00:00Z'));
+  registerPlaybookCommands(program, io, () => new Date('2025-01-01T00:00:00Z'), cwd);
   await program.parseAsync(['node', 'rampart', ...args]);
   return captured;
+}
+
+/** A folder holding the seed playbooks' log files (empty), so validate has nothing to warn about. */
+async function dirWithLogs(existing?: string): Promise<string> {
+  const dir = existing ?? (await mkdtemp(join(tmpdir(), 'rampart-cli-')));
+  for (const log of ['logs/uvicorn-access.log', 'logs/uvicorn-error.log', 'logs/security.log', 'storage/logs/laravel.log']) {
+    await mkdir(dirname(join(dir, log)), { recursive: true });
+    await writeFile(join(dir, log), '');
+  }
+  return dir;
 }
 
 describe('rampart playbook', () => {
@@ -30,10 +44,28 @@ describe('rampart playbook', () => {
   });
 
   it('validate prints ok per good file and exits 0', async () => {
+    // Run where the playbooks' log files exist, as `rampart up` would be.
+    dir = await dirWithLogs();
     const a = join(PLAYBOOKS, 'fotospiel-public-api.yaml');
     const b = join(PLAYBOOKS, '6fb-booking.yaml');
-    const result = await run('playbook', 'validate', a, b);
+    const result = await runIn(dir, 'playbook', 'validate', a, b);
     expect(result).toEqual({ out: [`ok  ${a} (guest-api)`, `ok  ${b} (booking-api)`], err: [], code: 0 });
+  });
+
+  it('validate warns, with file:line, about a log file that does not exist (a misspelled path), and still passes', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rampart-cli-'));
+    await mkdir(join(dir, 'storage', 'logs'), { recursive: true });
+    await writeFile(join(dir, 'storage', 'logs', 'laravel.log'), '');
+    const file = join(dir, 'typo.yaml');
+    const seed = await readFile(join(PLAYBOOKS, 'fotospiel-public-api.yaml'), 'utf8');
+    await writeFile(file, seed.replace('path: storage/logs/laravel.log', 'path: storage/log/laravel.log'));
+    const line = seed.split('\n').findIndex((l) => l.includes('path: storage/logs/laravel.log')) + 1;
+    const result = await runIn(dir, 'playbook', 'validate', file);
+    expect(result.code).toBe(0);
+    expect(result.out).toEqual([`ok  ${file} (guest-api)`]);
+    expect(result.err).toEqual([
+      `${file}:${line} detection.sources[1].path: warning: storage/log/laravel.log does not exist (yet); Rampart will wait for it and report the source as missing`,
+    ]);
   });
 
   it('validate prints every error line of a bad file and exits 1', async () => {
@@ -41,7 +73,7 @@ describe('rampart playbook', () => {
     const bad = join(dir, 'bad.yaml');
     await writeFile(bad, 'rampart: 2\nservice: { name: x }\n');
     const good = join(PLAYBOOKS, '6fb-booking.yaml');
-    const result = await run('playbook', 'validate', bad, good);
+    const result = await runIn(await dirWithLogs(dir), 'playbook', 'validate', bad, good);
     expect(result.code).toBe(1);
     expect(result.out).toEqual([`ok  ${good} (booking-api)`]);
     expect(result.err).toEqual([

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import {
   explainPlaybook,
   formatPlaybookError,
+  formatPlaybookWarning,
   loadPlaybook,
   playbookJsonSchemaText,
 } from '../../playbook/index.js';
@@ -29,6 +30,7 @@ export function registerPlaybookCommands(
   program: Command,
   io: CliIo,
   now: () => Date = () => new Date(),
+  cwd: string = process.cwd(),
 ): void {
   const playbook = program.command('playbook').description('check, explain and describe playbook files');
 
@@ -39,12 +41,13 @@ export function registerPlaybookCommands(
     .action(async (files: string[]) => {
       let bad = 0;
       for (const file of files) {
-        const result = await loadPlaybook(file);
+        // Log paths are checked as `rampart up` run from here would read them.
+        const result = await loadPlaybook(file, { cwd });
         if (result.ok) {
           io.out(`ok  ${file} (${result.playbook.service.name})`);
           for (const line of includedRules(result.playbook)) io.out(line);
-        }
-        else {
+          for (const warning of result.warnings) io.err(formatPlaybookWarning(warning));
+        } else {
           bad++;
           for (const error of result.errors) io.err(formatPlaybookError(error));
         }

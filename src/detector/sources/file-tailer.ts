@@ -28,6 +28,8 @@ export interface TailStats {
 export interface Tail {
   stop(): Promise<void>;
   stats(): TailStats;
+  /** Whether the file is open and being read (false while it does not exist). */
+  present(): boolean;
 }
 
 const READ_BYTES = 64 * 1024;
@@ -205,6 +207,7 @@ export function tailFile(path: string, options: TailOptions): Tail {
       await closeHandle();
     },
     stats: () => ({ ...counts }),
+    present: () => handle !== null,
   };
 }
 

@@ -282,6 +282,21 @@ describe('rate limits', () => {
     expect((await g.send('/unrouted')).status).toBe(200);
   });
 
+  it('a shadow limit counts what it would refuse on the event, never answers 429, never shows its headers', async () => {
+    const g = await start({ gateway: { rate_limits: [
+      { name: 'trial', key: 'ip', limit: 2, window: '60s', shadow: true },
+      { name: 'real', key: 'ip', limit: 4, window: '60s' },
+    ] } });
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await g.send('/x'));
+    // Only the real limit refuses (the 5th), and only it is in the headers.
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 429]);
+    expect(answers[0]?.headers['ratelimit-policy']).toBe('"real";q=4;w=60');
+    const events = await eventsArrive(g, 5);
+    expect(events.map((e) => e.fields.shadowLimited)).toEqual([null, null, 'trial', 'trial', 'trial']);
+    expect(events.map((e) => e.decision)).toEqual(['allowed', 'allowed', 'allowed', 'allowed', 'rate-limited']);
+  });
+
   it('applies a temporary override until it expires', async () => {
     const g = await start(perIp);
     const expiresAt = new Date(g.clock.now().getTime() + 60_000).toISOString();

@@ -45,6 +45,11 @@ export function rateLimitGuard({ config, state, limiter }: GuardDeps): Guard {
 
 function record(ctx: RequestContext, limit: CompiledLimit, quota: number, windowMs: number, policy: string,
   decision: RateDecision): Rejection | null {
+  if (limit.shadow) {
+    // Tried out, not enforced: the event and the metric say it would have refused; the client sees nothing.
+    if (!decision.allowed) ctx.shadowLimited ??= limit.name;
+    return null;
+  }
   (ctx.rate ??= []).push({ limit, quota, windowMs, policy, decision });
   if (decision.allowed) return null;
   return {

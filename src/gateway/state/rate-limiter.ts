@@ -19,5 +19,7 @@ export interface RateDecision {
  * may return a promise, and the rate-limit guard only awaits when it gets one.
  */
 export interface RateLimiter {
+  /** Keys currently remembered for a limit in this process (metrics). */
+  size?(limitName: string): number;
   consume(limitName: string, key: string, policy: RatePolicy, now: number): RateDecision | Promise<RateDecision>;
 }

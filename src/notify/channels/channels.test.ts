@@ -34,6 +34,7 @@ describe('Slack incoming webhook', () => {
         events: [],
         ips: [],
         tokenPreviews: [],
+        tokens: [],
       },
     });
     const channel = slackChannel({ env, now, timeoutMs: 2000 });

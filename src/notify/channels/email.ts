@@ -65,7 +65,11 @@ export function emailChannel(deps: { env: Env; tenants: TenantDirectory; timeout
           to,
           subject: message.subject ?? message.headline,
           text: message.body ?? message.text,
-          headers: { 'X-Rampart-Delivery': message.deliveryId, 'X-Rampart-Incident': message.incident.id },
+          headers: {
+            'X-Rampart-Delivery': message.deliveryId,
+            'X-Rampart-Incident': message.incident.id,
+            ...(message.mitigation === undefined ? {} : { 'X-Rampart-Mitigation': message.mitigation.id }),
+          },
         });
         return { outcome: 'delivered' };
       } catch (error) {

@@ -57,6 +57,7 @@ export function pagerDutyBody(
         change: message.text,
         scope: i.scope,
         scope_counts: i.scopeCounts,
+        ...(message.mitigation === undefined ? {} : { mitigation: message.mitigation }),
         delivery_id: message.deliveryId,
       },
     };

@@ -61,11 +61,23 @@ export function slackBody(message: NotifyMessage): Record<string, unknown> {
       text: { type: 'mrkdwn', text: truncate(esc(text), SLACK_LIMITS.sectionText) },
     });
   }
+  const m = message.mitigation;
+  if (m !== undefined) {
+    blocks.push({
+      type: 'section',
+      fields: [
+        `*Mitigation*\n${esc(m.kind)} \`${esc(m.target)}\``,
+        `*Until*\n${m.liftedAt !== null ? `lifted ${esc(m.liftedAt)}` : m.until === null ? 'until lifted' : esc(m.until)}`,
+        `*By*\n${esc(m.author)}${m.liftedBy !== null ? ` (lifted by ${esc(m.liftedBy)})` : ''}`,
+        `*Reason*\n${esc(m.reason)}`,
+      ].map((text) => ({ type: 'mrkdwn', text: truncate(text, SLACK_LIMITS.fieldText) })),
+    });
+  }
   const scope = [
     `*Tenants:* ${list(i.scope.tenants, i.scopeCounts.tenants)}`,
     `*Events:* ${list(i.scope.events, i.scopeCounts.events)}`,
     `*IPs:* ${list(i.scope.ips, i.scopeCounts.ips)}`,
-    `*Tokens (previews):* ${list(i.scope.tokenPreviews, i.scopeCounts.tokenPreviews)}`,
+    `*Tokens (previews):* ${list(i.scope.tokenPreviews, Math.max(i.scopeCounts.tokens ?? 0, i.scopeCounts.tokenPreviews))}`,
   ].join('\n');
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(scope, SLACK_LIMITS.sectionText) } });
   const links = message.links

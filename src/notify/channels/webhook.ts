@@ -45,6 +45,7 @@ export function webhookBody(message: NotifyMessage, sentAt: Date): Record<string
     text: message.text,
     ...(message.subject === undefined ? {} : { subject: message.subject, body: message.body }),
     incident: message.incident,
+    ...(message.mitigation === undefined ? {} : { mitigation: message.mitigation }),
     links: message.links,
   };
 }

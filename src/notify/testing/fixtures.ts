@@ -14,7 +14,7 @@ export function sampleIncident(overrides: Partial<Incident> = {}): Incident {
     correlationKey: 'type:brute-force:203.0.113.0/24',
     type: 'brute-force',
     commander: 'alice',
-    scope: { tenants: ['acme'], events: ['summer-party'], ips: ['203.0.113.7'], tokenPreviews: ['jt_ab12'] },
+    scope: { tenants: ['acme'], events: ['summer-party'], ips: ['203.0.113.7'], tokenPreviews: ['jt_ab12'], tokens: [] },
     createdAt: '2026-01-05T10:00:00.000Z',
     updatedAt: '2026-01-05T10:00:00.000Z',
     acknowledgedAt: null,

@@ -38,6 +38,14 @@ export const packRuleSchema = z
         path: ['mitigation', 'for'],
         message: 'at most 1h for a block a pack applies by itself',
       });
+    // A repeat offender's longer blocks are the playbook's decision, not a pack's.
+    const escalate = (m as { escalate?: number[] }).escalate;
+    if (m.automatic && escalate?.some((ms) => ms > PACK_MAX_AUTOMATIC_BLOCK_MS))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['mitigation', 'escalate'],
+        message: 'steps of at most 1h for a block a pack applies by itself',
+      });
   });
 
 export const packSchema = z

@@ -13,6 +13,10 @@ export const NOTIFY_EVENTS = [
   'closed',
   'update_due',
   'postmortem_due',
+  /** A mitigation of the incident took effect (automatic or by hand) — the message carries it. */
+  'mitigation_applied',
+  /** A mitigation of the incident was lifted before its expiry — the message carries it. */
+  'mitigation_lifted',
 ] as const;
 
 export function isTimeZone(name: string): boolean {

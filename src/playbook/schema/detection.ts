@@ -176,6 +176,11 @@ export const detectionSchema = z.strictObject({
   sources: z.array(sourceSchema).default([{ kind: 'gateway' }]),
   manual_checks: z.array(z.strictObject({ name: textSchema, command: textSchema })).default([]),
   evidence_window: durationSchema.prefault('15m'),
+  /**
+   * How long an open incident keeps taking the signals of its attack (same incident type and attacked entity,
+   * whichever rule or source raised them) after its last one; a signal later than that opens a fresh incident.
+   */
+  join_window: durationSchema.prefault('1h'),
   rules: z.array(ruleSchema).default([]),
   blast_radius_cap: z
     .strictObject({

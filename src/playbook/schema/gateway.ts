@@ -87,6 +87,8 @@ export const rateLimitSchema = z.strictObject({
   window: durationSchema,
   burst: z.number().int().nonnegative().default(0),
   headers: z.array(z.enum(['ietf', 'x-ratelimit'])).default(['ietf']),
+  /** Count what the limit would refuse (event field shadowLimited, metric) without refusing: trying a limit out. */
+  shadow: z.boolean().default(false),
   description: z.string().optional(),
 });
 
@@ -201,4 +203,12 @@ export const gatewaySchema = z.strictObject({
     })
     .optional(),
   client_limits: clientLimitsSchema.optional(),
+  /**
+   * Response headers the app sets to say whose request it was (say `X-Tenant-Id`, `X-Event-Id`): the gateway
+   * records them in the request's event (the incident scope's tenants and events) and strips them before the
+   * client sees them.
+   */
+  scope_headers: z
+    .strictObject({ tenant: headerNameSchema.optional(), event: headerNameSchema.optional() })
+    .optional(),
 });

@@ -7,6 +7,13 @@ import { cidrSchema, durationSchema, idSchema, labelSchema, positiveIntSchema, t
  */
 const common = {
   for: durationSchema.optional(),
+  /**
+   * Repeat offenders: the lifetime of the 1st, 2nd, 3rd… mitigation of the same kind on the same target (the last
+   * one repeats), replacing `for`. An offence counts while the one before it is less than `escalate_reset` ago.
+   */
+  escalate: z.array(durationSchema).min(1).max(10).optional(),
+  /** How long a target must stay clean before it starts again at the first step. Default 30d. */
+  escalate_reset: durationSchema.optional(),
   automatic: z.boolean().default(false),
   description: z.string().optional(),
 };

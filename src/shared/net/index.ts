@@ -9,3 +9,4 @@ export {
   type ParsedIp,
 } from './ip.js';
 export { CidrMap, parseCidr, type Cidr } from './cidr-map.js';
+export { canonicalAddress } from './canonical-address.js';

@@ -1,7 +1,7 @@
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import { INCIDENT_STATUSES, type IncidentStatus } from '../../domain/incident-status.js';
 import { parseIncidentRef, type Incident } from '../../domain/incident.js';
-import type { IncidentScope } from '../../domain/scope.js';
+import { completeScope, type IncidentScope } from '../../domain/scope.js';
 import { OPEN_INCIDENT_PREDICATE } from '../migrations/0004-one-open-incident.js';
 import type {
   IncidentCount,
@@ -30,7 +30,7 @@ export function toIncident(row: Selectable<IncidentsTable>): Incident {
     correlationKey: row.correlation_key,
     type: row.type,
     commander: row.commander,
-    scope: fromJsonText<IncidentScope>(row.scope),
+    scope: completeScope(fromJsonText<Partial<IncidentScope>>(row.scope)),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     acknowledgedAt: row.acknowledged_at,

@@ -4,6 +4,7 @@ import { KyselyApiKeyRepo } from './api-key-repo.js';
 import { KyselyAuditRepo } from './audit-repo.js';
 import { KyselyChecklistRepo } from './checklist-repo.js';
 import { KyselyConsoleSessionRepo } from './console-session-repo.js';
+import { KyselyControlsRepo } from './controls-repo.js';
 import { KyselyIncidentRepo } from './incident-repo.js';
 import { KyselyMitigationRepo } from './mitigation-repo.js';
 import { KyselyMonitorResultRepo } from './monitor-result-repo.js';
@@ -27,6 +28,7 @@ export function kyselyRepos(db: Kysely<Database>, engine: StoreEngine): StoreRep
     monitorResults: new KyselyMonitorResultRepo(db),
     routineRuns: new KyselyRoutineRunRepo(db),
     consoleSessions: new KyselyConsoleSessionRepo(db),
+    controls: new KyselyControlsRepo(db),
   };
 }
 
@@ -43,6 +45,7 @@ export class KyselyStore implements Store {
   readonly monitorResults;
   readonly routineRuns;
   readonly consoleSessions;
+  readonly controls;
   private closed = false;
 
   constructor(
@@ -61,6 +64,7 @@ export class KyselyStore implements Store {
     this.monitorResults = repos.monitorResults;
     this.routineRuns = repos.routineRuns;
     this.consoleSessions = repos.consoleSessions;
+    this.controls = repos.controls;
   }
 
   transaction<T>(work: (tx: StoreRepos) => Promise<T>): Promise<T> {

@@ -61,6 +61,8 @@ export class KyselyMitigationRepo implements MitigationRepo {
       if (seq === undefined) return [];
       query = query.where('incident_seq', '=', seq);
     }
+    if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
+    if (filter.target !== undefined) query = query.where('target', '=', filter.target);
     const at = filter.inForceAt;
     if (at !== undefined) {
       // Same rule as isInForce() in the domain: not lifted, and no expiry or an expiry still ahead.

@@ -24,6 +24,7 @@ export interface Database {
   monitor_results: MonitorResultsTable;
   routine_runs: RoutineRunsTable;
   console_sessions: ConsoleSessionsTable;
+  mitigation_effects: MitigationEffectsTable;
 }
 
 /** A JSON document stored as text. */
@@ -167,4 +168,11 @@ export interface ConsoleSessionsTable {
   key_id: string;
   created_at: string;
   expires_at: string;
+}
+
+export interface MitigationEffectsTable {
+  mitigation_id: string;
+  /** bigint: PostgreSQL returns it as a string, SQLite as a number. */
+  refused: number | string;
+  last_refused_at: string | null;
 }

@@ -7,6 +7,7 @@ import { outboxMigration } from './0002-outbox.js';
 import { monitorsMigration } from './0003-monitors.js';
 import { oneOpenIncidentMigration } from './0004-one-open-incident.js';
 import { consoleMigration } from './0006-console.js';
+import { mitigationEffectsMigration } from './0008-mitigation-effects.js';
 import { columnTypes } from './column-types.js';
 
 /** Migrations live in code (not a folder scanned at run time) so the built package carries them. */
@@ -19,6 +20,7 @@ export function rampartMigrations(engine: StoreEngine): Record<string, Migration
     '0003-monitors': monitorsMigration(types),
     '0004-one-open-incident': oneOpenIncidentMigration(),
     '0006-console': consoleMigration(types),
+    '0008-mitigation-effects': mitigationEffectsMigration(types),
   };
 }
 

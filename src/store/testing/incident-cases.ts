@@ -15,6 +15,7 @@ export function incidentCases(ctx: ContractContext): void {
       events: ['wedding-42'],
       ips: ['203.0.113.7'],
       tokenPreviews: ['jt_ab12…'],
+      tokens: ['k3yedHashOfTheToken0123456789abc'],
     };
     const created = await ctx.store.incidents.create(newIncident({ service: unique('svc'), scope }));
     expect(created.id).toMatch(/^INC-\d+$/);
@@ -82,7 +83,7 @@ export function incidentCases(ctx: ContractContext): void {
     );
     expect(lost).toBeUndefined();
     expect(await ctx.store.incidents.get(incident.id)).toEqual(acked);
-    const scope = { tenants: ['t1'], events: [], ips: [], tokenPreviews: [] };
+    const scope = { tenants: ['t1'], events: [], ips: [], tokenPreviews: [], tokens: [] };
     const plain = await ctx.store.incidents.update(incident.id, { scope, commander: null, updatedAt: at(3) });
     expect(plain).toMatchObject({ scope, commander: null, status: 'acknowledged', title: incident.title });
     expect(await ctx.store.incidents.update('INC-999999', { updatedAt: at(4) })).toBeUndefined();

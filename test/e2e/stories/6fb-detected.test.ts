@@ -99,7 +99,7 @@ describe('6FB (booking-api): incident types a rule detects, end to end', () => {
     );
     await story.step('block lifted (rampart unblock); the address gets through again', async () => {
       await cli(['unblock', '198.51.100.66', '--service', 'booking-api', '--reason', 'stuffing stopped']);
-      return waitFor(async () => (await bookings(s, '198.51.100.66')).status === 401, 3000);
+      return waitFor(async () => (await bookings(s, '198.51.100.66')).status === 401, 10_000);
     });
     s.clock.advance(16 * MIN);
     await finish(story, view.incident.id, '100.64.99.1');
@@ -130,7 +130,7 @@ describe('6FB (booking-api): incident types a rule detects, end to end', () => {
     ]);
     let limited: Response | undefined;
     await story.step('per-prefix limit enforced: a new address of the /24 gets 429', () =>
-      waitFor(async () => (limited = await bookings(s, '198.18.7.222', jwt)).status === 429, 3000),
+      waitFor(async () => (limited = await bookings(s, '198.18.7.222', jwt)).status === 429, 10_000),
     );
     if (!limited) throw new Error('no answer');
     expect(limited.status).toBe(429);
@@ -149,7 +149,7 @@ describe('6FB (booking-api): incident types a rule detects, end to end', () => {
         const mine = mitigations.filter((m) => m.incidentId === view.incident.id);
         for (const m of mine) await cli(['lift', m.id, '--reason', 'flood over']);
         const fresh = await login(s, 'loadtest@6fb.test', '198.18.7.223'); // the access token lives 15 min
-        await waitFor(async () => (await bookings(s, '198.18.7.223', fresh)).status === 200, 3000);
+        await waitFor(async () => (await bookings(s, '198.18.7.223', fresh)).status === 200, 10_000);
         return mine.length;
       },
     );
@@ -183,7 +183,7 @@ describe('6FB (booking-api): incident types a rule detects, end to end', () => {
         '--reason',
         'session shared widely',
       ]);
-      return waitFor(async () => (await bookings(s, '100.64.2.1', stolen)).status === 401, 3000);
+      return waitFor(async () => (await bookings(s, '100.64.2.1', stolen)).status === 401, 10_000);
     });
     s.clock.advance(1000);
     await story.step('a fresh login of the account works', async () => {
@@ -265,7 +265,7 @@ describe('6FB (booking-api): incident types a rule detects, end to end', () => {
         await s.control.booking.misbehave('none');
         await waitFor(
           async () => (await bookings(s, '198.18.10.100')).headers.get('x-ratelimit-limit') === '50',
-          3000,
+          10_000,
         );
         const st = await sendMany(60, 10, () => bookings(s, '198.18.10.101'));
         expect(st.filter((x) => x === 429).length).toBe(10);
@@ -310,7 +310,7 @@ describe('6FB (booking-api): incident types a rule detects, end to end', () => {
         '--reason',
         'DDoS source network',
       ]);
-      return waitFor(async () => (await bookings(s, '192.0.2.11')).status === 403, 3000);
+      return waitFor(async () => (await bookings(s, '192.0.2.11')).status === 403, 10_000);
     });
     await story.refused(view.incident.id, [BOOKING.flow, BOOKING.baseline]);
     await story.step('rule clear (clock moved 16 min)', () =>
@@ -318,7 +318,7 @@ describe('6FB (booking-api): incident types a rule detects, end to end', () => {
     );
     await story.step('block lifted (rampart unblock)', async () => {
       await cli(['unblock', '192.0.2.0/24', '--service', 'booking-api', '--reason', 'attack over']);
-      return waitFor(async () => (await bookings(s, '192.0.2.11')).status === 401, 3000);
+      return waitFor(async () => (await bookings(s, '192.0.2.11')).status === 401, 10_000);
     });
     s.clock.advance(16 * MIN);
     await finish(story, view.incident.id, '100.64.99.3');

@@ -60,7 +60,7 @@ describe('6FB (booking-api): incident types reported by a tool or a person, end 
             'isolate',
             ...(route === '*' ? [] : ['--route', route]),
           ]);
-        await waitFor(async () => (await bookings(s, '100.64.7.1')).status === 503, 3000);
+        await waitFor(async () => (await bookings(s, '100.64.7.1')).status === 503, 10_000);
         const res = await bookings(s, '100.64.7.1');
         expect(await res.text()).toContain(BOOKING.banner);
         expect(res.headers.get('retry-after')).toBe('600');
@@ -70,7 +70,7 @@ describe('6FB (booking-api): incident types reported by a tool or a person, end 
   const maintenanceOff = (story: Story) =>
     story.step('maintenance off (rampart maintenance off)', async () => {
       await cli(['maintenance', 'off', '--service', 'booking-api', '--reason', 'contained']);
-      return waitFor(async () => (await bookings(s, '100.64.7.1')).status === 401, 3000);
+      return waitFor(async () => (await bookings(s, '100.64.7.1')).status === 401, 10_000);
     });
   const finish = async (story: Story, id: string, ip: string) => {
     await bookingMonitorsGreen(story, ip);
@@ -228,7 +228,7 @@ describe('6FB (booking-api): incident types reported by a tool or a person, end 
           '--reason',
           'breach',
         ]);
-        await waitFor(async () => (await bookings(s, '100.64.7.3', jwt, '/auth/me')).status === 401, 3000);
+        await waitFor(async () => (await bookings(s, '100.64.7.3', jwt, '/auth/me')).status === 401, 10_000);
         expect((await bookings(s, '100.64.7.3', jwt, '/dashboard/today')).status).toBe(503);
         expect((await bookings(s, '100.64.7.3', jwt, '/sync-status')).status).toBe(503);
       },

@@ -133,7 +133,7 @@ describe('fotospiel (guest-api): every incident type, end to end', () => {
       async () => {
         const run = await s.cli(['lift', view.mitigations[0]?.id ?? '?', '--reason', 'enumeration stopped']);
         expect(run.code).toBe(0);
-        return waitFor(async () => (await stats(KNOWN_GOOD_TOKEN, '203.0.113.250')).status === 200, 3000);
+        return waitFor(async () => (await stats(KNOWN_GOOD_TOKEN, '203.0.113.250')).status === 200, 10_000);
       },
     );
     s.clock.advance(10 * 60_000);
@@ -233,7 +233,7 @@ describe('fotospiel (guest-api): every incident type, end to end', () => {
           'storage lost: fail closed',
         ]);
         expect(run.code).toBe(0);
-        await waitFor(async () => (await gallery(event.joinToken, '198.18.3.9')).status === 503, 3000);
+        await waitFor(async () => (await gallery(event.joinToken, '198.18.3.9')).status === 503, 10_000);
         return gallery(event.joinToken, '198.18.3.9');
       },
     );
@@ -251,7 +251,7 @@ describe('fotospiel (guest-api): every incident type, end to end', () => {
       expect(
         (await s.cli(['maintenance', 'off', '--service', 'guest-api', '--reason', 'storage restored'])).code,
       ).toBe(0);
-      return waitFor(async () => (await gallery(event.joinToken, '198.18.3.9')).status === 200, 3000);
+      return waitFor(async () => (await gallery(event.joinToken, '198.18.3.9')).status === 200, 10_000);
     });
     await story.step('rule clear, then quiet for 10 min (clock moved 23 min)', () =>
       story.clearAndWait(incident.id, 'error-spike', 11 * 60_000, 10 * 60_000),
@@ -293,7 +293,7 @@ describe('fotospiel (guest-api): every incident type, end to end', () => {
         'feature flag toggle',
       ]);
       expect(run.code).toBe(0);
-      await waitFor(async () => (await gallery(KNOWN_GOOD_TOKEN, '192.0.2.50')).status === 503, 3000);
+      await waitFor(async () => (await gallery(KNOWN_GOOD_TOKEN, '192.0.2.50')).status === 503, 10_000);
       expect((await stats(KNOWN_GOOD_TOKEN, '192.0.2.50')).status).toBe(200);
     });
     await refusedFirst(story, incident.id, ['monitors', 'manual', 'mitigations_lifted']);
@@ -301,7 +301,7 @@ describe('fotospiel (guest-api): every incident type, end to end', () => {
       expect(
         (await s.cli(['switch', 'on', 'gallery', '--service', 'guest-api', '--reason', 'fix deployed'])).code,
       ).toBe(0);
-      return waitFor(async () => (await gallery(KNOWN_GOOD_TOKEN, '192.0.2.50')).status === 200, 3000);
+      return waitFor(async () => (await gallery(KNOWN_GOOD_TOKEN, '192.0.2.50')).status === 200, 10_000);
     });
     await verifyAndResolve(story, incident.id, 'api');
   });

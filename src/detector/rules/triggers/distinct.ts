@@ -13,16 +13,16 @@ export const distinctCap = (count: number): number => Math.max(16, count * 2);
 export const DISTINCT_VALUE_BUDGET = 1_000_000;
 
 interface Sighting {
-  /** The map key itself (a detached copy of the event's value). */
-  value: string;
+  /** The map key itself: a detached copy of a short value, the hash of a long one (see valueKey). */
+  value: string | number;
   at: number;
   older: Sighting | null;
   newer: Sighting | null;
 }
 
 interface Seen {
-  /** value → its last sighting. */
-  values: Map<string, Sighting>;
+  /** value (or its hash) → its last sighting. */
+  values: Map<string | number, Sighting>;
   /** The sightings in order of last sighting, oldest first: a refresh relinks, it does not touch the Map. */
   oldest: Sighting | null;
   newest: Sighting | null;
@@ -51,6 +51,21 @@ function append(seen: Seen, s: Sighting): void {
  * saturates at that cap. A known value's sighting is refreshed at most once per window/16, so it may leave
  * the window that much early.
  */
+/** Values longer than this (user agents, referers) are counted by a 32-bit hash, not kept. */
+const LONG_VALUE = 40;
+
+/**
+ * What a value is remembered as. A long value is hashed (FNV-1a over its UTF-16 units): no copy of it is kept
+ * and the per-key Map is keyed by a number. Two different values with one hash count once: an undercount,
+ * never a false alarm, and with at most a few hundred values per key, about one in ten million keys.
+ */
+function valueKey(value: string): string | number {
+  if (value.length <= LONG_VALUE) return detach(value);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < value.length; i++) hash = Math.imul(hash ^ value.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
 export function distinctTrigger(spec: Spec, field: FieldGetter, maxKeys = DEFAULT_MAX_KEYS): Trigger<Seen> {
   const cap = distinctCap(spec.count);
   const refresh = spec.window / 16;
@@ -60,16 +75,17 @@ export function distinctTrigger(spec: Spec, field: FieldGetter, maxKeys = DEFAUL
     windowMs: spec.window,
     holdMs: spec.window,
     maxKeys: Math.min(maxKeys, Math.floor(DISTINCT_VALUE_BUDGET / cap)),
-    create: () => ({ values: new Map<string, Sighting>(), oldest: null, newest: null }),
+    create: () => ({ values: new Map<string | number, Sighting>(), oldest: null, newest: null }),
     observe(seen, event, time) {
       const values = seen.values;
-      const value = field(event);
-      if (value !== null) {
+      const text = field(event);
+      if (text !== null) {
+        const value = text.length > LONG_VALUE ? valueKey(text) : text;
         const previous = values.get(value);
         // A known value's sighting is re-recorded at most once per 1/16 window, and the value can only leave
         // the window up to that much early (an undercount, never a false alarm).
         if (previous === undefined) {
-          const copy = detach(value);
+          const copy = typeof value === 'number' ? value : detach(value);
           const sighting: Sighting = { value: copy, at: time, older: null, newer: null };
           values.set(copy, sighting);
           append(seen, sighting);

@@ -120,6 +120,25 @@ describe('distinct', () => {
     for (let i = 0; i < 40; i++) detector.ingest(requestEvent({ time: T0 + i * 20 * S, tokenHash: `h${i}` }));
     expect(signals).toHaveLength(0);
   });
+
+  it('counts long values (user agents, remembered by hash) as distinct as short ones, repeats once', async () => {
+    const agents = {
+      name: 'agents',
+      group_by: ['ip'],
+      trigger: { type: 'distinct', field: 'user_agent', count: 50, window: '80s' },
+    };
+    const { detector, signals } = record(await playbookWith([agents]));
+    const agent = (n: number) => `Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:${n}.0) Gecko/20100101 Firefox/${n}.0`;
+    // Three browsers over and over: three values, however many requests.
+    for (let i = 0; i < 300; i++) detector.ingest(requestEvent({ time: T0 + i * 100, userAgent: agent(i % 3) }));
+    expect(signals).toHaveLength(0);
+    for (let n = 3; n < 49; n++) detector.ingest(requestEvent({ time: T0 + 30 * S + n, userAgent: agent(n) }));
+    expect(signals).toHaveLength(0);
+    detector.ingest(requestEvent({ time: T0 + 31 * S, userAgent: agent(2) }));
+    expect(signals).toHaveLength(0);
+    detector.ingest(requestEvent({ time: T0 + 31 * S, userAgent: agent(49) }));
+    expect(signals).toMatchObject([{ rule: 'agents', groupKey: '198.51.100.7', value: 50 }]);
+  });
 });
 
 describe('ratio', () => {

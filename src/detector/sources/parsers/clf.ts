@@ -1,4 +1,4 @@
-import { buildEvent, dash, fail, requestEvent, stripQuery, toInt } from './normalize.js';
+import { buildEvent, dash, fail, lastQueryRedacted, requestEvent, stripQuery, toInt } from './normalize.js';
 import type { FieldValue } from './normalize.js';
 import type { ParseContext, ParseResult } from './types.js';
 import { redactRequestLine } from '../../../shared/redact-query.js';
@@ -112,13 +112,17 @@ export function clfMatchEvent(
     }
   }
   const referer = dash(m[7]);
-  // The request line as logged (query redacted): what a malformed one (TLS on the HTTP port, "-") keeps.
-  if (request !== '' && request !== '-') fields.request = redactRequestLine(request);
   if (referer !== null) fields.referer = stripQuery(referer);
   if (protocol !== null) fields.protocol = protocol;
   const user = dash(m[2]);
   if (user !== null) fields.user = user;
-  return requestEvent(ctx, time, method, uri, Number(m[5]), toInt(m[6]), durationMs, m[1] ?? '', dash(m[8]), fields);
+  const result = requestEvent(ctx, time, method, uri, Number(m[5]), toInt(m[6]), durationMs, m[1] ?? '', dash(m[8]), fields);
+  // The request line as logged: what a malformed one (TLS on the HTTP port) keeps. Its query is redacted like
+  // the event's, and only rewritten when the event's had to be (or when no path could be read from it).
+  if (request !== '' && request !== '-') {
+    fields.request = uri === null || lastQueryRedacted() ? redactRequestLine(request) : request;
+  }
+  return result;
 }
 
 export function clfEvent(

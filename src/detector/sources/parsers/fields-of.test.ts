@@ -163,7 +163,8 @@ describe('the field catalogue (fieldsOf) says exactly what each parser produces'
       expect([...produced].filter((f) => !declared.has(f))).toEqual([]);
       // subject and tenant come from a verified JWT (gateway tests cover those); duration_ms is set on every event.
       const missing = [...declared].filter((f) => !produced.has(f));
-      expect(missing.sort()).toEqual(['subject', 'tenant']);
+      // shadowLimited only on a request a shadow rate limit would have refused (test/e2e/metrics-health).
+      expect(missing.sort()).toEqual(['shadowLimited', 'subject', 'tenant']);
       expect(FORMAT_FIELDS.gateway).toContain('subject');
     } finally {
       await h.close();

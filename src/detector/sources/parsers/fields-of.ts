@@ -36,8 +36,9 @@ const COMBINED = [
 /** Declared per log format; `gateway` is Rampart's own gateway (src/gateway/respond.ts toEvent). */
 export const FORMAT_FIELDS: Readonly<Record<string, readonly string[]>> = {
   gateway: [
-    'ip', 'ip_prefix', 'method', 'path', 'query', 'route', 'host', 'status', 'duration_ms', 'bytes', 'token', 'token_preview',
-    'subject', 'tenant', 'user_agent', 'rule', 'message', 'routeName', 'bytesIn', 'completed',
+    'ip', 'ip_prefix', 'method', 'path', 'query', 'route', 'host', 'status', 'duration_ms', 'bytes', 'token',
+    'token_preview', 'subject', 'tenant', 'user_agent', 'rule', 'message', 'routeName', 'bytesIn', 'completed',
+    'shadowLimited', 'upstreamMs',
   ],
   // rule: "nginx:refused" on a request nginx refused itself (limit_req/limit_conn status, no upstream asked).
   nginx: [...COMBINED, 'duration_ms', 'upstreamResponseTime', 'rule'],

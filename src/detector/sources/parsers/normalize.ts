@@ -2,6 +2,7 @@ import type { Decision, RequestEvent } from '../../../domain/request-event.js';
 import { hashToken, previewToken } from '../../../shared/secrets.js';
 import { detach } from '../../rules/event-fields.js';
 import { LruMap } from '../../rules/lru-map.js';
+import { canonicalPath } from '../../../shared/http/canonical-path.js';
 import { redactQuery } from '../../../shared/redact-query.js';
 import { cleanIp, prefixOfClean } from '../ip-prefix.js';
 import type { ParseContext, ParseResult } from './types.js';
@@ -72,6 +73,12 @@ export const DEFAULT_QUERY_TOKEN_PARAMS = queryTokenParams(['token', 'access_tok
 let foundQueryToken: string | null = null;
 /** The query (redacted, without "?") found by the last pathOfUri call. */
 let foundQuery: string | null = null;
+/** Whether the last pathOfUri call had to redact (or cut) its query: the raw request line then needs it too. */
+let foundQueryRedacted = false;
+
+export function lastQueryRedacted(): boolean {
+  return foundQueryRedacted;
+}
 
 /**
  * Splits a logged URI into its path and its query (redacted: ?token=, ?key=, ?signature= values never reach an
@@ -89,6 +96,7 @@ export function splitUri(
 function pathOfUri(uri: string, params: QueryTokenParams): string {
   foundQueryToken = null;
   foundQuery = null;
+  foundQueryRedacted = false;
   let path = uri;
   // An absolute-form request line ("GET http://host/path HTTP/1.1") still names a path.
   if (path.startsWith('http://') || path.startsWith('https://')) {
@@ -98,7 +106,8 @@ function pathOfUri(uri: string, params: QueryTokenParams): string {
   const hash = path.indexOf('#');
   if (hash >= 0) path = path.slice(0, hash);
   const q = path.indexOf('?');
-  if (q < 0) return path;
+  if (q < 0) return canonical(path);
+  const raw = path.slice(q + 1);
   // The first 32 '&'-separated pairs, as query.split('&', 32) would give them, read in place.
   let at = q + 1;
   let eq = -1;
@@ -122,8 +131,23 @@ function pathOfUri(uri: string, params: QueryTokenParams): string {
     at = end + 1;
   }
   // The declared token parameter's value is redacted whatever its name (a service may call it ?k=).
-  foundQuery = redactQuery(path.slice(q + 1), tokenValue);
-  return path.slice(0, q);
+  foundQuery = redactQuery(raw, tokenValue);
+  // redactQuery hands back its argument when it changed nothing.
+  foundQueryRedacted = foundQuery !== raw;
+  return canonical(path.slice(0, q));
+}
+
+/**
+ * The path as the gateway judges it (src/shared/http/canonical-path.ts: unreserved escapes decoded, dot
+ * segments removed, repeated slashes merged), so `/api/v1/%67allery/…` in a log meets the rules of
+ * `/api/v1/gallery/…`. A path the gateway would refuse as ambiguous (an encoded `/`, bad escapes) stays as
+ * logged: the app behind the proxy may have served it, and rules still see it.
+ */
+function canonical(path: string): string {
+  // The common case, checked without a call: nothing to decode or merge.
+  if (path.indexOf('%') < 0 && path.indexOf('//') < 0 && path.indexOf('/.') < 0) return path;
+  const result = canonicalPath(path);
+  return result.ok ? result.path : path;
 }
 
 /** A logged value that is already a preview ("abcd…ef", "abcd...", "ab***"); anything else is treated as secret. */

@@ -95,3 +95,17 @@ describe('every parser keeps the request fields rules need', () => {
     expect(get('host', parsedError)).toBe('s');
   });
 });
+
+describe('the path is the one the gateway judges', () => {
+  it('encoded letters, dot segments and repeated slashes read as the route they reach; ambiguous forms stay as logged', () => {
+    const parser = getParser('nginx');
+    const pathOf = (uri: string) =>
+      get('path', parser.parse(`203.0.113.7 - - [19/Oct/2025:12:00:00 +0000] "GET ${uri} HTTP/1.1" 200 5 "-" "ua"`, ctx));
+    expect(pathOf('/api/v1/%67allery/tok/photos?x=1')).toBe('/api/v1/gallery/tok/photos');
+    expect(pathOf('//api/v1/gallery/tok/photos')).toBe('/api/v1/gallery/tok/photos');
+    expect(pathOf('/x/../api/v1/events/tok')).toBe('/api/v1/events/tok');
+    expect(pathOf('/auth/%6cogin')).toBe('/auth/login');
+    // An encoded "/" is refused by the gateway; the log keeps what the app was sent.
+    expect(pathOf('/api%2Fv1/gallery')).toBe('/api%2Fv1/gallery');
+  });
+});
