@@ -4,7 +4,7 @@ import { authorize } from '../access/authenticate.js';
 import type { ApiDeps } from './api-deps.js';
 import { authenticateRequest } from './authenticate-request.js';
 import { registerRoute, type AnyRoute } from './define-route.js';
-import { installErrorHandler } from './error-handler.js';
+import { clientErrorHandler, frameworkErrors, installErrorHandler } from './error-handler.js';
 import { buildOpenApi } from './openapi.js';
 import { defaultConsoleDir, serveConsole } from './serve-console.js';
 import { auditRoutes } from './routes/audit.js';
@@ -32,6 +32,10 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     // Our pino major may differ from the one fastify's types were written against; the shape is the same.
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
     bodyLimit: 1_048_576,
+    // Bad percent-encoding and over-long path parameters are refused before routing: in the catalog's shape too.
+    frameworkErrors,
+    // …and so is what node:http cannot parse at all (malformed request, oversized headers).
+    clientErrorHandler,
     // One line per request is written by our onResponse hook, with the route template instead of the raw URL.
     logController: new LogController({ disableRequestLogging: true }),
   });

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z, type ZodType } from 'zod';
 import type { ApiKey, Role } from '../domain/api-key.js';
 import { RampartError } from '../shared/errors.js';
+import { findUnstorableText } from '../shared/storable-text.js';
 import type { Caller } from './authenticate-request.js';
 
 export type Method = 'GET' | 'POST' | 'DELETE';
@@ -55,7 +56,17 @@ export function route<P, Q, B>(spec: RouteSpec<P, Q, B>): AnyRoute {
   return spec;
 }
 
+/** Every text of every route, schema or not, before anything reads it: what cannot be stored is refused. */
+function refuseUnstorable(value: unknown, where: string): void {
+  const found = findUnstorableText(value, where);
+  if (found)
+    throw new RampartError('RAMPART_VALIDATION', `${found.path}: ${found.message}`, [
+      { path: found.path, message: found.message },
+    ]);
+}
+
 function validate<T>(schema: ZodType<T> | undefined, value: unknown, where: string): T {
+  refuseUnstorable(value, where);
   if (!schema) return value as T;
   const parsed = schema.safeParse(value ?? (where === 'body' ? {} : value));
   if (parsed.success) return parsed.data;

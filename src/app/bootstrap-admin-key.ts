@@ -14,7 +14,7 @@ export async function bootstrapAdminKey(store: Store, clock: Clock, file: string
     { store, clock, actor: 'system:bootstrap' },
     { name: 'bootstrap-admin', role: 'admin' },
   );
-  await mkdir(dirname(file), { recursive: true });
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   await writeFile(file, `${secret}\n`, { mode: 0o600 });
   await chmod(file, 0o600);
   return true;

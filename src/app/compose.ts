@@ -85,7 +85,7 @@ export async function startApp(options: {
   gatewayListen?: GatewayStartOptions['listen'];
 }): Promise<RunningApp> {
   const logger = options.logger ?? createLogger({ level: options.config.LOG_LEVEL });
-  const desk = await openDesk(options);
+  const desk = await openDesk({ ...options, logger });
   const metrics = createMetrics();
   for (const warning of desk.warnings) logger.warn(warning);
   await warnProtectedInForce(desk, logger);

@@ -12,7 +12,7 @@ export async function loadTokenKey(configured: string | undefined, cwd: string):
   if (configured) return configured;
   const file = join(cwd, '.rampart', 'token.key');
   if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
-  await mkdir(dirname(file), { recursive: true });
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const key = randomSecret(32);
   try {
     await writeFile(file, `${key}\n`, { mode: 0o600, flag: 'wx' });

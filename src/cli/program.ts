@@ -14,6 +14,7 @@ import { registerNotifyCommands } from './commands/notify.js';
 import { registerPlaybookCommands } from './commands/playbook.js';
 import { registerRulesCommands } from './commands/rules.js';
 import { registerUpCommand } from './commands/up.js';
+import { refuseUnstorableArguments } from './options.js';
 
 /** The whole `rampart` command tree; main.ts runs it against the real process, tests against captured output. */
 export function buildProgram(
@@ -26,6 +27,7 @@ export function buildProgram(
     .option('--playbooks <dir>', 'playbook directory (default RAMPART_PLAYBOOKS or ./playbooks)')
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => cli.io.out(s.trimEnd()), writeErr: (s) => cli.io.err(s.trimEnd()) });
+  refuseUnstorableArguments(program);
   registerUpCommand(program, cli, hooks.onStarted);
   registerGatewayCommand(program, cli, hooks.onStarted);
   registerDemoCommand(program, cli, hooks.onStarted);

@@ -11,6 +11,7 @@ import { settleAutomaticStepsIn } from './complete-automatic-steps.js';
 import { recordChange } from './record-change.js';
 import { refuseProtected } from './refuse-protected.js';
 import { requireIncident, requireService } from './require-incident.js';
+import { durationMs, measure } from '../shared/input-bounds.js';
 
 export const applyMitigationInput = z
   .object({
@@ -19,15 +20,10 @@ export const applyMitigationInput = z
     target: z.string().min(1).max(200),
     reason: z.string().trim().min(1, 'say why').max(2000),
     /** Lifetime in milliseconds; omitted means until lifted. */
-    forMs: z
-      .number()
-      .int()
-      .positive()
-      .max(366 * 86_400_000)
-      .optional(),
+    forMs: durationMs().optional(),
     incidentId: z.string().min(1).max(40).optional(),
     /** Kind-specific values: the banner for maintenance, the new limit for a limit override, a token preview. */
-    data: z.record(z.string(), z.union([z.string().max(2000), z.number(), z.boolean()])).optional(),
+    data: z.record(z.string().max(100), z.union([z.string().max(2000), measure(), z.boolean()])).optional(),
   })
   .strict()
   .superRefine((input, ctx) => {

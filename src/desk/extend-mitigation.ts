@@ -3,6 +3,7 @@ import { isInForce, shownTarget, type Mitigation } from '../domain/mitigation.js
 import { RampartError } from '../shared/errors.js';
 import type { ActionArgs } from './context.js';
 import { recordChange } from './record-change.js';
+import { durationMs } from '../shared/input-bounds.js';
 
 /** The longest one extension may reach from now: a week, as the CLI's --for allows. */
 const MAX_EXTENSION_MS = 7 * 24 * 3_600_000;
@@ -11,7 +12,7 @@ export const extendMitigationInput = z
   .object({
     id: z.string().min(1).max(60),
     /** New expiry, counted from now. */
-    forMs: z.number().int().positive().max(MAX_EXTENSION_MS),
+    forMs: durationMs(MAX_EXTENSION_MS),
     reason: z.string().trim().min(1, 'say why').max(2000),
   })
   .strict();

@@ -11,6 +11,7 @@ import { openIncidentIn, scopeInput } from './open-incident.js';
 import { recordChange } from './record-change.js';
 import { requireService } from './require-incident.js';
 import { resolveSeverity } from './resolve-severity.js';
+import { MAX_DURATION_MS, measure } from '../shared/input-bounds.js';
 
 /** Samples are kept small: a handful of events is evidence enough on the timeline; the snapshot holds the rest. */
 const MAX_SAMPLES = 5;
@@ -26,9 +27,9 @@ export const signalInput = z
     groupKey: z.string().max(300).optional(),
     /** The attacked entity (an address's /24, a token hash …): with the type, the incident it joins. */
     correlate: z.string().max(300).optional(),
-    value: z.number().finite().optional(),
-    threshold: z.number().finite().optional(),
-    windowMs: z.number().int().nonnegative().optional(),
+    value: measure().optional(),
+    threshold: measure().optional(),
+    windowMs: z.number().int().nonnegative().max(MAX_DURATION_MS).optional(),
     at: z.iso.datetime().optional(),
     scope: scopeInput.optional(),
     samples: z.array(z.record(z.string(), z.unknown())).max(100).optional(),

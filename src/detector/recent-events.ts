@@ -2,8 +2,15 @@ import type { RequestEvent } from '../domain/request-event.js';
 import { sha256 } from '../shared/secrets.js';
 import type { CompiledRule } from './rules/index.js';
 
+/**
+ * Events the ring holds by default: about 15 minutes at 25 requests a second. Each event is a few hundred bytes
+ * to a kilobyte with its strings; at 100,000 the ring alone was most of the all-in-one process's growth under a
+ * flood (bench/memory/flood-up.ts). Under more traffic a snapshot covers less than evidence_window and says so.
+ */
+export const DEFAULT_MAX_EVENTS = 25_000;
+
 export interface RecentEventsOptions {
-  /** Count cap, the memory bound. Default 100,000 events. */
+  /** Count cap, the memory bound. Default DEFAULT_MAX_EVENTS. */
   maxEvents?: number;
   /** Age the store promises to cover (the playbook's evidence_window). Default 15 minutes. */
   maxAgeMs?: number;
@@ -44,7 +51,7 @@ export class RecentEvents {
   private newest = -Infinity;
 
   constructor(options: RecentEventsOptions = {}) {
-    this.maxEvents = options.maxEvents ?? 100_000;
+    this.maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
     this.maxAgeMs = options.maxAgeMs ?? 15 * 60_000;
     this.ring = new Array<RequestEvent | undefined>(this.maxEvents);
   }

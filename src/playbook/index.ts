@@ -51,6 +51,7 @@ export {
   parsePlaybook,
   formatPlaybookError,
   formatPlaybookWarning,
+  playbookErrorAt,
   type PlaybookError,
   type PlaybookWarning,
   type PlaybookLoadResult,

@@ -104,9 +104,30 @@ function packRuleOf(
 function missingLogFiles(playbook: Playbook, cwd: string): { index: number; path: string }[] {
   const missing: { index: number; path: string }[] = [];
   playbook.detection.sources.forEach((source, index) => {
-    if (source.kind === 'log' && !existsSync(resolve(cwd, source.path))) missing.push({ index, path: source.path });
+    if (source.kind === 'log' && !existsSync(resolve(cwd, source.path)))
+      missing.push({ index, path: source.path });
   });
   return missing;
+}
+
+/**
+ * An error found after parsing (by a compiler that runs at start-up) at a path of the file: the file is read
+ * again to find the line, so the error reads like every other playbook error.
+ */
+export function playbookErrorAt(
+  file: string,
+  path: (string | number)[],
+  expected: string,
+  got: string,
+): PlaybookError {
+  let pos = { line: 1, column: 1 };
+  try {
+    const lines = new LineCounter();
+    pos = locate(parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines }), lines, path);
+  } catch {
+    // Unreadable now: line 1 still names the file.
+  }
+  return makeError(file, pos.line, pos.column, formatPath(path), expected, got);
 }
 
 export async function loadPlaybook(file: string, options: ParseOptions = {}): Promise<PlaybookLoadResult> {

@@ -19,7 +19,22 @@ export const ERROR_CATALOG = {
   RAMPART_CONFLICT: { status: 409, description: 'The record changed or already exists.' },
   RAMPART_PROTECTED: {
     status: 409,
-    description: "The mitigation would touch an address, token or subject the playbook's never_block protects.",
+    description:
+      "The mitigation would touch an address, token or subject the playbook's never_block protects.",
+  },
+  RAMPART_PAYLOAD_TOO_LARGE: {
+    status: 413,
+    description: 'The request body is larger than the API accepts (1 MiB).',
+  },
+  RAMPART_URI_TOO_LONG: { status: 414, description: 'A path parameter is longer than the API accepts.' },
+  RAMPART_REQUEST_TIMEOUT: { status: 408, description: 'The request head did not arrive in time.' },
+  RAMPART_HEADERS_TOO_LARGE: {
+    status: 431,
+    description: 'The request headers are larger than the API accepts.',
+  },
+  RAMPART_UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    description: 'The request body is not of a type the API reads (application/json).',
   },
   RAMPART_UNKNOWN_SERVICE: { status: 422, description: 'No loaded playbook protects that service.' },
   RAMPART_UNKNOWN_SEVERITY: { status: 422, description: "The severity is not on the service's scale." },

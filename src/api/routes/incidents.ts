@@ -32,6 +32,7 @@ import { INCIDENT_STATUSES } from '../../domain/incident-status.js';
 import type { ApiDeps } from '../api-deps.js';
 import { deskContext } from '../desk-context.js';
 import { idParams, route, type AnyRoute } from '../define-route.js';
+import { MAX_ROW_ID, rowId } from '../../shared/input-bounds.js';
 
 const listQuery = z
   .object({
@@ -90,7 +91,7 @@ export function incidentRoutes(deps: ApiDeps): AnyRoute[] {
       params: idParams,
       query: z
         .object({
-          after: z.coerce.number().int().min(0).optional(),
+          after: z.coerce.number().int().min(0).max(MAX_ROW_ID).optional(),
           limit: z.coerce.number().int().min(1).max(1000).optional(),
         })
         .strict(),
@@ -232,7 +233,7 @@ export function incidentRoutes(deps: ApiDeps): AnyRoute[] {
       role: 'viewer',
       tag,
       summary: 'Download one evidence snapshot (its events, time span and SHA-256) as a JSON file',
-      params: z.object({ id: z.string().min(1).max(40), entry: z.coerce.number().int().positive() }).strict(),
+      params: z.object({ id: z.string().min(1).max(40), entry: rowId() }).strict(),
       handler: async ({ params, reply }) => {
         const incident = (await readIncident(deps.store, params.id, { timelineLimit: 1 })).incident;
         const [entry] = await deps.store.timeline.list(incident.id, { afterId: params.entry - 1, limit: 1 });

@@ -15,6 +15,7 @@ import type { Mitigation } from '../../domain/mitigation.js';
 import type { ApiDeps } from '../api-deps.js';
 import { deskContext } from '../desk-context.js';
 import { idParams, route, type AnyRoute } from '../define-route.js';
+import { durationMs } from '../../shared/input-bounds.js';
 
 const revokeTokenBody = z
   .object({
@@ -22,7 +23,7 @@ const revokeTokenBody = z
     /** The token itself: hashed here with the gateways' key; only the hash and a preview are stored. */
     token: z.string().min(1).max(4096),
     reason: z.string().trim().min(1).max(2000),
-    forMs: z.number().int().positive().optional(),
+    forMs: durationMs().optional(),
     incidentId: z.string().min(1).max(40).optional(),
   })
   .strict();

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { approveMessage } from '../../notify/index.js';
 import type { ApiDeps } from '../api-deps.js';
 import { route, type AnyRoute } from '../define-route.js';
+import { rowId } from '../../shared/input-bounds.js';
 
 const STATUSES = ['held', 'pending', 'sending', 'delivered', 'failed'] as const;
 
@@ -36,7 +37,7 @@ export function notificationRoutes(deps: ApiDeps): AnyRoute[] {
       tag,
       summary:
         'Release a message held for approval (e.g. a tenant e-mail); the approver goes on the timeline',
-      params: z.object({ id: z.coerce.number().int().positive() }).strict(),
+      params: z.object({ id: rowId() }).strict(),
       handler: ({ params, actor }) =>
         approveMessage({ store: deps.store, clock: deps.clock, id: params.id, actor }),
     }),

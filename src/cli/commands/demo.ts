@@ -4,6 +4,7 @@ import { readConfig } from '../../app/config.js';
 import { startApp } from '../../app/compose.js';
 import { createSlackReceiver, KNOWN_GOOD_TOKEN, slackHeadline, startStandins } from '../../standins/index.js';
 import { reportError, type CliEnv } from '../cli-context.js';
+import { portOption } from '../options.js';
 
 /** Where the demo's local Slack listens: fixed, so a second terminal can read GET /messages. */
 export const DEMO_SLACK_PORT = 7310;
@@ -36,7 +37,7 @@ export function registerDemoCommand(
           logFile: join(cli.cwd, 'logs', 'slack-receiver.log'),
           onMessage: (body) => io.out(`  Slack ← ${slackHeadline(body)}`),
         });
-        const slackUrl = await slack.listen(Number(opts.slackPort), '127.0.0.1');
+        const slackUrl = await slack.listen(portOption(opts.slackPort, '--slack-port'), '127.0.0.1');
         cleanup.push(() => slack.close());
         const env: NodeJS.ProcessEnv = {
           ...cli.env,

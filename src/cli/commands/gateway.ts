@@ -6,6 +6,7 @@ import { loadTokenKey } from '../../app/token-key.js';
 import { createEventPublisher } from '../../detector/sources/index.js';
 import { createLogger } from '../../shared/logger.js';
 import { reportError, type CliEnv } from '../cli-context.js';
+import { portOption } from '../options.js';
 
 /** Only the enforcement point: one gateway per playbook, in step with the mitigations in the store. */
 export function registerGatewayCommand(
@@ -27,6 +28,7 @@ export function registerGatewayCommand(
           cwd: cli.cwd,
           ...(playbooksDir ? { playbooks: playbooksDir } : {}),
         });
+        const port = opts.port === undefined ? undefined : portOption(opts.port, '--port');
         const logger = createLogger({ level: config.LOG_LEVEL });
         const playbooks = desk.playbooks.filter((p) => !opts.service || p.service.name === opts.service);
         // No detector runs here: request events travel to the desk's detector over a Redis stream.
@@ -49,8 +51,8 @@ export function registerGatewayCommand(
           redisUrl: config.REDIS_URL,
           redisPrefix: config.RAMPART_REDIS_PREFIX,
           ...(publisher ? { onEvent: publisher.publish } : {}),
-          ...(opts.port !== undefined
-            ? { listen: (p) => ({ host: p.gateway?.listen?.host ?? '127.0.0.1', port: Number(opts.port) }) }
+          ...(port !== undefined
+            ? { listen: (p) => ({ host: p.gateway?.listen?.host ?? '127.0.0.1', port }) }
             : {}),
         });
         if (gateways.length === 0) {

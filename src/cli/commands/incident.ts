@@ -32,6 +32,8 @@ import type { Incident } from '../../domain/incident.js';
 import { RampartError } from '../../shared/errors.js';
 import { withDesk, type CliEnv } from '../cli-context.js';
 import { formatIncidentLine, formatIncidentList, formatIncidentView } from '../format-incident.js';
+import { integerOption } from '../options.js';
+import { MAX_LIST_LIMIT } from '../../shared/input-bounds.js';
 
 /** Validates CLI arguments with the same schema the API uses, naming the offending option. */
 function parseArgs<T>(schema: ZodType<T>, value: unknown): T {
@@ -81,12 +83,7 @@ export function registerIncidentCommands(program: Command, cli: CliEnv): void {
               `--status: expected triggered, acknowledged, mitigated, resolved or closed, got "${opts.status}"`,
             );
           }
-          const limit = Number(opts.limit);
-          if (!Number.isInteger(limit) || limit < 1)
-            throw new RampartError(
-              'RAMPART_VALIDATION',
-              `--limit: expected a positive integer, got "${opts.limit}"`,
-            );
+          const limit = integerOption(opts.limit, '--limit', 1, MAX_LIST_LIMIT);
           const incidents = await listIncidents(desk.store, {
             ...(opts.service ? { service: opts.service } : {}),
             ...(opts.status && isIncidentStatus(opts.status) ? { status: [opts.status] } : {}),

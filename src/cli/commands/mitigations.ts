@@ -10,6 +10,8 @@ import { hashToken, previewToken } from '../../shared/secrets.js';
 import { withDesk, type CliEnv } from '../cli-context.js';
 import { time } from '../format-incident.js';
 import { formatTable } from '../table.js';
+import { integerOption } from '../options.js';
+import { MAX_MEASURE } from '../../shared/input-bounds.js';
 
 interface ApplyOptions {
   service?: string;
@@ -274,9 +276,7 @@ export function registerMitigationCommands(program: Command, cli: CliEnv): void 
     .requiredOption('--to <n>', 'the temporary limit')
     .action(async (name: string, opts: ApplyOptions & { to: string }, command: Command) =>
       withDesk(cli, command, async (desk, ctx) => {
-        const to = Number(opts.to);
-        if (!Number.isInteger(to) || to < 1)
-          throw new RampartError('RAMPART_VALIDATION', `--to: expected a positive integer, got "${opts.to}"`);
+        const to = integerOption(opts.to, '--to', 1, MAX_MEASURE);
         const fits = (p: Playbook) => (p.gateway?.rate_limits ?? []).some((l) => l.name === name);
         await apply(
           ctx,

@@ -3,6 +3,8 @@ import { approveMessage } from '../../notify/approve.js';
 import type { OutboxStatus } from '../../store/ports.js';
 import { withDesk, type CliEnv } from '../cli-context.js';
 import { formatTable } from '../table.js';
+import { integerOption } from '../options.js';
+import { MAX_LIST_LIMIT, MAX_ROW_ID } from '../../shared/input-bounds.js';
 
 const STATUSES: OutboxStatus[] = ['held', 'pending', 'sending', 'delivered', 'failed'];
 
@@ -26,7 +28,7 @@ export function registerNotifyCommands(program: Command, cli: CliEnv): void {
           const rows = await desk.store.outbox.list({
             ...(opts.incident ? { incidentId: opts.incident } : {}),
             ...(status && status.length > 0 ? { status } : {}),
-            limit: Math.max(1, Number(opts.limit) || 100),
+            limit: integerOption(opts.limit, '--limit', 1, MAX_LIST_LIMIT),
           });
           if (opts.json) return cli.io.out(JSON.stringify(rows, null, 2));
           cli.io.out(
@@ -54,7 +56,7 @@ export function registerNotifyCommands(program: Command, cli: CliEnv): void {
         const message = await approveMessage({
           store: desk.store,
           clock: desk.clock,
-          id: Number(id),
+          id: integerOption(id, 'id', 1, MAX_ROW_ID),
           actor: ctx.actor,
         });
         cli.io.out(

@@ -8,6 +8,7 @@ import {
 } from '../../playbook/index.js';
 import type { Playbook } from '../../playbook/index.js';
 import { displayPath } from '../../playbook/packs/display-path.js';
+import { checkPlaybookFile } from '../../app/compile-playbook.js';
 import type { CliIo } from '../io.js';
 
 /** What validate says of the rule packs a playbook includes: each rule with its pack file:line. */
@@ -42,7 +43,7 @@ export function registerPlaybookCommands(
       let bad = 0;
       for (const file of files) {
         // Log paths are checked as `rampart up` run from here would read them.
-        const result = await loadPlaybook(file, { cwd });
+        const result = await checkPlaybookFile(file, { cwd });
         if (result.ok) {
           io.out(`ok  ${file} (${result.playbook.service.name})`);
           for (const line of includedRules(result.playbook)) io.out(line);

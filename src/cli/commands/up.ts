@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { readConfig } from '../../app/config.js';
 import { startApp } from '../../app/compose.js';
 import { reportError, type CliEnv } from '../cli-context.js';
+import { portOption } from '../options.js';
 
 export function registerUpCommand(
   program: Command,
@@ -22,7 +23,7 @@ export function registerUpCommand(
           config,
           cwd: cli.cwd,
           ...(playbooks ? { playbooks } : {}),
-          ...(opts.port !== undefined ? { port: Number(opts.port) } : {}),
+          ...(opts.port !== undefined ? { port: portOption(opts.port, '--port') } : {}),
           ...(opts.host ? { host: opts.host } : {}),
           env: cli.env,
           ...(opts.gatewayPort === '0'

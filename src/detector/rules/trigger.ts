@@ -26,7 +26,7 @@ export interface Trigger<S = unknown> {
 }
 
 /** The default cap of keys per rule; triggers with heavier state per key use less (see each trigger). */
-export const DEFAULT_MAX_KEYS = 50_000;
+export const DEFAULT_MAX_KEYS = 20_000;
 
 /** The runner holds triggers of every state type; each trigger only ever sees the state it created. */
 export const anyTrigger = <S>(trigger: Trigger<S>): Trigger => trigger as unknown as Trigger;

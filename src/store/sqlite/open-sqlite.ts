@@ -1,5 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { privateDatabaseFile } from '../../shared/private-files.js';
 import { Kysely } from 'kysely';
 import Database from 'libsql';
 import { RampartError } from '../../shared/errors.js';
@@ -17,7 +18,12 @@ export const SQLITE_MEMORY = ':memory:';
 export async function openSqlite(path: string): Promise<KyselyStore> {
   let database: Database.Database;
   try {
-    if (path !== SQLITE_MEMORY) mkdirSync(dirname(path), { recursive: true });
+    if (path !== SQLITE_MEMORY) {
+      // A folder made here is private; an existing one is the operator's choice (the app tightens .rampart/).
+      if (!existsSync(dirname(path))) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      // Incidents, the audit log and key hashes: readable by this user alone, sidecar files included.
+      privateDatabaseFile(path);
+    }
     database = new Database(path);
   } catch (error) {
     throw new RampartError('RAMPART_CONFIG', `cannot open the SQLite database ${path}: ${messageOf(error)}`);

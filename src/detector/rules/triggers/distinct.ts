@@ -10,7 +10,7 @@ type Spec = Extract<TriggerSpec, { type: 'distinct' }>;
 export const distinctCap = (count: number): number => Math.max(16, count * 2);
 
 /** Whole-rule budget of remembered values; the key cap is derived from it. */
-export const DISTINCT_VALUE_BUDGET = 1_000_000;
+export const DISTINCT_VALUE_BUDGET = 250_000;
 
 interface Sighting {
   /** The map key itself: a detached copy of a short value, the hash of a long one (see valueKey). */
