@@ -7,6 +7,7 @@ import {
   type Detector,
   type DetectorClear,
   type DetectorSignal,
+  queryTokensOf,
 } from '../detector/index.js';
 import { getParser, tailFile, type Tail } from '../detector/sources/index.js';
 import { clearSignal, type DeskContext } from '../desk/index.js';
@@ -177,7 +178,12 @@ export function createDetectionLoop(options: {
           // The same plan as `rampart logs replay`, so a rule gives the same signals live and replayed.
           const plan = planFile(file, playbook);
           const parser = getParser(plan.format, parserOptionsOf(source));
-          const context = { service: playbook.service.name, source: plan.source, tokenKey: options.tokenKey };
+          const context = {
+            service: playbook.service.name,
+            source: plan.source,
+            tokenKey: options.tokenKey,
+            queryTokens: queryTokensOf(playbook),
+          };
           const status: LogSourceStatus = {
             service: playbook.service.name,
             name: source.name ?? basename(source.path),

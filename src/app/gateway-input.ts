@@ -55,7 +55,7 @@ function tokenInput(token: TokenKindSpec, file: string, options: GatewayInputOpt
     case 'cookie':
       throw new RampartError(
         'RAMPART_PLAYBOOK_INVALID',
-        `${file}: gateway.tokens ${token.name}: cookie tokens are not enforced by the gateway yet`,
+        `${file}: service.tokens ${token.name}: cookie tokens are not enforced by the gateway yet`,
       );
   }
 }
@@ -87,7 +87,7 @@ export function gatewayInputFromPlaybook(
           gateway: {
             trusted_proxies: gateway.trusted_proxies,
             exempt_routes: gateway.exempt_routes,
-            tokens: gateway.tokens.map((t) => tokenInput(t, file, options)),
+            tokens: service.tokens.map((t) => tokenInput(t, file, options)),
             ...(gateway.scope_headers ? { scope_headers: gateway.scope_headers } : {}),
             rate_limits: gateway.rate_limits.map((l) => ({
               name: l.name,

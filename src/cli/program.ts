@@ -13,6 +13,7 @@ import { registerMitigationCommands } from './commands/mitigations.js';
 import { registerMonitorCommands } from './commands/monitors.js';
 import { registerNotifyCommands } from './commands/notify.js';
 import { registerPlaybookCommands } from './commands/playbook.js';
+import { registerRulesCommands } from './commands/rules.js';
 import { registerUpCommand } from './commands/up.js';
 import { refuseUnstorableArguments } from './options.js';
 
@@ -40,6 +41,7 @@ export function buildProgram(
   registerKeyCommands(program, cli);
   registerBouncerCommands(program, cli);
   registerLogsCommands(program, cli);
+  registerRulesCommands(program, cli);
   registerAuditCommand(program, cli);
   return program;
 }

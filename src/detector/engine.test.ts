@@ -78,8 +78,12 @@ describe('seed rules on attack traffic', () => {
         }),
       );
     }
+    // The /24 rule blocks at 20; had the /24 gone on unblocked, the /16 and internet-wide rules (made for
+    // low-and-slow guessing over many networks) would see it too.
     expect(signals.filter((s) => s.kind === 'fired').map((s) => [s.rule, s.groupKey, s.value])).toEqual([
       ['token-enumeration', '203.0.113.0/24', 20],
+      ['token-enumeration-network', '203.0.0.0/16', 30],
+      ['token-enumeration-spread', '*', 60],
     ]);
     expect(signals[0]).toMatchObject({
       severity: 'SEV-2',
@@ -110,20 +114,49 @@ describe('seed rules on attack traffic', () => {
     });
   });
 
-  it('one join token from 50 IPs is a leaked token', async () => {
+  it("a 500-guest wedding's token from 200 addresses all over (venue NAT, carriers, homes) is not a leak", async () => {
     const { detector, signals } = record(await seedPlaybook('fotospiel-public-api.yaml'));
-    for (let i = 0; i < 50; i++) {
+    // The seed's rule (50 addresses per token in 10 min) paged on this and revoked the wedding's token.
+    for (let i = 0; i < 200; i++) {
+      detector.ingest(
+        requestEvent({
+          time: T0 + i * 2 * S,
+          ip: `${80 + (i % 40)}.${i % 7}.${i}.9`,
+          route: GALLERY_ROUTE,
+          tokenHash: 'wedding',
+          tokenPreview: 'wedd…ng',
+        }),
+      );
+    }
+    expect(signals).toEqual([]);
+  });
+
+  it("404s on tokens that worked are not guesses: 25 events' guests behind one CGNAT /24", async () => {
+    const { detector, signals } = record(await seedPlaybook('fotospiel-public-api.yaml'));
+    for (let i = 0; i < 25; i++) {
+      const token = { tokenHash: `event-${i}`, tokenPreview: `ev${i}…nt`, ip: `176.0.12.${i + 1}`, route: EVENT_ROUTE };
+      detector.ingest(requestEvent({ time: T0 + i * 4 * S, status: 200, ...token }));
+      // A photo deleted by the host meanwhile.
+      detector.ingest(requestEvent({ time: T0 + i * 4 * S + 2 * S, status: 404, ...token }));
+    }
+    expect(signals).toEqual([]);
+  });
+
+  it('one join token from 30 addresses of one network within minutes is a leaked token', async () => {
+    const { detector, signals } = record(await seedPlaybook('fotospiel-public-api.yaml'));
+    for (let i = 0; i < 30; i++) {
       detector.ingest(
         requestEvent({
           time: T0 + i * 5 * S,
-          ip: `100.64.${i}.9`,
+          ip: `100.64.1.${i + 1}`,
           route: GALLERY_ROUTE,
           tokenHash: 'leaked',
           tokenPreview: 'leak…ed',
         }),
       );
     }
-    expect(signals.map((s) => [s.rule, s.groupKey, s.value])).toEqual([['token-leak', 'leaked', 50]]);
+    expect(signals.map((s) => [s.rule, s.groupKey, s.value])).toEqual([['token-leak', 'leaked|100.64.1.0/24', 30]]);
+    expect(signals[0]).toMatchObject({ severity: 'SEV-1', mitigation: { action: 'revoke-token', automatic: true } });
     expect(signals[0]?.scope?.tokenPreviews).toEqual(['leak…ed']);
     expect(JSON.stringify(signals)).not.toContain('"tokenHash"');
   });

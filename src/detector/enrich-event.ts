@@ -24,7 +24,8 @@ const HASH_CACHE_SIZE = 10_000;
  * are left alone, so live and replay group and filter the same requests the same way.
  */
 export function createEventEnricher(playbook: Playbook, tokenKey: string): (event: RequestEvent) => void {
-  const pathTokens = (playbook.gateway?.tokens ?? []).filter((t) => t.in === 'path');
+  // service.tokens: the same list the gateway reads, with or without a gateway section.
+  const pathTokens = playbook.service.tokens.filter((t) => t.in === 'path');
   const routes: CompiledRoute[] = playbook.service.routes.map((route) => {
     const segments = route.pattern.split('/');
     const kind = pathTokens.find((t) => t.routes.includes(route.name));

@@ -12,5 +12,6 @@ export { replayFiles, planFile, parserOptionsOf, splitFileFormat, REQUEST_LOG_FO
 export type { ReplayFileResult, ReplayOptions, ReplayResult } from './replay.js';
 export { compileFilter, compileRule, compileRules, routeNamesOf } from './rules/index.js';
 export type { CompiledRule, CompileOptions, Trigger } from './rules/index.js';
+export { queryTokensOf } from './token-locations.js';
 export { planMitigation, type MitigationPlan, type PlannedMitigation } from './mitigation-plan.js';
 export { blastRadius, exceedsCap, type BlastRadius } from './blast-radius.js';

@@ -103,19 +103,20 @@ function scenario(): Request[] {
     });
     out.push({
       time: at(15 * M + i * 4 * S),
-      ip: `198.18.${i}.20`,
+      ip: `198.18.20.${i + 1}`,
       route: 'gallery',
       token: 'leaked-token-abcdef',
       status: 200,
       durationMs: 30,
     });
   }
-  for (let i = 0; i < 700; i++)
+  // One address through the galleries of 25 events (links harvested from social media).
+  for (let i = 0; i < 25; i++)
     out.push({
-      time: at(20 * M + i * 100),
+      time: at(20 * M + i * 20 * S),
       ip: '192.0.2.99',
       route: 'gallery',
-      token: 'event-token-3',
+      token: `event-token-${i}`,
       status: 200,
       durationMs: 15,
     });
@@ -180,6 +181,8 @@ describe('live == replay', () => {
       'mass-download',
       'rate-limit-triggers',
       'token-enumeration',
+      'token-enumeration-network',
+      'token-enumeration-spread',
       'token-leak',
     ]);
     const liveAccess = comparable(

@@ -7,6 +7,7 @@ import type { DetectorClear, DetectorSignal } from './detector-signal.js';
 import { createDetector } from './engine.js';
 import type { DetectorStats } from './engine.js';
 import { getParser, isLogFormat, readLines } from './sources/index.js';
+import { queryTokensOf } from './token-locations.js';
 import type { LogFormat, ParserOptions } from './sources/index.js';
 
 export { REQUEST_LOG_FORMATS };
@@ -192,6 +193,7 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
       options.onClear?.(clear);
     },
   });
+  const queryTokens = queryTokensOf(playbook);
   const skipped: Record<string, number> = {};
   const skip = (reason: string) => {
     skipped[reason] = (skipped[reason] ?? 0) + 1;
@@ -202,7 +204,7 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
   const cpuStarted = process.cpuUsage();
   for (const plan of plans) {
     const parser = getParser(plan.format, parserOptionsOf(plan.spec));
-    const ctx = { service: playbook.service.name, source: plan.source, tokenKey: options.tokenKey };
+    const ctx = { service: playbook.service.name, source: plan.source, tokenKey: options.tokenKey, queryTokens };
     let events = 0;
     const read = await readLines(
       plan.file,

@@ -62,7 +62,7 @@ describe('fields a rule may use', () => {
 `),
     ).toEqual([
       expect.stringMatching(
-        /^demo\.yaml:25 detection\.rules\[0\]\.filter\.target_fqdn: expected a field that access \(nginx\) can produce \(bytes, decision, duration_ms, ip, ip_prefix, method, path, protocol, query, referer, request, route, routeName, rule, source, status, token, token_preview, upstreamResponseTime, user, user_agent\); a log source lists further fields in extra_fields, got "target_fqdn" in rule probe$/,
+        /^demo\.yaml:25 detection\.rules\[0\]\.filter\.target_fqdn: expected a field that access \(nginx\) can produce \(bytes, decision, duration_ms, ip, ip_prefix, ip_prefix16, method, path, protocol, query, referer, request, route, routeName, rule, source, status, token, token_preview, upstreamResponseTime, user, user_agent\); a log source lists further fields in extra_fields, got "target_fqdn" in rule probe$/,
       ),
       expect.stringMatching(/^demo\.yaml:26 detection\.rules\[0\]\.group_by\[1\]: expected a field that access \(nginx\) can produce .*, got "target_fqdn" in rule probe$/),
       expect.stringMatching(/^demo\.yaml:27 detection\.rules\[0\]\.trigger\.field: expected a field that access \(nginx\) can produce .*, got "subject" in rule probe$/),
@@ -168,6 +168,22 @@ describe('list files', () => {
       expect.stringMatching(/^demo\.yaml:28 detection\.rules\[0\]\.filter\.path\.regex\[1\]: expected a regex without a repetition inside a repetition .*, got "\(\\\\w\+\\\\s\?\)\*\$"$/),
       expect.stringMatching(/^demo\.yaml:29 detection\.rules\[0\]\.filter\.path\.regex\[2\]\.file: expected a regex whose repeated alternatives cannot start alike .*, got lists\/xss\.txt:3 "\(a\|ab\)\*c"$/),
       expect.stringMatching(/^demo\.yaml:29 detection\.rules\[0\]\.filter\.path\.regex\[2\]\.file: expected a regular expression that compiles .*, got lists\/xss\.txt:4 "\["$/),
+    ]);
+  });
+
+  it('a network list entry that is no address fails with file:line and the list file\'s own line', async () => {
+    expect(
+      await errors(
+        `    - name: from-datacentres
+      filter:
+        ip: { cidr: [10.0.0.0/8, { file: lists/dc.txt }] }
+      group_by: [token]
+      trigger: { type: threshold, count: 3, window: 1m }
+`,
+        { 'lists/dc.txt': '# hosters\n3.0.0.0/9\n88.198.0.0/33\n' },
+      ),
+    ).toEqual([
+      'demo.yaml:25 detection.rules[0].filter.ip.cidr[1].file: expected an address or network such as 3.0.0.0/9 or 2a01:4f8::/32, got lists/dc.txt:3 "88.198.0.0/33"',
     ]);
   });
 });

@@ -1,3 +1,4 @@
+import { cidrProblem } from '../detector/rules/matchers/cidr-matcher.js';
 import { fieldsOf } from '../detector/sources/parsers/fields-of.js';
 import { closeEnough } from './describe-issue.js';
 import { regexHazard } from './regex-hazard.js';
@@ -27,7 +28,7 @@ const FIELD_PREFIX = 'fields.';
 /** `readListFor` gives each rule its reader: a pack's list files sit next to the pack. */
 export function checkRules(playbook: Playbook, readListFor: (rule: RuleSpec) => ReadList): RuleIssue[] {
   const issues: RuleIssue[] = [];
-  const pathTokens = (playbook.gateway?.tokens ?? []).some((t) => t.in === 'path');
+  const pathTokens = playbook.service.tokens.some((t) => t.in === 'path' || t.in === 'query');
   playbook.detection.rules.forEach((rule, i) => {
     const base: Path = ['detection', 'rules', i];
     const read = eventSourcesOfRule(rule, playbook);
@@ -49,7 +50,8 @@ export function checkRules(playbook: Playbook, readListFor: (rule: RuleSpec) => 
         uses.push({ field: condition.field, path });
         if (condition.op !== 'status') {
           readFiles(condition, path, readList, issues);
-          if (condition.op === 'regex') checkRegexes(condition.list, path, issues);
+          if (condition.op === 'regex') checkEntries(condition.list, path, issues, regexHazard);
+          if (condition.op === 'cidr') checkEntries(condition.list, path, issues, cidrProblem);
         }
       }
       visit(filter.not, [...at, 'not']);
@@ -58,6 +60,7 @@ export function checkRules(playbook: Playbook, readListFor: (rule: RuleSpec) => 
     };
     visit(rule.filter, [...base, 'filter']);
     if (rule.trigger.type === 'ratio') visit(rule.trigger.errors, [...base, 'trigger', 'errors']);
+    if (rule.trigger.type === 'distinct') visit(rule.trigger.ignore_known, [...base, 'trigger', 'ignore_known']);
     rule.group_by.forEach((field, j) => uses.push({ field, path: [...base, 'group_by', j] }));
     if (rule.trigger.type === 'distinct') uses.push({ field: rule.trigger.field, path: [...base, 'trigger', 'field'] });
     issues.push(...checkFields(rule, playbook, uses, pathTokens));
@@ -90,15 +93,16 @@ function readFiles(condition: Extract<ConditionSpec, { list: ListSpec }>, at: Pa
   }
 }
 
-function checkRegexes(list: ListSpec, at: Path, issues: RuleIssue[]) {
+/** Each entry of a list checked by `problem` (a regex's hazard, a network that does not parse). */
+function checkEntries(list: ListSpec, at: Path, issues: RuleIssue[], problem: (entry: string) => string | null) {
   for (const item of list.inline) {
-    const hazard = regexHazard(item.value);
+    const hazard = problem(item.value);
     if (hazard !== null)
       issues.push({ path: item.index === null ? at : [...at, item.index], expected: hazard, got: JSON.stringify(item.value) });
   }
   for (const file of list.files) {
     for (const entry of file.entries ?? []) {
-      const hazard = regexHazard(entry.value);
+      const hazard = problem(entry.value);
       if (hazard !== null)
         issues.push({
           path: file.index === null ? [...at, 'file'] : [...at, file.index, 'file'],

@@ -77,7 +77,7 @@ export function crossCheck(raw: unknown): CrossIssue[] {
   const scale = names(at(severity, 'scale'));
   const limits = names(at(gateway, 'rate_limits'));
   const switches = names(at(gateway, 'switches'));
-  const tokens = names(at(gateway, 'tokens'));
+  const tokens = names(at(service, 'tokens'));
   const types = names(at(raw, 'incident_types'));
   const monitors = names(at(raw, 'monitors'));
   const templates = names(at(comms, 'templates'));
@@ -86,7 +86,7 @@ export function crossCheck(raw: unknown): CrossIssue[] {
 
   unique(at(service, 'routes'), ['service', 'routes']);
   unique(at(severity, 'scale'), ['severity', 'scale']);
-  unique(at(gateway, 'tokens'), ['gateway', 'tokens']);
+  unique(at(service, 'tokens'), ['service', 'tokens']);
   unique(at(gateway, 'rate_limits'), ['gateway', 'rate_limits']);
   unique(at(gateway, 'switches'), ['gateway', 'switches']);
   unique(at(detection, 'rules'), ['detection', 'rules']);
@@ -99,14 +99,14 @@ export function crossCheck(raw: unknown): CrossIssue[] {
 
   sev(at(severity, 'default'), ['severity', 'default']);
 
-  // Gateway: every route, token kind and limit it names must exist, and a path token needs its {param}.
+  // Tokens and gateway: every route, token kind and limit named must exist, and a path token needs its {param}.
   refs('route', routes, at(gateway, 'exempt_routes'), ['gateway', 'exempt_routes']);
   const routePatterns = new Map<string, string>();
   for (const [r] of items(at(service, 'routes')))
     if (typeof r.name === 'string' && typeof r.pattern === 'string') routePatterns.set(r.name, r.pattern);
   let hasJwt = false;
-  for (const [t, i] of items(at(gateway, 'tokens'))) {
-    const base: Path = ['gateway', 'tokens', i];
+  for (const [t, i] of items(at(service, 'tokens'))) {
+    const base: Path = ['service', 'tokens', i];
     if (t.in === 'jwt') hasJwt = true;
     refs('route', routes, t.routes, [...base, 'routes']);
     if (t.in !== 'path') continue;
@@ -128,13 +128,13 @@ export function crossCheck(raw: unknown): CrossIssue[] {
     if (l.key === 'token' && tokens.size === 0)
       issues.push({
         path: [...base, 'key'],
-        expected: 'gateway.tokens to define where tokens are read',
+        expected: 'service.tokens to define where tokens are read',
         got: 'key token with no token kinds',
       });
     if ((l.key === 'subject' || l.key === 'tenant') && !hasJwt)
       issues.push({
         path: [...base, 'key'],
-        expected: 'a jwt token kind in gateway.tokens',
+        expected: 'a jwt token kind in service.tokens',
         got: `key ${String(l.key)} with no jwt token kind`,
       });
   }

@@ -32,6 +32,7 @@ const OPS: Record<Exclude<ConditionSpec['op'], 'status'>, string> = {
   ends_with: 'ending with',
   regex: 'matching',
   glob: 'like',
+  cidr: 'in',
 };
 
 function describeCondition(c: ConditionSpec): string {

@@ -1,3 +1,4 @@
+import { describeFilter } from './describe-filter.js';
 import { formatDuration } from '../shared/duration.js';
 import type { MitigationSpec, TriggerSpec } from './schema.js';
 
@@ -7,7 +8,6 @@ import type { MitigationSpec, TriggerSpec } from './schema.js';
 export const dur = (ms: number): string =>
   ms < 60_000 && ms % 1000 !== 0 ? `${ms / 1000}s` : formatDuration(ms);
 
-import { describeFilter } from './describe-filter.js';
 
 export { describeFilter, describeStatus } from './describe-filter.js';
 
@@ -19,7 +19,7 @@ export function describeTrigger(t: TriggerSpec, groupBy: readonly string[]): str
     case 'leaky_bucket':
       return `a bucket of ${t.capacity}${per} leaking ${t.leak_per_second}/s overflows${t.blackhole ? ` (then held ${dur(t.blackhole)})` : ''}`;
     case 'distinct':
-      return `${t.count} or more distinct ${t.field}${per} within ${dur(t.window)}`;
+      return `${t.count} or more distinct ${t.field}${per} within ${dur(t.window)}${t.ignore_known === undefined ? '' : `, counting only ${t.field} values never seen on an event with ${describeFilter(t.ignore_known)}`}`;
     case 'ratio':
       return `more than ${Math.round(t.share * 100)}% of requests${per} are errors (${describeFilter(t.errors)}) within ${dur(t.window)}, once ${t.min_requests}+ requests`;
     case 'baseline':

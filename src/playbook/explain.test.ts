@@ -23,10 +23,18 @@ describe('explainPlaybook', () => {
     expect(text).toContain('Upstream: http://127.0.0.1:8081 (timeout 30s)');
     expect(text).toContain('Token join-token: read from the {token} path segment of event-api, gallery');
     expect(text).toContain(
-      'Limit per-ip: 100 requests per 1m per ip on event-api, gallery, signed-download; headers ietf, x-ratelimit',
+      'Limit per-ip: 1500 requests per 1m per ip on event-api, gallery, signed-download (+300 burst); headers ietf, x-ratelimit',
     );
     expect(text).toContain(
-      'Rule token-enumeration [SEV-2, brute-force]: fires when 20 or more distinct token per ip_prefix within 5m, among status 401, 403, 404, on event-api, gallery from gateway.',
+      'Rule token-enumeration [SEV-2, brute-force]: fires when 20 or more distinct token per ip_prefix within 5m, counting only token values never seen on an event with status 2xx, among status 401, 403, 404, on event-api, gallery from gateway.',
+    );
+    // A leak is told by where the token is used, not by how many guests use it.
+    expect(text).toContain(
+      'Rule token-leak [SEV-1, token-compromise]: fires when 30 or more distinct ip per token+ip_prefix within 10m',
+    );
+    expect(text).toContain('ip in any of list lists/datacentre-ranges.txt');
+    expect(text).toContain(
+      'Token join-token-q: read from query parameter "token" (by the gateway and in logged requests alike)',
     );
     expect(text).toContain('then automatically: block the client IP prefix (/24, /64) for 1h');
     expect(text).toContain(

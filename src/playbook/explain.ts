@@ -85,6 +85,11 @@ function explainGateway(p: Playbook, line: Line): void {
       .join(', ');
     line(`  ${r.name.padEnd(16)} ${r.pattern}${notes ? `  (${notes})` : ''}`);
   }
+  // Said once per service: the gateway and the log parsers read the same list.
+  for (const t of p.service.tokens)
+    line(
+      `Token ${t.name}: read from ${tokenWhere(t)}${t.in === 'path' || t.in === 'query' ? ' (by the gateway and in logged requests alike)' : ''}; stored only as a keyed hash + preview`,
+    );
   if (!g) {
     line('Gateway: none — Rampart only watches logs and alerts for this service.');
     return;
@@ -92,8 +97,6 @@ function explainGateway(p: Playbook, line: Line): void {
   line(
     `Gateway: listens on ${g.listen ? `${g.listen.host}:${g.listen.port}` : '(set at start-up)'}; trusts forwarded client IPs only from ${g.trusted_proxies.map((p) => (typeof p === 'string' ? p : `${p.cidr} (${p.header})`)).join(', ') || 'nobody'}`,
   );
-  for (const t of g.tokens)
-    line(`  Token ${t.name}: read from ${tokenWhere(t)}; stored only as a keyed hash + preview`);
   for (const l of g.rate_limits)
     line(
       `  Limit ${l.name}: ${l.limit} requests per ${dur(l.window)} per ${l.key}${l.routes ? ` on ${l.routes.join(', ')}` : ' on every non-exempt route'}${l.burst ? ` (+${l.burst} burst)` : ''}; headers ${l.headers.join(', ')}; ${l.shadow ? 'SHADOW: counts what it would refuse (metric rampart_gateway_shadow_limited_total), never answers 429' : '429 + Retry-After when exceeded'}`,

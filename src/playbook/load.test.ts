@@ -224,7 +224,7 @@ describe('loading from disk', () => {
     const second = results[1];
     if (!second || second.ok) throw new Error('expected the second file to fail');
     expect(second.errors.map(formatPlaybookError)).toEqual([
-      `${join(dir, 'b.yml')}:12 service.name: expected a service name not used by another playbook (${join(dir, 'a.yaml')} has it), got "booking-api"`,
+      `${join(dir, 'b.yml')}:15 service.name: expected a service name not used by another playbook (${join(dir, 'a.yaml')} has it), got "booking-api"`,
     ]);
   });
 

@@ -24,6 +24,11 @@ function parse(extra: string): Playbook {
   return result.playbook;
 }
 
+/** The base playbook with token locations in its service section, where they are declared. */
+function withTokens(tokens: string, extra = ''): string {
+  return BASE.replace('    - { name: health, pattern: /health }\n', `    - { name: health, pattern: /health }\n  tokens:\n${tokens}`) + extra;
+}
+
 function errors(extra: string): string[] {
   const result = parsePlaybook(BASE + extra, 'demo.yaml');
   return result.ok ? [] : result.errors.map((e) => `${e.path}: ${e.expected}`);
@@ -80,12 +85,14 @@ describe('parsed values', () => {
   });
 
   it('reads JWT claim names with their defaults and lowercases header names', () => {
-    const p = parse(`gateway:
-  tokens:
-    - { name: session, in: jwt, verify: { algorithms: [RS256], public_key_env: JWT_PUBLIC_KEY } }
+    const result = parsePlaybook(
+      withTokens(`    - { name: session, in: jwt, verify: { algorithms: [RS256], public_key_env: JWT_PUBLIC_KEY } }
     - { name: key, in: header, header: X-Api-Key }
-`);
-    expect(p.gateway?.tokens).toEqual([
+`),
+      'demo.yaml',
+    );
+    if (!result.ok) throw new Error(result.errors.map(formatPlaybookError).join('\n'));
+    expect(result.playbook.service.tokens).toEqual([
       {
         name: 'session',
         in: 'jwt',
@@ -137,15 +144,21 @@ describe('value checks', () => {
   });
 
   it('checks path tokens against the route placeholders and JWT verification keys', () => {
-    expect(
-      errors(`gateway:
-  tokens:
-    - { name: t, in: path, routes: [health] }
+    const result = parsePlaybook(
+      withTokens(`    - { name: t, in: path, routes: [health] }
     - { name: s, in: jwt, verify: { algorithms: [HS256] } }
 `),
-    ).toEqual([
-      'gateway.tokens[0].routes[0]: a route whose pattern has a {token} segment',
-      'gateway.tokens[1].verify: exactly one of secret_env or public_key_env',
+      'demo.yaml',
+    );
+    expect(result.ok ? [] : result.errors.map((e) => `${e.path}: ${e.expected}`)).toEqual([
+      'service.tokens[0].routes[0]: a route whose pattern has a {token} segment',
+      'service.tokens[1].verify: exactly one of secret_env or public_key_env',
+    ]);
+  });
+
+  it('refuses token locations in the gateway section: they are said once, in service.tokens', () => {
+    expect(errors(`gateway:\n  tokens:\n    - { name: t, in: path, routes: [api] }\n`)).toEqual([
+      'gateway.tokens: no tokens here: token locations are declared once per service, in service.tokens (read by the gateway and the detector alike)',
     ]);
   });
 

@@ -40,7 +40,7 @@ describe('drills against the stand-ins behind Rampart (issue 6)', () => {
     cwd = mkdtempSync(join(tmpdir(), 'rampart-drills-'));
     standins = await startStandins({ cwd, env: {}, guestPort: 0, bookingPort: 0 });
     copyPlaybooks(cwd, { guest: standins.guestUrl, booking: standins.bookingUrl });
-    for (const file of readdirSync(join(cwd, 'playbooks'))) {
+    for (const file of readdirSync(join(cwd, 'playbooks')).filter((f) => f.endsWith('.yaml'))) {
       const path = join(cwd, 'playbooks', file);
       writeFileSync(
         path,

@@ -153,7 +153,7 @@ export async function startStoryApp(clock: ManualClock): Promise<StoryApp> {
 /** Rewrites the gateway addresses in the playbooks' monitor URLs (the only place they appear as URLs). */
 function pointMonitors(cwd: string, map: Record<string, string>): void {
   const dir = join(cwd, 'playbooks');
-  for (const file of readdirSync(dir)) {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
     let text = readFileSync(join(dir, file), 'utf8');
     for (const [from, to] of Object.entries(map)) text = text.split(`url: "${from}`).join(`url: "${to}`);
     writeFileSync(join(dir, file), text);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -53,11 +53,9 @@ export async function createWorkspace(handler: UpstreamHandler = answerOk): Prom
  * (8082) pointed at the given URLs; nothing else changes.
  */
 export function copyPlaybooks(cwd: string, upstreams: { guest: string; booking: string }): void {
-  mkdirSync(join(cwd, 'playbooks'), { recursive: true });
-  for (const entry of readdirSync(resolve('playbooks'), { withFileTypes: true })) {
-    const file = entry.name;
-    // Only the playbooks: rule packs (playbooks/packs/) are found by name where Rampart ships them.
-    if (!entry.isFile()) continue;
+  // Whole tree: playbooks read list files (lists/, packs/) next to themselves.
+  cpSync(resolve('playbooks'), join(cwd, 'playbooks'), { recursive: true });
+  for (const file of readdirSync(resolve('playbooks')).filter((f) => f.endsWith('.yaml'))) {
     const text = readFileSync(resolve('playbooks', file), 'utf8')
       .replace(/url: http:\/\/127\.0\.0\.1:8081/g, `url: ${upstreams.guest}`)
       .replace(/url: http:\/\/127\.0\.0\.1:8082/g, `url: ${upstreams.booking}`);

@@ -69,7 +69,7 @@ export function registerLogsCommands(program: Command, cli: CliEnv): void {
     );
 }
 
-async function findPlaybook(given: string, dir: string, cwd: string): Promise<Playbook> {
+export async function findPlaybook(given: string, dir: string, cwd: string): Promise<Playbook> {
   const file = isAbsolute(given) ? given : resolve(cwd, given);
   const isFile = await stat(file).then(
     (s) => s.isFile(),

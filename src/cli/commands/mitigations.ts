@@ -175,7 +175,7 @@ export function registerMitigationCommands(program: Command, cli: CliEnv): void 
       const services = targetServices(
         desk,
         opts.service,
-        (p) => (p.gateway?.tokens ?? []).some((t) => t.in !== 'jwt'),
+        (p) => p.service.tokens.some((t) => t.in !== 'jwt'),
         'an opaque token kind',
       );
       await apply(ctx, services, 'revoke-token', hashToken(token, key), opts, {
@@ -183,7 +183,7 @@ export function registerMitigationCommands(program: Command, cli: CliEnv): void 
       });
     }),
   );
-  const hasJwt = (p: Playbook) => (p.gateway?.tokens ?? []).some((t) => t.in === 'jwt');
+  const hasJwt = (p: Playbook) => p.service.tokens.some((t) => t.in === 'jwt');
   withApplyOptions(revoke.command('jti <jti>').description('revoke one JWT by its jti claim')).action(
     async (jti: string, opts: ApplyOptions, command: Command) =>
       withDesk(cli, command, async (desk, ctx) =>

@@ -160,7 +160,7 @@ describe('filters: errors at compile time', () => {
 
   it('a matcher names exactly one operation', () => {
     expect(() => filterSchema.parse({ path: { contains: 'a', starts_with: 'b' } })).toThrow(
-      /exactly one of equals, contains, starts_with, ends_with, regex, glob \(got contains and starts_with\)/,
+      /exactly one of equals, contains, starts_with, ends_with, regex, glob, cidr \(got contains and starts_with\)/,
     );
   });
 });

@@ -3,6 +3,7 @@ import type { ConditionSpec, FilterSpec, ListSpec } from '../../playbook/index.j
 import { RampartError } from '../../shared/errors.js';
 import { fieldGetter } from './event-fields.js';
 import type { RouteNames } from './event-fields.js';
+import { compileCidrMatcher } from './matchers/cidr-matcher.js';
 import { memoMatcher } from './matchers/memo-matcher.js';
 import { compileTextMatcher, globSource } from './matchers/text-matcher.js';
 
@@ -39,6 +40,7 @@ const COST: Record<ConditionSpec['op'], number> = {
   glob: 3,
   contains: 4,
   regex: 5,
+  cidr: 4,
 };
 
 interface Check {
@@ -106,6 +108,13 @@ function compileCondition(condition: ConditionSpec, routes: RouteNames, where: s
       if (!known.has(name)) throw configError(where, `unknown route "${name}" (known: ${[...known].join(', ')})`);
   }
   const get = fieldGetter(condition.field, routes);
+  if (condition.op === 'cidr') {
+    const inside = compileCidrMatcher(values, where);
+    return (e) => {
+      const value = get(e);
+      return value !== null && inside(value);
+    };
+  }
   const compiled = compileTextMatcher(condition.op, values, condition.ignoreCase, where);
   // A user agent repeats across requests: a list matcher over it (bad bots, scanners) runs once per string.
   const match = REPEATING_FIELDS.has(condition.field) && condition.op !== 'equals' ? memoMatcher(compiled) : compiled;

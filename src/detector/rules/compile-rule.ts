@@ -1,9 +1,10 @@
 import type { RequestEvent } from '../../domain/request-event.js';
 import { eventSourcesOfRule, ruleSeverity } from '../../playbook/index.js';
-import type { MitigationSpec, Playbook, RuleSpec } from '../../playbook/index.js';
+import type { FilterSpec, MitigationSpec, Playbook, RuleSpec } from '../../playbook/index.js';
 import { RampartError } from '../../shared/errors.js';
 import { compileFilter } from './compile-filter.js';
-import { fieldGetter, groupKeyOf } from './event-fields.js';
+import { detach, fieldGetter, groupKeyOf } from './event-fields.js';
+import { LruMap } from './lru-map.js';
 import { indexKeysOf } from './index-keys.js';
 import type { IndexKeys } from './index-keys.js';
 import type { RouteNames } from './event-fields.js';
@@ -37,6 +38,11 @@ export interface CompiledRule {
   readonly index: IndexKeys;
   /** The playbook's route patterns and names, as the filter reads them. */
   readonly routes: RouteNames;
+  /**
+   * Learns from every event of the rule's sources, matched or not (a distinct trigger's known values); the
+   * engine calls it before the filter. Absent for most rules.
+   */
+  readonly learn?: (event: RequestEvent) => void;
   /** Source and filter: whether the rule looks at this event at all. */
   matches(event: RequestEvent): boolean;
   /** The group key, or undefined when the event lacks a group field (skipped for this rule). */
@@ -85,6 +91,7 @@ export function compileRule(rule: RuleSpec, playbook: Playbook, options: Compile
   const spec = rule.trigger;
   const grouped = rule.group_by.length > 0;
   let trigger: Trigger;
+  let learn: ((event: RequestEvent) => void) | undefined;
   switch (spec.type) {
     case 'threshold':
       trigger = anyTrigger(thresholdTrigger(spec, maxKeys));
@@ -95,7 +102,11 @@ export function compileRule(rule: RuleSpec, playbook: Playbook, options: Compile
     case 'distinct':
       if (rule.group_by.includes(spec.field))
         fail('trigger.field', `"${spec.field}" is also a group_by key: it has one value per group`);
-      trigger = anyTrigger(distinctTrigger(spec, fieldGetter(spec.field, routes), maxKeys));
+      if (spec.ignore_known !== undefined) {
+        const known = knownValues(spec.field, spec.ignore_known, routes, `${where}.trigger.ignore_known`);
+        learn = known.learn;
+        trigger = anyTrigger(distinctTrigger(spec, known.unknown, maxKeys));
+      } else trigger = anyTrigger(distinctTrigger(spec, fieldGetter(spec.field, routes), maxKeys));
       break;
     case 'ratio':
       trigger = anyTrigger(
@@ -137,6 +148,32 @@ export function compileRule(rule: RuleSpec, playbook: Playbook, options: Compile
     routes,
     matches,
     groupKey: groupKeyOf(rule.group_by, routes),
+    ...(learn !== undefined ? { learn } : {}),
+  };
+}
+
+/** Most recently seen known values a distinct trigger remembers (≈ 100 bytes each). */
+export const KNOWN_VALUES_MAX = 100_000;
+
+/**
+ * A field's values seen on events that match `filter` (a token answered 2xx): `learn` records them, `unknown`
+ * reads the field as null for a known value, so the distinct trigger does not count it. Bounded: the least
+ * recently seen value is forgotten first, which can only make a value count again, never hide a new one.
+ */
+function knownValues(field: string, filter: FilterSpec, routes: RouteNames, where: string) {
+  const get = fieldGetter(field, routes);
+  const matches = compileFilter(filter, routes, where);
+  const known = new LruMap<string, true>(KNOWN_VALUES_MAX);
+  return {
+    learn: (event: RequestEvent): void => {
+      if (!matches(event)) return;
+      const value = get(event);
+      if (value !== null && known.get(value) === undefined) known.set(detach(value), true);
+    },
+    unknown: (event: RequestEvent): string | null => {
+      const value = get(event);
+      return value === null || known.peek(value) !== undefined ? null : value;
+    },
   };
 }
 

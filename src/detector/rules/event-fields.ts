@@ -32,6 +32,8 @@ export function fieldGetter(name: string, routes: RouteNames): FieldGetter {
       return (e) => e.ip;
     case 'ip_prefix':
       return (e) => e.ipPrefix;
+    case 'ip_prefix16':
+      return (e) => widePrefix(e.ip);
     case 'token':
       return (e) => e.tokenHash ?? e.tokenPreview;
     case 'token_preview':
@@ -75,6 +77,28 @@ export function fieldGetter(name: string, routes: RouteNames): FieldGetter {
       return (e) => (Object.hasOwn(e.fields, field) ? text(e.fields[field]) : null);
     }
   }
+}
+
+/**
+ * The wider network of an address: "a.b.0.0/16" for IPv4, the /48 for IPv6 ("2001:db8:1::/48"); null for
+ * anything else. A carrier's or a hoster's allocation is about this size, where a /24 is one office or one
+ * rack: low-and-slow attacks spread over many /24s of one /16 stay under every per-/24 threshold.
+ */
+export function widePrefix(ip: string | null): string | null {
+  if (ip === null) return null;
+  if (ip.includes(':')) {
+    const [head = '', tail] = ip.split('::');
+    const words = (part: string) => (part === '' ? [] : part.split(':'));
+    const before = words(head);
+    const after = tail === undefined ? [] : words(tail);
+    if (before.length + after.length > 8) return null;
+    const all = [...before, ...Array<string>(8 - before.length - after.length).fill('0'), ...after];
+    return `${all.slice(0, 3).map((w) => w.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/48`;
+  }
+  const first = ip.indexOf('.');
+  const second = first < 0 ? -1 : ip.indexOf('.', first + 1);
+  if (second < 0) return null;
+  return `${ip.slice(0, second)}.0.0/16`;
 }
 
 /** Longer group keys are cut: a hostile header must not make a 64 KiB map key or fingerprint. */

@@ -20,15 +20,16 @@ export function allowedPasses(limit: number, windowMs: number, elapsedMs: number
 
 export const xffSpoofing: Drill = {
   name: 'xff-spoofing',
-  service: 'guest',
+  // The booking API's per-IP limit (the seed's 100 / 60 s) is the one a spoofer dodges in a few seconds; the guest
+  // API's is wide (1,500 / min: a venue's guests share one NAT address), more than a drill should send.
+  service: 'booking',
   title: 'Dodging the per-IP limit with a spoofed X-Forwarded-For',
   explain:
     `A client connecting from ${UNTRUSTED_PEER} (loopback, but not a trusted proxy) sends ${REQUESTS} requests, each ` +
-    'claiming a different X-Forwarded-For. Expected (6FB "Check for IP spoofing"): the gateway ignores the ' +
+    'claiming a different X-Forwarded-For, to GET /bookings. Expected (6FB "Check for IP spoofing"): the gateway ignores the ' +
     `header from an untrusted peer and counts the real peer, so the per-IP limit (${PER_IP_LIMIT}/60 s) still ` +
     'answers 429 with Retry-After and rate-limit headers.',
   async run(ctx, run) {
-    const event = await ctx.standins.guest.createEvent();
     const answers: Answer[] = [];
     let elapsedMs = 0;
     await run.step('traffic', async () => {
@@ -36,7 +37,7 @@ export const xffSpoofing: Drill = {
       try {
         for (let i = 0; i < Math.min(REQUESTS, ctx.limits.maxRequests); i++) {
           answers.push(
-            await send(`${ctx.targets.guest}/api/v1/events/${event.joinToken}/stats`, {
+            await send(`${ctx.targets.booking}/bookings`, {
               localAddress: UNTRUSTED_PEER,
               headers: { 'x-forwarded-for': `10.${i % 256}.${(i * 7) % 256}.${((i * 13) % 254) + 1}` },
             }),
@@ -54,7 +55,8 @@ export const xffSpoofing: Drill = {
       return `sent ${answers.length} requests from ${UNTRUSTED_PEER}, each with a different spoofed X-Forwarded-For: ${statusSummary(answers)}`;
     });
     await run.step('limit', () => {
-      const passed = answers.filter((a) => a.status === 200).length;
+      // Answered by the app (whatever it said) rather than refused by the gateway's limit.
+      const passed = answers.filter((a) => a.status !== 429).length;
       const first = answers.find((a) => a.status === 429);
       if (!first)
         throw new DrillFailure(`no 429: the spoofed addresses dodged the per-IP limit (${passed} passed)`);

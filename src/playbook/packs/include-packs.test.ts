@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,7 +13,10 @@ let dir = '';
 let seed = '';
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rampart-packs-'));
-  seed = await readFile(SEED, 'utf8');
+  // The seed's own list files (the data-centre ranges) sit next to it.
+  await cp(resolve(SEED, '../lists'), join(dir, 'lists'), { recursive: true });
+  // The shipped seed includes the pack itself; these tests write their own include in its place.
+  seed = (await readFile(SEED, 'utf8')).replace(/# The standard HTTP rule pack[\s\S]*?\ninclude: .*\n/, '');
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });

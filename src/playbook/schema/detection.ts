@@ -72,7 +72,7 @@ export const sourceSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('webhook'), name: idSchema.optional(), secret_env: envNameSchema.optional() }),
 ]);
 
-export const GROUP_KEYS = ['ip', 'ip_prefix', 'token', 'tenant', 'event', 'route', 'host', 'subject'] as const;
+export const GROUP_KEYS = ['ip', 'ip_prefix', 'ip_prefix16', 'token', 'tenant', 'event', 'route', 'host', 'subject'] as const;
 
 /** "1/s", "30/m", "0.5/s" → per second. */
 export function parseLeakRate(text: string): number | undefined {
@@ -108,6 +108,12 @@ export const triggerSchema = z.discriminatedUnion('type', [
     field: z.string().min(1),
     count: positiveIntSchema,
     window: durationSchema,
+    /**
+     * Values of `field` seen on any event of the rule's sources that matches this filter are known and never
+     * counted: `{ status: 2xx }` on a token count means "tokens that never once worked". Learned as events
+     * arrive, the 100,000 most recently seen values kept.
+     */
+    ignore_known: filterSchema.optional(),
   }),
   z.strictObject({
     type: z.literal('ratio'),

@@ -17,7 +17,7 @@ import type { StatusRange } from './primitives.js';
 
 export { DECISIONS };
 
-export const MATCH_OPS = ['equals', 'contains', 'starts_with', 'ends_with', 'regex', 'glob'] as const;
+export const MATCH_OPS = ['equals', 'contains', 'starts_with', 'ends_with', 'regex', 'glob', 'cidr'] as const;
 export type MatchOp = (typeof MATCH_OPS)[number];
 
 /** One list entry written in the playbook, or a list file to read (one entry per line, `#` comments). */
@@ -102,6 +102,8 @@ export const matcherSchema = z
     regex: listSchema.optional(),
     /** `*` is any run of characters, everything else literal; the glob covers the whole value. */
     glob: listSchema.optional(),
+    /** Addresses or networks ("3.0.0.0/9", "2a01:4f8::/32"): the field (an address) lies in one of them. */
+    cidr: listSchema.optional(),
     ignore_case: z.boolean().default(false),
   })
   .transform((m, ctx): ParsedMatcher => {
@@ -119,7 +121,7 @@ export const matcherSchema = z
   .meta({
     id: 'PlaybookMatcher',
     description:
-      'One of equals, contains, starts_with, ends_with, regex, glob over a list (inline or { file }), optionally ignore_case.',
+      'One of equals, contains, starts_with, ends_with, regex, glob, cidr over a list (inline or { file }), optionally ignore_case.',
   });
 
 /** Any other field: a value or list (equality) or a matcher. */

@@ -190,7 +190,10 @@ export const gatewaySchema = z.strictObject({
     .optional(),
   trusted_proxies: z.array(trustedProxySchema).default([]),
   exempt_routes: z.array(idSchema).default([]),
-  tokens: z.array(tokenKindSchema).default([]),
+  /** Moved: where tokens sit is said once, in service.tokens, for the gateway and the log parsers alike. */
+  tokens: z
+    .never({ message: 'no tokens here: token locations are declared once per service, in service.tokens (read by the gateway and the detector alike)' })
+    .optional(),
   rate_limits: z.array(rateLimitSchema).default([]),
   switches: z.array(switchSchema).default([]),
   maintenance: z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tokenKindSchema } from './gateway.js';
 import { durationSchema, httpUrlSchema, idSchema, textSchema } from './primitives.js';
 
 /**
@@ -36,6 +37,12 @@ export const serviceSchema = z.strictObject({
   owner: z.string().optional(),
   upstream: upstreamSchema,
   routes: z.array(routeSchema).min(1, { message: 'at least one route' }),
+  /**
+   * Where the service's tokens sit (a path segment, a query parameter, a header, a JWT): said once, read by the
+   * gateway (to hash, limit and revoke them) and by the log parsers (to find them in logged paths and queries),
+   * with or without a gateway section.
+   */
+  tokens: z.array(tokenKindSchema).default([]),
   sensitive_data: z.array(textSchema).optional(),
   references: z.array(referenceSchema).optional(),
 });

@@ -155,7 +155,8 @@ describe('fotospiel (guest-api): every incident type, end to end', () => {
       (st: number[]) => `the event's join token used from 55 addresses (${summary(st)})`,
       () => sendMany(55, 5, (i) => gallery(leaked.joinToken, `100.64.1.${i + 1}`)),
     );
-    expect(statuses.filter((x) => x === 200).length).toBeGreaterThanOrEqual(50);
+    // Revoked once 30 addresses of the /24 used it (the rule's count): the rest may already get 401.
+    expect(statuses.filter((x) => x === 200).length).toBeGreaterThanOrEqual(30);
     const incident = await story.step(
       (i) => `incident ${i.id} ${i.severity} ${i.type ?? ''} opened, scope ${i.scope.ips.length} addresses`,
       () => story.incident('guest-api', story.byRule('token-leak')),
@@ -163,7 +164,7 @@ describe('fotospiel (guest-api): every incident type, end to end', () => {
     expect(incident).toMatchObject({ severity: 'SEV-1', type: 'token-compromise' });
     const preview = `${leaked.joinToken.slice(0, 4)}…${leaked.joinToken.slice(-2)}`;
     expect(incident.scope.tokenPreviews).toContain(preview);
-    expect(incident.scope.ips.length).toBeGreaterThanOrEqual(50);
+    expect(incident.scope.ips.length).toBeGreaterThanOrEqual(30);
     const view = await evidenceAndNotified(story, incident.id, true);
     expect(view.mitigations).toMatchObject([{ kind: 'revoke-token', data: { preview } }]);
     expect(JSON.stringify(view)).not.toContain(leaked.joinToken);

@@ -89,7 +89,7 @@ describe('regex lists', () => {
   });
 
   it('every operation is covered', () => {
-    expect([...MATCH_OPS].sort()).toEqual(['contains', 'ends_with', 'equals', 'glob', 'regex', 'starts_with']);
+    expect([...MATCH_OPS].sort()).toEqual(['cidr', 'contains', 'ends_with', 'equals', 'glob', 'regex', 'starts_with']);
   });
 });
 

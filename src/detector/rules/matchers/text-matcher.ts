@@ -27,7 +27,7 @@ export const globSource = (glob: string): string => glob.split('*').map(escapeRe
  * one entry costs (bench/detector/filter-lists.ts measures it). `where` names the rule and field in errors.
  */
 export function compileTextMatcher(
-  op: MatchOp,
+  op: Exclude<MatchOp, 'cidr'>,
   entries: readonly string[],
   ignoreCase: boolean,
   where: string,
@@ -47,7 +47,7 @@ export function compileTextMatcher(
 // eslint-disable-next-line no-control-regex
 const isAscii = (text: string): boolean => /^[\x00-\x7f]*$/.test(text);
 
-function literalMatcher(op: Exclude<MatchOp, 'regex' | 'glob'>, list: readonly string[], caseless = false): TextMatcher {
+function literalMatcher(op: Exclude<MatchOp, 'regex' | 'glob' | 'cidr'>, list: readonly string[], caseless = false): TextMatcher {
   const one = list.length === 1 ? (list[0] as string) : undefined;
   const small = list.length <= SMALL_LIST;
   switch (op) {

@@ -9,7 +9,7 @@ import { getParser, LOG_FORMATS } from './index.js';
 
 /** The event properties rules can name (fieldGetter's names); parsed fields are named by their key. */
 const PROPERTIES = [
-  'ip', 'ip_prefix', 'token', 'token_preview', 'tenant', 'event', 'route', 'host', 'subject', 'method', 'path', 'query',
+  'ip', 'ip_prefix', 'ip_prefix16', 'token', 'token_preview', 'tenant', 'event', 'route', 'host', 'subject', 'method', 'path', 'query',
   'status', 'decision', 'user_agent', 'level', 'message', 'source', 'rule', 'bytes', 'duration_ms',
 ];
 

@@ -131,6 +131,8 @@ export function fieldsOf(source: SourceFieldsInput, options: FieldsOptions = {})
     for (const name of Object.keys(source.fields ?? {})) add(NAMED[name] ?? [name]);
   } else add(FORMAT_FIELDS[source.format ?? ''] ?? []);
   add(source.extra_fields ?? []);
+  // Derived from the address: the /16 (IPv4) or /48 (IPv6) it belongs to, for networks wider than a /24.
+  if (fields.has('ip')) fields.add('ip_prefix16');
   if (fields.has('path')) {
     add(['route', 'routeName']);
     if (options.pathTokens === true) add(['token', 'token_preview']);

@@ -54,9 +54,20 @@ export function precheck(line: string, maxLength = DEFAULT_MAX_LINE_LENGTH): { l
   return { line: text };
 }
 
-// Query parameters that carry a join token the detector can group by (hashed).
-const TOKEN_PARAMS = new Set(['token', 'access_token', 'join_token']);
-const TOKEN_PARAM_LENGTHS = new Set([...TOKEN_PARAMS].map((name) => name.length));
+/** Query parameters that carry a token the detector can group by (hashed), and their name lengths. */
+export interface QueryTokenParams {
+  readonly names: ReadonlySet<string>;
+  readonly lengths: ReadonlySet<number>;
+}
+
+/** Compiled once per playbook: the `in: query` token kinds of service.tokens (names compared without case). */
+export function queryTokenParams(names: Iterable<string>): QueryTokenParams {
+  const lower = new Set([...names].map((n) => n.toLowerCase()));
+  return { names: lower, lengths: new Set([...lower].map((n) => n.length)) };
+}
+
+/** For a service that declares no token locations at all: the names join tokens usually go by. */
+export const DEFAULT_QUERY_TOKEN_PARAMS = queryTokenParams(['token', 'access_token', 'join_token']);
 
 /** The query token found by the last pathOfUri call. */
 let foundQueryToken: string | null = null;
@@ -71,15 +82,18 @@ export function lastQueryRedacted(): boolean {
 
 /**
  * Splits a logged URI into its path and its query (redacted: ?token=, ?key=, ?signature= values never reach an
- * event), and takes a join token from the query to be hashed.
+ * event), and takes a token from the query parameters the service declares (service.tokens) to be hashed.
  */
-export function splitUri(uri: string): { path: string; query: string | null; queryToken: string | null } {
-  const path = pathOfUri(uri);
+export function splitUri(
+  uri: string,
+  params: QueryTokenParams = DEFAULT_QUERY_TOKEN_PARAMS,
+): { path: string; query: string | null; queryToken: string | null } {
+  const path = pathOfUri(uri, params);
   return { path, query: foundQuery, queryToken: foundQueryToken };
 }
 
 /** splitUri without the result object: query and token are left in foundQuery and foundQueryToken. */
-function pathOfUri(uri: string): string {
+function pathOfUri(uri: string, params: QueryTokenParams): string {
   foundQueryToken = null;
   foundQuery = null;
   foundQueryRedacted = false;
@@ -94,12 +108,10 @@ function pathOfUri(uri: string): string {
   const q = path.indexOf('?');
   if (q < 0) return canonical(path);
   const raw = path.slice(q + 1);
-  foundQuery = redactQuery(raw);
-  // redactQuery hands back its argument when it changed nothing.
-  foundQueryRedacted = foundQuery !== raw;
   // The first 32 '&'-separated pairs, as query.split('&', 32) would give them, read in place.
   let at = q + 1;
   let eq = -1;
+  let tokenValue: string | null = null;
   for (let n = 0; n < 32; n++) {
     let end = path.indexOf('&', at);
     if (end < 0) end = path.length;
@@ -108,15 +120,20 @@ function pathOfUri(uri: string): string {
     if (eq < 0) break;
     if (eq > at && eq < end) {
       const length = eq - at;
-      // Only a name as long as one of TOKEN_PARAMS is worth a slice and a lower-case copy.
-      if (TOKEN_PARAM_LENGTHS.has(length) && TOKEN_PARAMS.has(path.slice(at, eq).toLowerCase())) {
-        foundQueryToken = safeDecode(path.slice(eq + 1, end)) || null;
+      // Only a name as long as one of the token parameters is worth a slice and a lower-case copy.
+      if (params.lengths.has(length) && params.names.has(path.slice(at, eq).toLowerCase())) {
+        tokenValue = path.slice(eq + 1, end);
+        foundQueryToken = safeDecode(tokenValue) || null;
         break;
       }
     }
     if (end === path.length) break;
     at = end + 1;
   }
+  // The declared token parameter's value is redacted whatever its name (a service may call it ?k=).
+  foundQuery = redactQuery(raw, tokenValue);
+  // redactQuery hands back its argument when it changed nothing.
+  foundQueryRedacted = foundQuery !== raw;
   return canonical(path.slice(0, q));
 }
 
@@ -248,7 +265,7 @@ export function requestEvent(
   let tokenHash: string | null = null;
   let tokenPreview: string | null = null;
   if (uri) {
-    path = pathOfUri(uri);
+    path = pathOfUri(uri, ctx.queryTokens ?? DEFAULT_QUERY_TOKEN_PARAMS);
     query = foundQuery;
     const token = foundQueryToken;
     if (token) {
@@ -305,7 +322,7 @@ export function buildEvent(raw: RawRecord, ctx: ParseContext): ParseResult {
   let path = '';
   let query: string | null = null;
   let queryToken: string | null = null;
-  if (raw.uri) ({ path, query, queryToken } = splitUri(raw.uri));
+  if (raw.uri) ({ path, query, queryToken } = splitUri(raw.uri, ctx.queryTokens));
   let tokenHash: string | null = null;
   let tokenPreview: string | null = null;
   const token = raw.token ?? queryToken;

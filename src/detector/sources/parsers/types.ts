@@ -1,3 +1,4 @@
+import type { QueryTokenParams } from './normalize.js';
 import type { RequestEvent } from '../../../domain/request-event.js';
 
 export type ParseResult = { ok: true; event: RequestEvent } | { ok: false; reason: string };
@@ -11,6 +12,11 @@ export interface ParseContext {
   now?: number;
   /** Key for hashToken: a full token is only ever kept as its keyed hash and a preview. */
   tokenKey: string;
+  /**
+   * Query parameters that hold tokens: the playbook's `in: query` token kinds (service.tokens), the same the
+   * gateway reads. Default: token, access_token, join_token (a service that declares no token locations).
+   */
+  queryTokens?: QueryTokenParams;
   /** jsonl: event field name → dotted JSON path. */
   fields?: Record<string, string>;
   /** regex: a custom pattern with named groups. */
