@@ -11,7 +11,14 @@
  *   node --import tsx bench/detector/run.ts [--lines 1000000] [--runs 3] [--only seeds|port|cli|pack|all]
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+} from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -140,20 +147,32 @@ function ensureBuilt(cli: string): string | null {
   };
   if (existsSync(cli) && statSync(cli).mtimeMs >= newest(join(ROOT, 'src'))) return null;
   console.log('dist/ is older than src/: building it (tsc -p tsconfig.build.json) for the CLI rows');
-  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], {
-    encoding: 'utf8',
-    timeout: 600_000,
-  });
-  if (build.status !== 0 || !existsSync(cli)) return `CLI rows skipped: the build failed (${build.stdout.split('\n')[0] ?? ''})`;
+  const build = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')],
+    {
+      encoding: 'utf8',
+      timeout: 600_000,
+    },
+  );
+  if (build.status !== 0 || !existsSync(cli))
+    return `CLI rows skipped: the build failed (${build.stdout.split('\n')[0] ?? ''})`;
   return null;
 }
 
-/** A seed playbook with the one line that includes the standard HTTP pack. */
-function withHttpPack(name: string): Playbook {
+/**
+ * A seed playbook with its top-level `include:` line replaced: by `include: [http]` (the whole standard pack) or
+ * removed (the seed's own rules alone). The shipped seeds include the pack, some with `except`.
+ */
+function withInclude(name: string, include: string | null): Playbook {
   const file = join(ROOT, 'playbooks', name);
-  const text = readFileSync(file, 'utf8').replace('rampart: 1\n', 'rampart: 1\ninclude: [http]\n');
-  const loaded = parsePlaybook(text, file);
-  if (!loaded.ok) throw new Error(`${name} with include: [http] does not load: ${loaded.errors[0]?.message ?? ''}`);
+  const text = readFileSync(file, 'utf8').replace(/^include:.*\n/m, '');
+  const changed = include === null ? text : text.replace('rampart: 1\n', `rampart: 1\n${include}\n`);
+  const loaded = parsePlaybook(changed, file);
+  if (!loaded.ok)
+    throw new Error(
+      `${name} with ${include ?? 'no include'} does not load: ${loaded.errors[0]?.message ?? ''}`,
+    );
   return loaded.playbook;
 }
 
@@ -208,29 +227,43 @@ async function main(): Promise<void> {
       );
       seedRows.set('fotospiel-public-api.yaml', inProcess);
       results.push(inProcess);
-      results.push(
-        await timed(`replay, fotospiel rules, no index`, () => replay(file, fotospiel, false)),
+      results.push(await timed(`replay, fotospiel rules, no index`, () => replay(file, fotospiel, false)));
+      const bookingMeasure = await timed(`replay, 6fb rules (${booking.detection.rules.length})`, () =>
+        replay(file, booking),
       );
-      const bookingMeasure = await timed(`replay, 6fb rules (${booking.detection.rules.length})`, () => replay(file, booking));
       seedRows.set('6fb-booking.yaml', bookingMeasure);
       results.push(bookingMeasure);
     }
     if (ONLY === 'all' || ONLY === 'pack' || ONLY === 'seeds') {
       // The standard HTTP pack beside each seed's own rules, same file, same run: its cost is the ratio.
-      for (const [name, label] of [['fotospiel-public-api.yaml', 'fotospiel'], ['6fb-booking.yaml', '6fb']] as const) {
+      for (const [name, label] of [
+        ['fotospiel-public-api.yaml', 'fotospiel'],
+        ['6fb-booking.yaml', '6fb'],
+      ] as const) {
         const own = name === '6fb-booking.yaml' ? booking : fotospiel;
         let seed = seedRows.get(name);
         if (seed === undefined) {
-          seed = await timed(`replay, ${label} rules (${own.detection.rules.length})`, () => replay(file, own));
+          seed = await timed(`replay, ${label} rules (${own.detection.rules.length})`, () =>
+            replay(file, own),
+          );
           results.push(seed);
         }
-        const withPack = withHttpPack(name);
-        const packRules = withPack.detection.rules.length - own.detection.rules.length;
-        const pack = await timed(`replay, ${label} + http pack (${own.detection.rules.length}+${packRules})`, () => replay(file, withPack));
+        const alone = withInclude(name, null);
+        const whole = withInclude(name, 'include: [http]');
+        const bare = await timed(
+          `replay, ${label} rules without the pack (${alone.detection.rules.length})`,
+          () => replay(file, alone),
+        );
+        results.push(bare);
+        const pack = await timed(`replay, ${label} + whole http pack (${whole.detection.rules.length})`, () =>
+          replay(file, whole),
+        );
         results.push(pack);
+        const ratio = (a: Measure, b: Measure): string =>
+          `${(a.wallMs / b.wallMs).toFixed(2)}× wall` +
+          (a.cpuMs !== null && b.cpuMs !== null ? `, ${(a.cpuMs / b.cpuMs).toFixed(2)}× CPU` : '');
         console.log(
-          `  http pack cost with ${label}: ${(pack.wallMs / seed.wallMs).toFixed(2)}× the seed playbook's wall time` +
-            (pack.cpuMs !== null && seed.cpuMs !== null ? `, ${(pack.cpuMs / seed.cpuMs).toFixed(2)}× its CPU time` : ''),
+          `  http pack cost with ${label}: as shipped ${ratio(seed, bare)}; whole pack ${ratio(pack, bare)} (against the seed's own rules alone)`,
         );
       }
     }
@@ -259,12 +292,29 @@ async function main(): Promise<void> {
         const started = performance.now();
         const result = spawnSync(
           process.execPath,
-          [cli, 'logs', 'replay', file, '--playbook', join(ROOT, 'playbooks/fotospiel-public-api.yaml'), '--format', 'nginx', '--json'],
-          { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 600_000, env: { ...process.env, RAMPART_TOKEN_KEY: TOKEN_KEY } },
+          [
+            cli,
+            'logs',
+            'replay',
+            file,
+            '--playbook',
+            join(ROOT, 'playbooks/fotospiel-public-api.yaml'),
+            '--format',
+            'nginx',
+            '--json',
+          ],
+          {
+            encoding: 'utf8',
+            maxBuffer: 64 * 1024 * 1024,
+            timeout: 600_000,
+            env: { ...process.env, RAMPART_TOKEN_KEY: TOKEN_KEY },
+          },
         );
         const wallMs = performance.now() - started;
         if (result.status !== 0) {
-          console.log(`CLI failed: ${(result.stderr || result.error?.message || '').trim().split('\n')[0] ?? ''}`);
+          console.log(
+            `CLI failed: ${(result.stderr || result.error?.message || '').trim().split('\n')[0] ?? ''}`,
+          );
           break;
         }
         const summary = (
