@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -66,9 +67,9 @@ describe('the shipped playbooks', () => {
     expect(p.detection.rules.find((r) => r.name === 'token-leak')?.mitigation?.action).toBe('revoke-token');
     // The seed's handleTokenFailure logs "Join token access denied" with reason token_rate_limited: the parser
     // turns that reason into the rate-limited decision, which the rule matches.
-    expect(p.detection.rules.find((r) => r.name === 'rate-limit-triggers')?.filter?.conditions).toMatchObject([
-      { field: 'decision', op: 'equals', list: { inline: [{ value: 'rate-limited' }] } },
-    ]);
+    expect(p.detection.rules.find((r) => r.name === 'rate-limit-triggers')?.filter?.conditions).toMatchObject(
+      [{ field: 'decision', op: 'equals', list: { inline: [{ value: 'rate-limited' }] } }],
+    );
     expect(p.postmortem?.due).toBe(48 * 3_600_000);
     expect(p.review?.cadence).toBe('quarterly');
   });
@@ -223,8 +224,13 @@ describe('loading from disk', () => {
     expect(results.map((r) => r.ok)).toEqual([true, false]);
     const second = results[1];
     if (!second || second.ok) throw new Error('expected the second file to fail');
+    // The line of `service.name` in the shipped playbook, wherever comments above it move it.
+    const nameLine =
+      readFileSync(join(PLAYBOOKS, '6fb-booking.yaml'), 'utf8')
+        .split('\n')
+        .findIndex((l) => l === '  name: booking-api') + 1;
     expect(second.errors.map(formatPlaybookError)).toEqual([
-      `${join(dir, 'b.yml')}:15 service.name: expected a service name not used by another playbook (${join(dir, 'a.yaml')} has it), got "booking-api"`,
+      `${join(dir, 'b.yml')}:${nameLine} service.name: expected a service name not used by another playbook (${join(dir, 'a.yaml')} has it), got "booking-api"`,
     ]);
   });
 
