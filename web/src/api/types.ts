@@ -54,28 +54,8 @@ export interface MonitorState {
   latest: MonitorResult | null;
 }
 
-export interface OpenIncidentRow {
-  incident: Incident;
-  timeBox: { phase: string; deadline: string; overdue: boolean } | null;
-  pendingSteps: number;
-  overdueSteps: number;
-  nextUpdateDueAt: string | null;
-  lastUpdateAt: string;
-  updateMissedSince: string | null;
-  overdue: ChecklistItem[];
-}
-
-export interface Overview {
-  now: string;
-  counts: IncidentCount[];
-  open: { total: number; offset: number; rows: OpenIncidentRow[] };
-  overdueSteps: ChecklistItem[];
-  overdueUpdates: { incidentId: string; title: string; dueAt: string; commander: string | null }[];
-  mitigations: (Mitigation & { shownTarget: string })[];
-  monitors: MonitorState[];
-  signals: TimelineEntry[];
-  shadow: AuditEntry[];
-}
+/** The overview's answer, as the API's view defines it (one definition, not a copy). */
+export type { OpenIncidentRow, Overview } from '../../../src/api/views/overview.js';
 
 export interface VerificationCheck {
   name: string;
@@ -106,22 +86,7 @@ export interface TrafficAnswer {
   routes: { service: string; route: string; requests: number }[];
 }
 
-export interface Talker {
-  key: string;
-  requests: number;
-  denied: number;
-  s4xx: number;
-  s5xx: number;
-}
-
-export interface TopTalkers {
-  from: number;
-  to: number;
-  events: number;
-  truncated: boolean;
-  addresses: Talker[];
-  prefixes: Talker[];
-}
+export type { Talker, TopTalkers } from '../../../src/traffic/top-talkers.js';
 
 export interface TokenStat {
   service: string;
