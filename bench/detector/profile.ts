@@ -3,8 +3,9 @@
  * The log is generated once into --file (kept, so repeated profiles skip generation; delete it yourself).
  *
  *   node --cpu-prof --cpu-prof-dir /tmp/dprof --import tsx bench/detector/profile.ts \
- *     --file /tmp/dprof/access.log [--playbook fotospiel|6fb|none|fotospiel+http|6fb+http] [--lines 1000000]
- * (`+http`: the seed with `include: [http]`, the standard HTTP rule pack.)
+ *     --file /tmp/dprof/access.log [--playbook fotospiel|6fb|none|fotospiel-own|6fb-own|fotospiel+http|6fb+http]
+ *     [--lines 1000000]
+ * (a seed as shipped; `-own`: its own rules without the standard HTTP pack; `+http`: with the whole pack.)
  * --dump FILE writes every signal, clear and rule stat as JSON, to diff before and after a change.
  *   node --import tsx bench/gateway/profile-summary.ts /tmp/dprof/<newest>.cpuprofile --top 30
  */
@@ -39,13 +40,15 @@ if (!existsSync(file)) {
   await once(out, 'finish');
 }
 const name = which.startsWith('6fb') ? '6fb-booking.yaml' : 'fotospiel-public-api.yaml';
+/** The seed as shipped, or with its top-level `include:` line replaced (`+http`: the whole pack; `-own`: none). */
+const shipped = readFileSync(join(ROOT, 'playbooks', name), 'utf8');
+const withoutInclude = shipped.replace(/^include:.*\n/m, '');
 const loaded = which.endsWith('+http')
-  ? parsePlaybook(
-      readFileSync(join(ROOT, 'playbooks', name), 'utf8').replace('rampart: 1\n', 'rampart: 1\ninclude: [http]\n'),
-      join(ROOT, 'playbooks', name),
-    )
-  : await loadPlaybook(join(ROOT, 'playbooks', name));
-if (!loaded.ok) throw new Error(`${name} does not load`);
+  ? parsePlaybook(withoutInclude.replace('rampart: 1\n', 'rampart: 1\ninclude: [http]\n'), join(ROOT, 'playbooks', name))
+  : which.endsWith('-own')
+    ? parsePlaybook(withoutInclude, join(ROOT, 'playbooks', name))
+    : await loadPlaybook(join(ROOT, 'playbooks', name));
+if (!loaded.ok) throw new Error(`${name} does not load: ${loaded.errors[0]?.message ?? ''}`);
 const playbook =
   which === 'none'
     ? { ...loaded.playbook, detection: { ...loaded.playbook.detection, rules: [] } }

@@ -65,8 +65,11 @@ interface SourceTime {
   now: number;
   nextSweep: number;
   readonly runners: readonly RuleRunner[];
-  /** Rules that learn from every event of the source before any filter (known values). */
-  readonly learners: readonly RuleRunner[];
+  /**
+   * What learns from every event of the source before any filter (a distinct trigger's known values); rules that
+   * share one known-value set share its learner, which runs once per event.
+   */
+  readonly learners: readonly ((event: RequestEvent) => void)[];
   /** Narrows runners per event; absent when indexing is off or the source has no rules. */
   readonly index: RuleIndex | undefined;
 }
@@ -117,7 +120,7 @@ export function createDetector(options: DetectorOptions): Detector {
       const reading = all.filter((r) => r.rule.sources === undefined || r.rule.sources.has(source));
       const first = reading[0];
       const index = options.index === false || first === undefined ? undefined : new RuleIndex(reading, first.rule.routes);
-      const learners = reading.filter((r) => r.rule.learn !== undefined);
+      const learners = [...new Set(reading.flatMap((r) => (r.rule.learn !== undefined ? [r.rule.learn] : [])))];
       clock = { source, now: -Infinity, nextSweep: -Infinity, runners: reading, learners, index };
       // Sources come from the configuration, not from clients; the cap only guards against a bug.
       if (sources.size < 1000) sources.set(source, clock);
@@ -159,7 +162,7 @@ export function createDetector(options: DetectorOptions): Detector {
         return;
       }
       advance(clock, time);
-      for (let i = 0; i < clock.learners.length; i++) (clock.learners[i] as RuleRunner).rule.learn?.(event);
+      for (let i = 0; i < clock.learners.length; i++) (clock.learners[i] as (event: RequestEvent) => void)(event);
       const list = clock.index === undefined ? clock.runners : clock.index.candidates(event);
       for (let i = 0; i < list.length; i++) {
         const runner = list[i] as RuleRunner;

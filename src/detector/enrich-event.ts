@@ -2,7 +2,7 @@ import type { RequestEvent } from '../domain/request-event.js';
 import type { Playbook } from '../playbook/index.js';
 import { hashToken, previewToken } from '../shared/secrets.js';
 import { detach } from './rules/event-fields.js';
-import { LruMap } from './rules/lru-map.js';
+import { LruMap } from '../shared/lru.js';
 
 interface CompiledRoute {
   name: string;
@@ -37,7 +37,7 @@ export function createEventEnricher(playbook: Playbook, tokenKey: string): (even
       tokenSegment: kind && 'param' in kind ? segments.indexOf(`{${kind.param}}`) : -1,
     };
   });
-  const cache = new LruMap<string, HashedToken>(HASH_CACHE_SIZE);
+  const cache = new LruMap<HashedToken>(HASH_CACHE_SIZE);
   const hash = (token: string): HashedToken => {
     let hashed = cache.get(token);
     if (hashed === undefined) {

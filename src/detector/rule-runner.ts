@@ -44,7 +44,7 @@ const MATCHED_RING = 64;
  * of the key, so replay and live produce the same signals whenever they tick.
  */
 export class RuleRunner {
-  readonly keys: LruMap<string, KeyState>;
+  readonly keys: LruMap<KeyState>;
   /** Firing keys, for the sweep; they survive LRU eviction until they clear. */
   private readonly firing = new Map<string, KeyState>();
   private readonly absence: boolean;

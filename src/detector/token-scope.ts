@@ -1,6 +1,6 @@
 import type { RequestEvent } from '../domain/request-event.js';
 import { detach } from './rules/event-fields.js';
-import { LruMap } from './rules/lru-map.js';
+import { LruMap } from '../shared/lru.js';
 
 /** Tokens remembered; bounded, so a flood of random tokens only pushes old ones out. */
 const MAX_TOKENS = 50_000;
@@ -22,8 +22,8 @@ const AMBIGUOUS: Owner = { tenant: null, event: null };
  * touched. By keyed hash where the event has one; by preview only while no two owners share that preview.
  */
 export class TokenScope {
-  private readonly byHash = new LruMap<string, Owner>(MAX_TOKENS);
-  private readonly byPreview = new LruMap<string, Owner>(MAX_TOKENS);
+  private readonly byHash = new LruMap<Owner>(MAX_TOKENS);
+  private readonly byPreview = new LruMap<Owner>(MAX_TOKENS);
 
   /** Learns from the event, or completes it; called once per event before the rules see it. */
   apply(event: RequestEvent): void {
@@ -34,9 +34,10 @@ export class TokenScope {
       this.learn(event, hash, preview);
       if (event.tenant !== null && event.event !== null) return;
     }
+    // Nothing learned yet (a log without the app's context, a service without scope_headers): nothing to look up.
     const owner =
-      (hash !== null ? this.byHash.get(hash) : undefined) ??
-      (preview !== null ? this.byPreview.get(preview) : undefined);
+      (hash !== null && this.byHash.size > 0 ? this.byHash.get(hash) : undefined) ??
+      (preview !== null && this.byPreview.size > 0 ? this.byPreview.get(preview) : undefined);
     if (owner === undefined || owner === AMBIGUOUS) return;
     event.tenant ??= owner.tenant;
     event.event ??= owner.event;

@@ -1,6 +1,6 @@
 import { errors, jwtVerify } from 'jose';
 import type { JwtVerification } from './config.js';
-import { LruMap } from './lru.js';
+import { LruMap } from '../shared/lru.js';
 
 /** The payload of a compact JWS, without verifying it; null when it is not a JWT with a JSON object payload. */
 export function decodeJwtPayload(token: string): Record<string, unknown> | null {

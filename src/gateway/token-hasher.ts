@@ -1,6 +1,6 @@
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { inspect } from 'node:util';
-import { LruMap } from './lru.js';
+import { LruMap } from '../shared/lru.js';
 
 /** Tokens longer than this are hashed every time and never held by the cache. */
 const MAX_CACHED_TOKEN_LENGTH = 512;

@@ -4,7 +4,7 @@ import type { FilterSpec, MitigationSpec, Playbook, RuleSpec } from '../../playb
 import { RampartError } from '../../shared/errors.js';
 import { compileFilter } from './compile-filter.js';
 import { detach, fieldGetter, groupKeyOf } from './event-fields.js';
-import { LruMap } from './lru-map.js';
+import { LruMap } from '../../shared/lru.js';
 import { indexKeysOf } from './index-keys.js';
 import type { IndexKeys } from './index-keys.js';
 import type { RouteNames } from './event-fields.js';
@@ -50,6 +50,11 @@ export interface CompiledRule {
 }
 
 export interface CompileOptions {
+  /**
+   * Known-value sets shared by the rules of one compile (compileRules): rules that learn the same field from the
+   * same filter on the same sources (the three token-enumeration widths) keep one set and learn once per event.
+   */
+  knownValues?: Map<string, KnownValues>;
   /** Upper bound on keys per rule; triggers with heavy per-key state lower it further. Default 50,000. */
   maxKeys?: number;
   /** Offer each event only to the rules that can match it (default); false offers it to every rule of its source. */
@@ -103,7 +108,12 @@ export function compileRule(rule: RuleSpec, playbook: Playbook, options: Compile
       if (rule.group_by.includes(spec.field))
         fail('trigger.field', `"${spec.field}" is also a group_by key: it has one value per group`);
       if (spec.ignore_known !== undefined) {
-        const known = knownValues(spec.field, spec.ignore_known, routes, `${where}.trigger.ignore_known`);
+        const shareAs = `${[...(sources ?? ['*'])].sort().join(',')}\u0000${spec.field}\u0000${JSON.stringify(spec.ignore_known)}`;
+        let known = options.knownValues?.get(shareAs);
+        if (known === undefined) {
+          known = knownValues(spec.field, spec.ignore_known, routes, `${where}.trigger.ignore_known`);
+          options.knownValues?.set(shareAs, known);
+        }
         learn = known.learn;
         trigger = anyTrigger(distinctTrigger(spec, known.unknown, maxKeys));
       } else trigger = anyTrigger(distinctTrigger(spec, fieldGetter(spec.field, routes), maxKeys));
@@ -160,10 +170,15 @@ export const KNOWN_VALUES_MAX = 100_000;
  * reads the field as null for a known value, so the distinct trigger does not count it. Bounded: the least
  * recently seen value is forgotten first, which can only make a value count again, never hide a new one.
  */
-function knownValues(field: string, filter: FilterSpec, routes: RouteNames, where: string) {
+export interface KnownValues {
+  learn: (event: RequestEvent) => void;
+  unknown: (event: RequestEvent) => string | null;
+}
+
+function knownValues(field: string, filter: FilterSpec, routes: RouteNames, where: string): KnownValues {
   const get = fieldGetter(field, routes);
   const matches = compileFilter(filter, routes, where);
-  const known = new LruMap<string, true>(KNOWN_VALUES_MAX);
+  const known = new LruMap<true>(KNOWN_VALUES_MAX);
   return {
     learn: (event: RequestEvent): void => {
       if (!matches(event)) return;
@@ -179,5 +194,6 @@ function knownValues(field: string, filter: FilterSpec, routes: RouteNames, wher
 
 /** Every rule of a playbook; the first rule that cannot run stops the load with its name in the error. */
 export function compileRules(playbook: Playbook, options: CompileOptions = {}): CompiledRule[] {
-  return playbook.detection.rules.map((rule) => compileRule(rule, playbook, options));
+  const shared = { ...options, knownValues: options.knownValues ?? new Map<string, KnownValues>() };
+  return playbook.detection.rules.map((rule) => compileRule(rule, playbook, shared));
 }

@@ -4,7 +4,7 @@ export { compileFilter, globToRegExp } from './compile-filter.js';
 export type { EventFilter } from './compile-filter.js';
 export { detach, fieldGetter, groupKeyOf, routeNameOf, MAX_KEY_LENGTH } from './event-fields.js';
 export type { FieldGetter, RouteNames } from './event-fields.js';
-export { LruMap } from './lru-map.js';
+export { LruMap } from '../../shared/lru.js';
 export { BucketRing, MAX_SLICES } from './bucket-ring.js';
 export type { Trigger } from './trigger.js';
 export { DEFAULT_MAX_KEYS } from './trigger.js';

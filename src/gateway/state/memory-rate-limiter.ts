@@ -1,4 +1,4 @@
-import { LruIndex } from '../lru.js';
+import { LruIndex } from '../../shared/lru.js';
 import type { RateDecision, RateLimiter, RatePolicy } from './rate-limiter.js';
 
 export interface MemoryRateLimiterOptions {

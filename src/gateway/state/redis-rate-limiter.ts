@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Clock } from '../../shared/clock.js';
 import { sha256 } from '../../shared/secrets.js';
-import { LruMap } from '../lru.js';
+import { LruMap } from '../../shared/lru.js';
 import type { RateDecision, RateLimiter, RatePolicy } from './rate-limiter.js';
 import { RedisLink, silentLogger, type RedisLogger, type RedisStatus } from './redis-connection.js';
 import { withScripts, type RampartCommands } from './redis-scripts.js';

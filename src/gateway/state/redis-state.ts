@@ -4,7 +4,7 @@ import type { Mitigation } from '../../domain/mitigation.js';
 import type { Clock } from '../../shared/clock.js';
 import { RampartError } from '../../shared/errors.js';
 import type { ParsedIp } from '../../shared/net/index.js';
-import { LruMap } from '../lru.js';
+import { LruMap } from '../../shared/lru.js';
 import type { GatewayState, LimitOverride, MaintenanceStatus } from './gateway-state.js';
 import { MemoryState } from './memory-state.js';
 import { RedisLink, silentLogger, type RedisLogger, type RedisStatus } from './redis-connection.js';

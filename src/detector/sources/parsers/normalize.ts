@@ -1,7 +1,7 @@
 import type { Decision, RequestEvent } from '../../../domain/request-event.js';
 import { hashToken, previewToken } from '../../../shared/secrets.js';
 import { detach } from '../../rules/event-fields.js';
-import { LruMap } from '../../rules/lru-map.js';
+import { LruMap } from '../../../shared/lru.js';
 import { canonicalPath } from '../../../shared/http/canonical-path.js';
 import { redactQuery } from '../../../shared/redact-query.js';
 import { cleanIp, prefixOfClean } from '../ip-prefix.js';
@@ -169,7 +169,7 @@ export function decisionForStatus(status: number): Decision {
  */
 const TOKEN_CACHE_SIZE = 10_000;
 let tokenCacheKey = '';
-const tokenCache = new LruMap<string, { hash: string; preview: string }>(TOKEN_CACHE_SIZE);
+const tokenCache = new LruMap<{ hash: string; preview: string }>(TOKEN_CACHE_SIZE);
 
 function hashedToken(token: string, key: string): { hash: string; preview: string } {
   if (key !== tokenCacheKey) {

@@ -87,6 +87,16 @@ export class LruIndex {
     return slot;
   }
 
+  /** Forgets every key; the capacity stays. */
+  clear(): void {
+    this.slots.clear();
+    this.keyOf.length = 0;
+    this.free.length = 0;
+    this.head = -1;
+    this.tail = -1;
+    this.evicted = null;
+  }
+
   /** Slots from least to most recently used. */
   *slotsOldestFirst(): IterableIterator<number> {
     for (let slot = this.head; slot !== -1; slot = this.next[slot] as number) yield slot;
@@ -120,13 +130,23 @@ export class LruIndex {
   }
 }
 
-/** A bounded LRU map on LruIndex. get() counts as a use; peek() does not. */
+/**
+ * A bounded LRU map on LruIndex. get() counts as a use; peek() does not. Every per-key table of the gateway and
+ * the detector sits in one, so a flood of random addresses, tokens or paths costs evictions, never memory.
+ */
 export class LruMap<V> {
   private readonly index: LruIndex;
   private readonly values: (V | undefined)[] = [];
+  /** Keys dropped to stay under the capacity since creation (or the last clear). */
+  evictions = 0;
 
   constructor(capacity: number) {
     this.index = new LruIndex(capacity);
+  }
+
+  /** The capacity: at most this many keys. */
+  get max(): number {
+    return this.index.capacity;
   }
 
   get size(): number {
@@ -166,9 +186,17 @@ export class LruMap<V> {
   /** Sets the value and makes the key the most recent; evicts the least recent key when full. */
   set(key: string, value: V): void {
     let slot = this.index.find(key);
-    if (slot === -1) slot = this.index.add(key);
-    else this.index.touch(slot);
+    if (slot === -1) {
+      slot = this.index.add(key);
+      if (this.index.evicted !== null) this.evictions++;
+    } else this.index.touch(slot);
     this.values[slot] = value;
+  }
+
+  clear(): void {
+    this.index.clear();
+    this.values.length = 0;
+    this.evictions = 0;
   }
 
   delete(key: string): boolean {
