@@ -60,7 +60,14 @@ export class RuleRunner {
     private readonly sink: RunnerSink,
     private readonly clockOf: SourceClock,
   ) {
-    this.keys = new LruMap(rule.trigger.maxKeys);
+    // A key pushed out while firing stays in `firing` (and keeps its state) until it clears.
+    const dispose = rule.trigger.dispose;
+    this.keys = new LruMap<KeyState>(
+      rule.trigger.maxKeys,
+      dispose === undefined ? undefined : (_key, ks) => {
+        if (!ks.firing) dispose(ks.state);
+      },
+    );
     this.absence = rule.trigger.silentAt !== undefined;
     this.mixed = rule.sources === undefined || rule.sources.size > 1;
   }
@@ -173,6 +180,7 @@ export class RuleRunner {
   private clearKey(ks: KeyState, at: number): void {
     ks.firing = false;
     this.firing.delete(ks.key);
+    if (this.keys.peek(ks.key) !== ks) this.rule.trigger.dispose?.(ks.state);
     this.sink.clear({
       kind: 'cleared',
       service: this.rule.service,

@@ -140,7 +140,11 @@ export class LruMap<V> {
   /** Keys dropped to stay under the capacity since creation (or the last clear). */
   evictions = 0;
 
-  constructor(capacity: number) {
+  /** `onEvict` hears of every key dropped to stay under the capacity, with its value (not of delete or clear). */
+  constructor(
+    capacity: number,
+    private readonly onEvict?: (key: string, value: V) => void,
+  ) {
     this.index = new LruIndex(capacity);
   }
 
@@ -188,7 +192,10 @@ export class LruMap<V> {
     let slot = this.index.find(key);
     if (slot === -1) {
       slot = this.index.add(key);
-      if (this.index.evicted !== null) this.evictions++;
+      if (this.index.evicted !== null) {
+        this.evictions++;
+        this.onEvict?.(this.index.evicted, this.values[slot] as V);
+      }
     } else this.index.touch(slot);
     this.values[slot] = value;
   }

@@ -122,21 +122,54 @@ export function groupKeyOf(
       return value === null ? undefined : cut(value);
     };
   }
+  // The key of a value combination is made once and reused: a string built per event is a new object V8 must
+  // flatten and hash at every map lookup, where the same object's hash is computed once. Nested maps by value
+  // (the values themselves are mostly shared strings: the address cache's, the token cache's), bounded.
+  const root: KeyNode = new Map();
+  let made = 0;
   return (e) => {
-    let key = '';
+    let node = root;
+    let key: string | undefined;
     for (let i = 0; i < getters.length; i++) {
       const value = (getters[i] as FieldGetter)(e);
       if (value === null) return undefined;
-      key = i === 0 ? value : `${key}|${value}`;
+      if (i < getters.length - 1) {
+        let next = node.get(value) as KeyNode | undefined;
+        if (next === undefined) node.set(detach(value), (next = new Map()));
+        node = next;
+      } else {
+        key = node.get(value) as string | undefined;
+        if (key === undefined) {
+          if (++made > COMBINED_KEYS_MAX) {
+            root.clear();
+            made = 0;
+          }
+          let joined = '';
+          for (let j = 0; j < getters.length; j++) joined = j === 0 ? (getters[j] as FieldGetter)(e) ?? '' : `${joined}|${(getters[j] as FieldGetter)(e) ?? ''}`;
+          key = detach(cut(joined));
+          node.set(detach(value), key);
+        }
+      }
     }
-    return cut(key);
+    return key;
   };
 }
 
+/** Value → next level, or (last level) value → the combined key. */
+type KeyNode = Map<string, KeyNode | string>;
+
+/** Combined group keys a rule keeps made; past it the cache starts over (an attack's random values). */
+const COMBINED_KEYS_MAX = 20_000;
+
 /**
- * A copy of a string that does not keep its source alive. Regex captures are slices of the whole log line;
- * a Map key kept for minutes would keep that line (and promote it to the old generation) with it.
+ * A copy of a string that does not keep its source alive, for a map key kept for minutes. Regex captures are
+ * slices of the whole log line; a key that is one would keep that line (and promote it to the old generation).
+ * The copy is a flat string of its own (V8's sequential string, not a slice of another), the form a Map
+ * compares fastest: a lookup with a string whose hash V8 has already computed is then a hash probe and one
+ * memcmp, where a sliced key costs three times that. Strings under 13 characters are never slices in V8 (it
+ * copies them), so they are kept as they are; longer ones are copied through JSON, which writes a new flat string
+ * (and keeps lone surrogates).
  */
 export function detach(text: string): string {
-  return text.length < 13 ? text : (text + ' ').slice(0, -1);
+  return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string);
 }

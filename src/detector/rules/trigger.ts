@@ -21,6 +21,8 @@ export interface Trigger<S = unknown> {
   observe(state: S, event: RequestEvent, time: number, firing: boolean): number | undefined;
   /** The threshold for this key right now, when it depends on the key (baseline). */
   thresholdOf?: (state: S) => number;
+  /** Called when the runner forgets a key (evicted, not firing): a trigger with rule-wide budgets gives back its share. */
+  dispose?: (state: S) => void;
   /** Absence only: the time at which this key's silence makes the condition hold. */
   silentAt?: (state: S) => number;
 }

@@ -1,3 +1,6 @@
+/** Up to this many nodes (4 MiB of table) the automaton keeps a dense ASCII transition table. */
+const DENSE_MAX_NODES = 8_192;
+
 /**
  * Aho–Corasick over UTF-16 code units: whether any of many entries occurs in a value, in one pass over the value
  * whatever the number of entries. Nodes are numbered; `fail` links are followed when no edge fits, and `out`
@@ -13,6 +16,13 @@ export class AhoCorasick {
   private readonly empty: boolean;
   /** Transitions from the root for ASCII, in a flat table: most characters of a miss are read at the root. */
   private readonly rootAscii = new Int32Array(128);
+  /**
+   * Every node's ASCII transition with the fail links already followed (node * 128 + code → node), built when
+   * the automaton has at most DENSE_MAX_NODES nodes: a scan then costs one array read per ASCII character.
+   */
+  private readonly dense: Int32Array | null;
+  /** out as bytes, for the dense scan. */
+  private readonly outBytes: Uint8Array;
 
   /**
    * `caseless`: the entries are lower-case ASCII and the value's A-Z are read as a-z while scanning, so an
@@ -32,6 +42,26 @@ export class AhoCorasick {
     this.empty = empty;
     this.link();
     for (const [code, next] of this.edges[0] as Map<number, number>) if (code < 128) this.rootAscii[code] = next;
+    this.outBytes = Uint8Array.from(this.out, (o) => (o ? 1 : 0));
+    this.dense = this.edges.length <= DENSE_MAX_NODES ? this.denseTable() : null;
+  }
+
+  /** Breadth-first order makes a node's fail target's row complete before the node's own. */
+  private denseTable(): Int32Array {
+    const table = new Int32Array(this.edges.length * 128);
+    table.set(this.rootAscii, 0);
+    const queue: number[] = [...(this.edges[0] as Map<number, number>).values()];
+    for (let head = 0; head < queue.length; head++) {
+      const at = queue[head] as number;
+      const f = this.fail[at] as number;
+      const row = at * 128;
+      table.copyWithin(row, f * 128, f * 128 + 128);
+      for (const [code, child] of this.edges[at] as Map<number, number>) {
+        if (code < 128) table[row + code] = child;
+        queue.push(child);
+      }
+    }
+    return table;
   }
 
   private insert(entry: string, index: number): void {
@@ -80,13 +110,32 @@ export class AhoCorasick {
   /** Whether some entry occurs in value. */
   matches(value: string): boolean {
     if (this.empty) return true;
+    const dense = this.dense;
+    if (dense !== null) {
+      const out = this.outBytes;
+      const fold = this.caseless;
+      let at = 0;
+      for (let i = 0; i < value.length; i++) {
+        let code = value.charCodeAt(i);
+        if (code >= 128) return this.scan(value, i, at);
+        if (fold && code >= 65 && code <= 90) code += 32;
+        at = dense[at * 128 + code] as number;
+        if (out[at] === 1) return true;
+      }
+      return false;
+    }
+    return this.scan(value, 0, 0);
+  }
+
+  /** The scan with the edge maps, from character `from` in node `start` (non-ASCII text, or a huge list). */
+  private scan(value: string, from: number, start: number): boolean {
     const edges = this.edges;
     const fail = this.fail;
     const out = this.out;
     const root = this.rootAscii;
     const fold = this.caseless;
-    let at = 0;
-    for (let i = 0; i < value.length; i++) {
+    let at = start;
+    for (let i = from; i < value.length; i++) {
       let code = value.charCodeAt(i);
       if (fold && code >= 65 && code <= 90) code += 32;
       if (at !== 0) {

@@ -9,8 +9,14 @@ type Spec = Extract<TriggerSpec, { type: 'distinct' }>;
 /** Values kept per key: twice the count, so the value can show "far over", never unbounded. */
 export const distinctCap = (count: number): number => Math.max(16, count * 2);
 
-/** Whole-rule budget of remembered values; the key cap is derived from it. */
+/**
+ * Whole-rule budget of remembered values. Most keys hold a few values (an address's one or two user agents), so
+ * keys are capped as if each held at most TYPICAL_VALUES; the budget itself is kept by counting every value the
+ * rule remembers: past it, a key that sees a new value first forgets its own oldest (an undercount for that key,
+ * never a false alarm), so memory stays near budget + keys whatever the traffic.
+ */
 export const DISTINCT_VALUE_BUDGET = 250_000;
+const TYPICAL_VALUES = 16;
 
 interface Sighting {
   /** The map key itself: a detached copy of a short value, the hash of a long one (see valueKey). */
@@ -21,6 +27,8 @@ interface Sighting {
 }
 
 interface Seen {
+  /** Forgotten by the runner: its values no longer count toward the budget. */
+  disposed: boolean;
   /** value (or its hash) → its last sighting. */
   values: Map<string | number, Sighting>;
   /** The sightings in order of last sighting, oldest first: a refresh relinks, it does not touch the Map. */
@@ -66,29 +74,63 @@ function valueKey(value: string): string | number {
   return hash >>> 0;
 }
 
+/** Long values whose hash a trigger remembers; past it the memo starts over (a flood of random user agents). */
+const LONG_MEMO_SIZE = 4096;
+
 export function distinctTrigger(spec: Spec, field: FieldGetter, maxKeys = DEFAULT_MAX_KEYS): Trigger<Seen> {
   const cap = distinctCap(spec.count);
   const refresh = spec.window / 16;
+  // A user agent repeats line after line: its hash is looked up (V8 has usually hashed the string already, for a
+  // user-agent filter's memo) rather than computed over its hundred-odd characters for every event.
+  let longMemo = new Map<string, number>();
+  /** Values remembered by this rule's live keys. */
+  let remembered = 0;
+  const longKey = (text: string): number => {
+    let hash = longMemo.get(text);
+    if (hash === undefined) {
+      hash = valueKey(text) as number;
+      if (longMemo.size >= LONG_MEMO_SIZE) longMemo = new Map();
+      longMemo.set(detach(text), hash);
+    }
+    return hash;
+  };
   return {
     type: 'distinct',
     threshold: spec.count,
     windowMs: spec.window,
     holdMs: spec.window,
-    maxKeys: Math.min(maxKeys, Math.floor(DISTINCT_VALUE_BUDGET / cap)),
-    create: () => ({ values: new Map<string | number, Sighting>(), oldest: null, newest: null }),
+    maxKeys: Math.min(maxKeys, Math.floor(DISTINCT_VALUE_BUDGET / Math.min(cap, TYPICAL_VALUES))),
+    create: () => ({ disposed: false, values: new Map<string | number, Sighting>(), oldest: null, newest: null }),
+    dispose(seen) {
+      if (seen.disposed) return;
+      seen.disposed = true;
+      remembered -= seen.values.size;
+    },
     observe(seen, event, time) {
       const values = seen.values;
+      if (seen.disposed) {
+        // Taken back by the runner after it was forgotten (a firing key): it counts again.
+        seen.disposed = false;
+        remembered += values.size;
+      }
       const text = field(event);
       if (text !== null) {
-        const value = text.length > LONG_VALUE ? valueKey(text) : text;
+        const value = text.length > LONG_VALUE ? longKey(text) : text;
         const previous = values.get(value);
         // A known value's sighting is re-recorded at most once per 1/16 window, and the value can only leave
         // the window up to that much early (an undercount, never a false alarm).
         if (previous === undefined) {
+          if (remembered >= DISTINCT_VALUE_BUDGET && seen.oldest !== null) {
+            const first = seen.oldest;
+            unlink(seen, first);
+            values.delete(first.value);
+            remembered--;
+          }
           const copy = typeof value === 'number' ? value : detach(value);
           const sighting: Sighting = { value: copy, at: time, older: null, newer: null };
           values.set(copy, sighting);
           append(seen, sighting);
+          remembered++;
         } else if (previous.at < time - refresh) {
           unlink(seen, previous);
           previous.at = time;
@@ -98,6 +140,7 @@ export function distinctTrigger(spec: Spec, field: FieldGetter, maxKeys = DEFAUL
           const first = seen.oldest as Sighting;
           unlink(seen, first);
           values.delete(first.value);
+          remembered--;
         }
       }
       const from = time - spec.window;
@@ -105,6 +148,7 @@ export function distinctTrigger(spec: Spec, field: FieldGetter, maxKeys = DEFAUL
       while (first !== null && first.at <= from) {
         unlink(seen, first);
         values.delete(first.value);
+        remembered--;
         first = seen.oldest;
       }
       return values.size >= spec.count ? values.size : undefined;

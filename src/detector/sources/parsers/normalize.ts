@@ -192,26 +192,79 @@ interface Address {
 /**
  * Raw client address → cleaned address and prefix. Logs repeat their clients: one lookup replaces isIP and a
  * new prefix string per line, and every event of a client then shares the same strings (their hash is
- * computed once for all the maps keyed by them). Copies, so no log line is kept alive; emptied when full.
+ * computed once for all the maps keyed by them). Copies, so no log line is kept alive.
+ *
+ * A plain dotted quad (nearly every access-log client) is looked up by its 32-bit value in a table of its own:
+ * hashing a number costs a multiply, where a Map must hash each line's new address string first. Other forms
+ * go through a Map, emptied when full.
  */
 const ADDRESS_CACHE_SIZE = 10_000;
 const addresses = new Map<string, Address>();
+const IPV4_SLOTS = 1 << 14;
+const ipv4Keys = new Float64Array(IPV4_SLOTS).fill(-1);
+const ipv4Addresses: (Address | undefined)[] = new Array<Address | undefined>(IPV4_SLOTS);
 
 function addressOf(raw: string | null | undefined): Address {
   if (raw === null || raw === undefined || raw.length > 64) {
     return { ip: null, prefix: null };
   }
+  const v4 = canonicalIpv4Value(raw);
+  if (v4 !== -1) {
+    // Direct-mapped by a multiplicative hash, two slots per value: a new address takes the second slot's place.
+    const slot = (Math.imul(v4, 0x9e3779b1) >>> 18) & ~1;
+    if (ipv4Keys[slot] === v4) return ipv4Addresses[slot] as Address;
+    if (ipv4Keys[slot + 1] === v4) return ipv4Addresses[slot + 1] as Address;
+    const ip = detach(raw);
+    const known: Address = { ip, prefix: detach(`${raw.slice(0, raw.lastIndexOf('.'))}.0/24`) };
+    // The newer entry goes first; the one it displaces moves to the second slot.
+    ipv4Keys[slot + 1] = ipv4Keys[slot] as number;
+    ipv4Addresses[slot + 1] = ipv4Addresses[slot];
+    ipv4Keys[slot] = v4;
+    ipv4Addresses[slot] = known;
+    return known;
+  }
   let known = addresses.get(raw);
   if (known === undefined) {
     const ip = cleanIp(raw);
-    known = ip === null ? { ip: null, prefix: null } : { ip: detach(ip), prefix: detachAll(prefixOfClean(ip)) };
+    known = ip === null ? { ip: null, prefix: null } : { ip: detach(ip), prefix: detachOrNull(prefixOfClean(ip)) };
     if (addresses.size >= ADDRESS_CACHE_SIZE) addresses.clear();
     addresses.set(detach(raw), known);
   }
   return known;
 }
 
-const detachAll = (text: string | null): string | null => (text === null ? null : detach(text));
+const detachOrNull = (text: string | null): string | null => (text === null ? null : detach(text));
+
+/**
+ * `text` as an unsigned 32-bit number when it is exactly a dotted-quad IPv4 address as isIP accepts it (octets
+ * 0–255, no leading zeros), else -1: such an address is its own clean form. A character loop, no allocation.
+ */
+export function canonicalIpv4Value(text: string): number {
+  const length = text.length;
+  if (length < 7 || length > 15) return -1;
+  let dots = 0;
+  let total = 0;
+  let value = 0;
+  let digits = 0;
+  let lead = 0;
+  for (let i = 0; i <= length; i++) {
+    const c = i === length ? 46 : text.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || value > 255 || (digits > 1 && lead === 48)) return -1;
+      if (i < length && ++dots > 3) return -1;
+      total = total * 256 + value;
+      value = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 0) lead = c;
+      if (++digits > 3) return -1;
+      value = value * 10 + (c - 48);
+    } else {
+      return -1;
+    }
+  }
+  return dots === 3 ? total : -1;
+}
 
 /**
  * The index of the last dot when `text` is exactly a dotted-quad IPv4 address as isIP accepts it (octets
@@ -274,17 +327,11 @@ export function requestEvent(
       tokenPreview = known.preview;
     }
   }
-  let ip: string | null = rawIp;
-  let ipPrefix: string | null = null;
-  const dot = plainIpv4LastDot(rawIp);
-  if (dot > 0) {
-    // Nearly every access-log client: a plain dotted quad is its own clean form (cleanIp would return it).
-    ipPrefix = `${rawIp.slice(0, dot)}.0/24`;
-  } else {
-    const address = addressOf(rawIp);
-    ip = address.ip;
-    ipPrefix = address.prefix;
-  }
+  // Every client through the address cache: the events of one client share one address and one prefix string,
+  // whose hash V8 computes once, so every rule's map lookup by ip or ip_prefix is a compare, not a hashing.
+  const address = addressOf(rawIp);
+  const ip = address.ip;
+  const ipPrefix = address.prefix;
   const event: RequestEvent = {
     time,
     service: ctx.service,
