@@ -11,12 +11,12 @@ export const distinctCap = (count: number): number => Math.max(16, count * 2);
 
 /**
  * Whole-rule budget of remembered values. Most keys hold a few values (an address's one or two user agents), so
- * keys are capped as if each held at most TYPICAL_VALUES; the budget itself is kept by counting every value the
+ * keys are capped as if each held at most TYPICAL_VALUES (or 2 × count, if fewer); the budget itself is kept by counting every value the
  * rule remembers: past it, a key that sees a new value first forgets its own oldest (an undercount for that key,
  * never a false alarm), so memory stays near budget + keys whatever the traffic.
  */
 export const DISTINCT_VALUE_BUDGET = 250_000;
-const TYPICAL_VALUES = 16;
+const TYPICAL_VALUES = 48;
 
 interface Sighting {
   /** The map key itself: a detached copy of a short value, the hash of a long one (see valueKey). */
