@@ -29,11 +29,44 @@ interface Sighting {
 interface Seen {
   /** Forgotten by the runner: its values no longer count toward the budget. */
   disposed: boolean;
-  /** value (or its hash) → its last sighting. */
-  values: Map<string | number, Sighting>;
+  /** Values remembered. */
+  size: number;
+  /**
+   * value (or its hash) → its last sighting, made once the key holds more than SMALL values: most keys (a guest's
+   * address, a token's /24) hold one to three, found by walking the list, with no Map per key.
+   */
+  values: Map<string | number, Sighting> | null;
   /** The sightings in order of last sighting, oldest first: a refresh relinks, it does not touch the Map. */
   oldest: Sighting | null;
   newest: Sighting | null;
+}
+
+/** Up to this many values a key's sightings are searched in its list; past it, a Map is made. */
+const SMALL = 8;
+
+function find(seen: Seen, value: string | number): Sighting | undefined {
+  if (seen.values !== null) return seen.values.get(value);
+  for (let s = seen.newest; s !== null; s = s.older) if (s.value === value) return s;
+  return undefined;
+}
+
+function remember(seen: Seen, s: Sighting): void {
+  append(seen, s);
+  seen.size++;
+  if (seen.values !== null) seen.values.set(s.value, s);
+  else if (seen.size > SMALL) {
+    const values = new Map<string | number, Sighting>();
+    for (let at = seen.oldest; at !== null; at = at.newer) values.set(at.value, at);
+    seen.values = values;
+  }
+}
+
+/** Forgets the oldest sighting. */
+function forgetOldest(seen: Seen): void {
+  const first = seen.oldest as Sighting;
+  unlink(seen, first);
+  seen.size--;
+  seen.values?.delete(first.value);
 }
 
 function unlink(seen: Seen, s: Sighting): void {
@@ -100,58 +133,48 @@ export function distinctTrigger(spec: Spec, field: FieldGetter, maxKeys = DEFAUL
     windowMs: spec.window,
     holdMs: spec.window,
     maxKeys: Math.min(maxKeys, Math.floor(DISTINCT_VALUE_BUDGET / Math.min(cap, TYPICAL_VALUES))),
-    create: () => ({ disposed: false, values: new Map<string | number, Sighting>(), oldest: null, newest: null }),
+    create: () => ({ disposed: false, size: 0, values: null, oldest: null, newest: null }),
     dispose(seen) {
       if (seen.disposed) return;
       seen.disposed = true;
-      remembered -= seen.values.size;
+      remembered -= seen.size;
     },
     observe(seen, event, time) {
-      const values = seen.values;
       if (seen.disposed) {
         // Taken back by the runner after it was forgotten (a firing key): it counts again.
         seen.disposed = false;
-        remembered += values.size;
+        remembered += seen.size;
       }
       const text = field(event);
       if (text !== null) {
         const value = text.length > LONG_VALUE ? longKey(text) : text;
-        const previous = values.get(value);
+        const previous = find(seen, value);
         // A known value's sighting is re-recorded at most once per 1/16 window, and the value can only leave
         // the window up to that much early (an undercount, never a false alarm).
         if (previous === undefined) {
           if (remembered >= DISTINCT_VALUE_BUDGET && seen.oldest !== null) {
-            const first = seen.oldest;
-            unlink(seen, first);
-            values.delete(first.value);
+            forgetOldest(seen);
             remembered--;
           }
           const copy = typeof value === 'number' ? value : detach(value);
-          const sighting: Sighting = { value: copy, at: time, older: null, newer: null };
-          values.set(copy, sighting);
-          append(seen, sighting);
+          remember(seen, { value: copy, at: time, older: null, newer: null });
           remembered++;
         } else if (previous.at < time - refresh) {
           unlink(seen, previous);
           previous.at = time;
           append(seen, previous);
         }
-        if (values.size > cap) {
-          const first = seen.oldest as Sighting;
-          unlink(seen, first);
-          values.delete(first.value);
+        if (seen.size > cap) {
+          forgetOldest(seen);
           remembered--;
         }
       }
       const from = time - spec.window;
-      let first = seen.oldest;
-      while (first !== null && first.at <= from) {
-        unlink(seen, first);
-        values.delete(first.value);
+      while (seen.oldest !== null && seen.oldest.at <= from) {
+        forgetOldest(seen);
         remembered--;
-        first = seen.oldest;
       }
-      return values.size >= spec.count ? values.size : undefined;
+      return seen.size >= spec.count ? seen.size : undefined;
     },
   };
 }
