@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { buildApi } from '../api/build-api.js';
 import { LiveFeed } from '../api/live/live-feed.js';
 import { TrafficRecorder } from '../traffic/index.js';
-import { deskEventBus } from '../desk/index.js';
+import { deskEventBus, watchExpiries } from '../desk/index.js';
 import { startHookLoop, watchCoverage, type HookLoop } from '../enforcement/index.js';
 import { createAvailabilityCheck, type MonitorRunner, type RoutineRunner } from '../monitors/index.js';
 import { createNotifier } from '../notify/index.js';
@@ -221,6 +221,8 @@ export async function startApp(options: {
     if (event.type === 'mitigation.applied' || event.type === 'mitigation.lifted') void hooks.reconcile();
   });
   const coverage = watchCoverage({ playbooks: desk.playbooks, ctx: enforcementCtx, logger });
+  // A temporary mitigation that runs out is noted once (timeline, mitigation_expired notice) by one desk.
+  const expiries = watchExpiries({ ctx: { ...enforcementCtx, actor: 'rampart' }, logger });
 
   const adminKeyFile = join(options.cwd, '.rampart', 'admin.key');
   const created = await bootstrapAdminKey(desk.store, desk.clock, adminKeyFile);
@@ -264,6 +266,7 @@ export async function startApp(options: {
     await api.listen({ port: options.port ?? options.config.RAMPART_PORT, host });
   } catch (error) {
     coverage.stop();
+    expiries.stop();
     await hooks.stop();
     await stopGateways(gateways);
     await remoteEvents?.stop();
@@ -291,6 +294,7 @@ export async function startApp(options: {
     logger,
     async stop() {
       coverage.stop();
+      expiries.stop();
       await hooks.stop();
       await stopGateways(gateways);
       await remoteEvents?.stop();

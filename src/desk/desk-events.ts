@@ -11,7 +11,9 @@ export type DeskEvent =
   | { type: 'incident.opened'; incident: Incident }
   | { type: 'incident.changed'; incident: Incident; entry: TimelineEntry }
   | { type: 'mitigation.applied'; mitigation: Mitigation }
-  | { type: 'mitigation.lifted'; mitigation: Mitigation };
+  | { type: 'mitigation.lifted'; mitigation: Mitigation }
+  /** A temporary mitigation ran out (told once, by the desk that noted it). */
+  | { type: 'mitigation.expired'; mitigation: Mitigation };
 
 export interface DeskEvents {
   /** After the change has committed. Listeners must not throw; a failing listener never undoes the change. */

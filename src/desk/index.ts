@@ -20,6 +20,7 @@ export {
   type ApplyMitigationInput,
 } from './apply-mitigation.js';
 export { liftMitigation, liftMitigationInput } from './lift-mitigation.js';
+export { noteExpiredMitigations, watchExpiries, type ExpiryWatch } from './note-expiries.js';
 export { clearSignal, clearSignalInput, type ClearSignalInput } from './clear-signal.js';
 export { renderIncidentReport } from './render-report.js';
 export { attachEvidence, MAX_EVIDENCE_EVENTS, type AttachEvidenceInput } from './attach-evidence.js';

@@ -1,6 +1,7 @@
 import type { Incident } from '../domain/incident.js';
 import { tokenCount } from '../domain/scope.js';
 import { shownTarget, type Mitigation } from '../domain/mitigation.js';
+import { formatDuration } from '../shared/duration.js';
 import { pagerDutySeverity } from './channels/pagerduty.js';
 import type { IncidentSummary, MitigationSummary, NotifyEvent, NotifyMessage } from './message.js';
 import { pagerDutyAction, type PlannedDelivery } from './routing.js';
@@ -19,7 +20,7 @@ export interface ComposeInput {
   serviceTitle: string;
   templates: ReadonlyMap<string, CompiledTemplate>;
   mitigations: readonly Mitigation[];
-  /** The mitigation a mitigation_applied / mitigation_lifted message is about. */
+  /** The mitigation a mitigation_applied / _lifted / _expired message is about. */
   mitigation?: Mitigation | undefined;
   tenants: TenantDirectory;
   publicUrl: string | undefined;
@@ -52,9 +53,17 @@ export function summarizeMitigation(m: Mitigation): MitigationSummary {
 
 /** One line for the message text: "block 203.0.113.0/24 until … by detector: rule …". */
 export function describeMitigationChange(event: NotifyEvent, m: MitigationSummary): string {
+  if (event === 'mitigation_expired')
+    return `${m.kind} ${m.target} expired${m.until === null ? '' : ` at ${formatTime(m.until)}`}${lasted(m)} (applied by ${m.author}: ${m.reason})`;
   if (event === 'mitigation_lifted')
     return `lifted ${m.kind} ${m.target}${m.liftedBy ? ` by ${m.liftedBy}` : ''} (applied by ${m.author}: ${m.reason})`;
   return `${m.kind} ${m.target} until ${m.until === null ? 'lifted' : formatTime(m.until)} by ${m.author}: ${m.reason}`;
+}
+
+function lasted(m: MitigationSummary): string {
+  if (m.until === null) return '';
+  const ms = Date.parse(m.until) - Date.parse(m.appliedAt);
+  return Number.isFinite(ms) && ms > 0 ? ` after ${formatDuration(ms)}` : '';
 }
 
 export function formatTime(iso: string | null): string {
@@ -107,6 +116,8 @@ function headline(event: NotifyEvent, i: Incident): string {
       return `${tag} mitigation applied: ${i.title}`;
     case 'mitigation_lifted':
       return `${tag} mitigation lifted: ${i.title}`;
+    case 'mitigation_expired':
+      return `${tag} mitigation expired: ${i.title}`;
     default:
       return `${tag} ${i.status}: ${i.title}`;
   }

@@ -53,7 +53,7 @@ export interface NotifyMessage {
   headline: string;
   text: string;
   incident: IncidentSummary;
-  /** Set on mitigation_applied and mitigation_lifted messages. */
+  /** Set on mitigation_applied, mitigation_lifted and mitigation_expired messages. */
   mitigation?: MitigationSummary;
   links: { label: string; url: string }[];
   /** From the audience's or channel's template; e-mail uses them, other channels fall back to headline/text. */

@@ -120,6 +120,22 @@ async function occurrenceOf(tx: StoreRepos, event: DeskEvent): Promise<Occurrenc
     const i = event.incident;
     return { incident: i, events: ['opened'], key: 'opened', change: `${i.severity} opened: ${i.title}` };
   }
+  if (event.type === 'mitigation.expired') {
+    const m = event.mitigation;
+    if (m.incidentId === null) return undefined;
+    const incident = await tx.incidents.get(m.incidentId);
+    if (!incident) return undefined;
+    // Most specific first: an audience that routes `mitigation_lifted` hears of an expiry too (it is how a
+    // mitigation most often ends); one that wants only expiries routes `mitigation_expired`. Keyed by the
+    // expiry, so an extended mitigation's later expiry is a new occurrence.
+    return {
+      incident,
+      events: ['mitigation_expired', 'mitigation_lifted'],
+      key: `mit-expired-${m.id}-${m.expiresAt ?? ''}`,
+      change: describeMitigationChange('mitigation_expired', summarizeMitigation(m)),
+      mitigation: m,
+    };
+  }
   if (event.type === 'mitigation.applied' || event.type === 'mitigation.lifted') {
     const m = event.mitigation;
     if (m.incidentId === null) return undefined;

@@ -41,7 +41,11 @@ export function pagerDutyAction(
   if (events.includes('resolved') || events.includes('closed')) return 'resolve';
   if (events.includes('acknowledged')) return 'acknowledge';
   if (events.includes('opened') || events.includes('severity_changed')) return 'trigger';
-  if (events.includes('mitigation_applied') || events.includes('mitigation_lifted'))
+  if (
+    events.includes('mitigation_applied') ||
+    events.includes('mitigation_lifted') ||
+    events.includes('mitigation_expired')
+  )
     return incidentStatus === 'resolved' || incidentStatus === 'closed' ? null : 'trigger';
   return null;
 }

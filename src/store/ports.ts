@@ -157,6 +157,13 @@ export interface MitigationRepo {
   lift(id: string, liftedAt: string, liftedBy: string): Promise<Mitigation | undefined>;
   /** Moves the expiry of a mitigation that is not lifted; undefined when it was lifted or does not exist. */
   extend(id: string, expiresAt: string | null): Promise<Mitigation | undefined>;
+  /** Not lifted, expired at `at`, and not yet noted; oldest expiry first. */
+  listExpiredUnnoted(at: string, limit: number): Promise<Mitigation[]>;
+  /**
+   * Claims the noting of one expiry: marks it noted if it still expires at `expiresAt` (not extended since),
+   * that time has passed at `at`, and nobody noted it; undefined otherwise.
+   */
+  noteExpiry(id: string, expiresAt: string, at: string): Promise<Mitigation | undefined>;
 }
 
 export interface PostmortemRepo {

@@ -79,7 +79,9 @@ export class LiveFeed {
       }
       case 'mitigation.applied':
       case 'mitigation.lifted':
-        this.publish(event.type, {
+      case 'mitigation.expired':
+        // An expiry reads as a lift to the console: the mitigation is no longer in force, re-read it.
+        this.publish(event.type === 'mitigation.expired' ? 'mitigation.lifted' : event.type, {
           mitigationId: event.mitigation.id,
           incidentId: event.mitigation.incidentId,
           service: event.mitigation.service,

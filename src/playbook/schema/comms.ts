@@ -17,6 +17,11 @@ export const NOTIFY_EVENTS = [
   'mitigation_applied',
   /** A mitigation of the incident was lifted before its expiry — the message carries it. */
   'mitigation_lifted',
+  /**
+   * A temporary mitigation of the incident ran out (its `for` passed). Such a message also counts as
+   * `mitigation_lifted`, so an audience routing that hears of expiries too; route only this to hear only them.
+   */
+  'mitigation_expired',
 ] as const;
 
 export function isTimeZone(name: string): boolean {

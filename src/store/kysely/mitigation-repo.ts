@@ -97,6 +97,40 @@ export class KyselyMitigationRepo implements MitigationRepo {
       .set({ expires_at: expiresAt })
       .where('id', '=', id)
       .where('lifted_at', 'is', null)
+      // One whose expiry was already noted has ended; extending it would contradict the notice sent.
+      .where('expiry_noted_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    return row && toMitigation(row);
+  }
+
+  /** Oldest first. */
+  async listExpiredUnnoted(at: string, limit: number): Promise<Mitigation[]> {
+    const rows = await this.db
+      .selectFrom('mitigations')
+      .selectAll()
+      .where('expiry_noted_at', 'is', null)
+      .where('lifted_at', 'is', null)
+      .where('expires_at', 'is not', null)
+      .where('expires_at', '<=', at)
+      .orderBy('expires_at')
+      .orderBy('id')
+      .limit(listLimit(limit))
+      .execute();
+    return rows.map(toMitigation);
+  }
+
+  async noteExpiry(id: string, expiresAt: string, at: string): Promise<Mitigation | undefined> {
+    // The claim: of several desks noting at once, one update matches; an extension moved expires_at, so an
+    // expiry read before it no longer matches either.
+    const row = await this.db
+      .updateTable('mitigations')
+      .set({ expiry_noted_at: at })
+      .where('id', '=', id)
+      .where('expiry_noted_at', 'is', null)
+      .where('lifted_at', 'is', null)
+      .where('expires_at', '=', expiresAt)
+      .where('expires_at', '<=', at)
       .returningAll()
       .executeTakeFirst();
     return row && toMitigation(row);

@@ -92,6 +92,8 @@ export interface MitigationsTable {
   lifted_at: string | null;
   lifted_by: string | null;
   data: JsonText;
+  /** When the desk noted its expiry (timeline entry, notice); null until then. */
+  expiry_noted_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface PostmortemsTable {

@@ -9,6 +9,7 @@ import { oneOpenIncidentMigration } from './0004-one-open-incident.js';
 import { enforcementMigration } from './0005-enforcement.js';
 import { consoleMigration } from './0006-console.js';
 import { mitigationEffectsMigration } from './0008-mitigation-effects.js';
+import { mitigationExpiryMigration } from './0009-mitigation-expiry.js';
 import { columnTypes } from './column-types.js';
 
 /** Migrations live in code (not a folder scanned at run time) so the built package carries them. */
@@ -23,6 +24,7 @@ export function rampartMigrations(engine: StoreEngine): Record<string, Migration
     '0005-enforcement': enforcementMigration(types),
     '0006-console': consoleMigration(types),
     '0008-mitigation-effects': mitigationEffectsMigration(types),
+    '0009-mitigation-expiry': mitigationExpiryMigration(types),
   };
 }
 
