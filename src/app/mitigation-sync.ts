@@ -36,12 +36,19 @@ export function syncMitigations(options: {
    */
   acknowledge?: (mitigation: Mitigation) => Promise<void>;
   release?: (mitigation: Mitigation) => Promise<void>;
+  /**
+   * Says this gateway is alive (refreshes its holds, so they do not read as stale), at most every
+   * `heartbeatMs` (15 s by default) of the passes. A failure is logged and retried on the next pass.
+   */
+  heartbeat?: () => Promise<void>;
+  heartbeatMs?: number;
 }): MitigationSync {
   const { store, state, service, clock, logger } = options;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   /** Mitigations this gateway has acknowledged; pruned to what is in force, so bounded like the state. */
   const acknowledged = new Set<string>();
+  let lastBeat = Number.NEGATIVE_INFINITY;
 
   const acknowledge = async (m: Mitigation) => {
     if (!options.acknowledge || acknowledged.has(m.id)) return;
@@ -95,6 +102,13 @@ export function syncMitigations(options: {
       const ended = await store.mitigations.get(id);
       if (ended) await release(ended);
       else acknowledged.delete(id);
+    }
+    const at = clock.now().getTime();
+    if (options.heartbeat && at - lastBeat >= (options.heartbeatMs ?? 15_000)) {
+      lastBeat = at;
+      await options
+        .heartbeat()
+        .catch((error: unknown) => logger.warn({ err: error, service }, 'gateway heartbeat not recorded'));
     }
   };
 

@@ -9,6 +9,7 @@ import {
   type Gateway,
   type UpstreamErrorReport,
 } from '../gateway/index.js';
+import { isStale } from '../domain/enforcement.js';
 import type { Playbook } from '../playbook/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
@@ -104,7 +105,28 @@ export async function startGateways(options: GatewayStartOptions): Promise<Runni
             at: options.clock.now().toISOString(),
           });
         },
+        heartbeat: async () => {
+          await options.store.enforcement.touchPoint(
+            point.pointKind,
+            point.pointName,
+            options.clock.now().toISOString(),
+          );
+          // A predecessor that crashed just before this start is not stale yet: looked at again until it is.
+          if (predecessors > 0)
+            predecessors = await endCrashedPredecessors(
+              options.store,
+              service,
+              point.pointName,
+              options.clock.now(),
+            );
+        },
       });
+      let predecessors = await endCrashedPredecessors(
+        options.store,
+        service,
+        point.pointName,
+        options.clock.now(),
+      );
       await sync.start();
       const address = await gateway.listen(where.port, where.host);
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -141,4 +163,25 @@ export async function stopGateways(gateways: readonly RunningGateway[]): Promise
       await g.release();
     }),
   );
+}
+
+/**
+ * A gateway of this service on this host that stopped without ending its holds (it crashed, or was killed)
+ * left them reading as stale; the gateway that replaces it ends them, so they do not stay in the records and in
+ * /healthz forever. Only stale ones: a second gateway running beside this one keeps its holds.
+ */
+async function endCrashedPredecessors(
+  store: Store,
+  service: string,
+  own: string,
+  now: Date,
+): Promise<number> {
+  const prefix = `${service}@${hostname()}:`;
+  const others = (await store.enforcement.listOpen('gateway', 10_000)).filter(
+    (r) => r.pointName.startsWith(prefix) && r.pointName !== own,
+  );
+  const stale = new Set(others.filter((r) => isStale(r, now.getTime())).map((r) => r.pointName));
+  for (const name of stale) await store.enforcement.releasePoint('gateway', name, now.toISOString());
+  /** Others on this host not stale yet: alive, or crashed moments ago. */
+  return new Set(others.map((r) => r.pointName).filter((n) => !stale.has(n))).size;
 }

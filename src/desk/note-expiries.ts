@@ -42,7 +42,13 @@ export async function noteExpiredMitigations(ctx: DeskContext): Promise<Mitigati
           action: 'mitigation.expire',
         });
       } else {
-        await tx.audit.append({ at: now, actor: ctx.actor, action: 'mitigation.expire', target: claimed.id, details });
+        await tx.audit.append({
+          at: now,
+          actor: ctx.actor,
+          action: 'mitigation.expire',
+          target: claimed.id,
+          details,
+        });
       }
       await tell({ type: 'mitigation.expired', mitigation: claimed });
       return claimed;
@@ -59,7 +65,11 @@ export interface ExpiryWatch {
 }
 
 /** Runs `noteExpiredMitigations` every `intervalMs` (5 s by default), one pass at a time. */
-export function watchExpiries(options: { ctx: DeskContext; logger: Logger; intervalMs?: number }): ExpiryWatch {
+export function watchExpiries(options: {
+  ctx: DeskContext;
+  logger: Logger;
+  intervalMs?: number;
+}): ExpiryWatch {
   let running: Promise<Mitigation[]> | undefined;
   const check = () => {
     running ??= noteExpiredMitigations(options.ctx)

@@ -153,7 +153,7 @@ describe('action hooks run on apply, lift and expiry, without a shell, bounded i
       ['stuck', 'failed'],
     ]);
     // None of them holds it: it is recorded but not enforced.
-    expect(describeCoverage(m, records)).toMatch(/^recorded but not enforced \(/);
+    expect(describeCoverage(m, records, Date.now())).toMatch(/^recorded but not enforced \(/);
   });
 
   it('marks a mitigation no point has acknowledged within ack_within, once, on its timeline', async () => {

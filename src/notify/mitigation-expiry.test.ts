@@ -134,7 +134,10 @@ describe('a mitigation that expires', () => {
 
     const entries = await expiryEntries(incident.id);
     expect(entries.map((e) => e.summary)).toEqual(['block 203.0.113.0/24 expired after 1h']);
-    expect(entries[0]).toMatchObject({ kind: 'mitigation', data: { mitigation: block.id, reason: 'expired' } });
+    expect(entries[0]).toMatchObject({
+      kind: 'mitigation',
+      data: { mitigation: block.id, reason: 'expired' },
+    });
 
     expect(await notifier.dispatchDue(clock.now())).toMatchObject({ delivered: 2, failed: 0 });
     expect(await notifier.dispatchDue(clock.now())).toMatchObject({ delivered: 0 });
@@ -142,9 +145,16 @@ describe('a mitigation that expires', () => {
     expect(notice).toMatchObject({
       event: 'mitigation_expired',
       headline: expect.stringContaining('mitigation expired') as unknown,
-      text: expect.stringContaining('block 203.0.113.0/24 expired at 2026-01-05 11:00 UTC after 1h') as unknown,
+      text: expect.stringContaining(
+        'block 203.0.113.0/24 expired at 2026-01-05 11:00 UTC after 1h',
+      ) as unknown,
       incident: { id: incident.id },
-      mitigation: { id: block.id, target: '203.0.113.0/24', until: '2026-01-05T11:00:00.000Z', liftedAt: null },
+      mitigation: {
+        id: block.id,
+        target: '203.0.113.0/24',
+        until: '2026-01-05T11:00:00.000Z',
+        liftedAt: null,
+      },
     });
     expect(slack.accepted()).toHaveLength(1);
     expect(slack.accepted()[0]!.body).toContain('203.0.113.0/24');

@@ -378,6 +378,11 @@ export interface EnforcementRepo {
   settle(ack: EnforcementAck & { state: Exclude<EnforcementState, 'removed'> }): Promise<void>;
   /** Ends the point's hold; false when it had already ended (only one desk runs a lift). */
   release(ack: EnforcementAck): Promise<boolean>;
+  /**
+   * The point was heard from (a bouncer's pull, a running gateway's heartbeat): its enforcing holds are
+   * refreshed, so they do not read as stale. Returns how many.
+   */
+  touchPoint(pointKind: EnforcementPointKind, pointName: string, at: string): Promise<number>;
   /** Ends every hold of one point (a bouncer deleted, a gateway stopped); returns how many ended. */
   releasePoint(pointKind: EnforcementPointKind, pointName: string, at: string): Promise<number>;
   /** The records of these mitigations. */

@@ -132,6 +132,8 @@ export function decisionRoutes(deps: ApiDeps): AnyRoute[] {
         const fresh = shown(added);
         const gone = shown(deleted);
         await deps.store.bouncers.recordPull(bouncer.id, nowText, userAgent(request));
+        // Heard from: what it already holds is still enforced (not stale).
+        await deps.store.enforcement.touchPoint('bouncer', bouncer.name, nowText);
         send(reply, { new: goList(fresh.decisions), deleted: goList(gone.decisions) });
         acknowledge(bouncer, fresh.kept, gone.kept);
       },
@@ -157,8 +159,10 @@ export function decisionRoutes(deps: ApiDeps): AnyRoute[] {
         const now = deps.clock.now();
         const active = await deps.store.bouncers.activeBlocks(services(), now.toISOString());
         const hits = active.map((m) => ({ m, d: toDecision(m, now) })).filter(({ d }) => matches(d));
-        if (bouncer.lastPullAt === null || now.getTime() - Date.parse(bouncer.lastPullAt) >= 60_000)
+        if (bouncer.lastPullAt === null || now.getTime() - Date.parse(bouncer.lastPullAt) >= 60_000) {
           await deps.store.bouncers.recordPull(bouncer.id, now.toISOString(), userAgent(request));
+          await deps.store.enforcement.touchPoint('bouncer', bouncer.name, now.toISOString());
+        }
         send(reply, goList(hits.map(({ d }) => d)));
         // A live bouncer enforces what it was just told, on this request.
         acknowledge(

@@ -72,6 +72,7 @@ export function mitigationRoutes(deps: ApiDeps): AnyRoute[] {
               ...(query.all === 'true' ? {} : { inForceAt: deps.clock.now().toISOString() }),
             }),
           ),
+          deps.clock.now(),
         ),
       }),
     }),

@@ -1,8 +1,18 @@
 import type { Command } from 'commander';
+import { agoText, STALE_AFTER_MS, type Bouncer } from '../../domain/enforcement.js';
 import { addBouncer, deleteBouncer } from '../../enforcement/bouncer-keys.js';
 import { cliActor, withDesk, type CliEnv } from '../cli-context.js';
 import { time } from '../format-incident.js';
 import { formatTable } from '../table.js';
+
+/** "pulling", "stale" (unheard for longer than STALE_AFTER_MS: crashed, cut off, or gone), or "never pulled". */
+export function bouncerStatus(
+  b: Pick<Bouncer, 'lastPullAt'>,
+  now: Date,
+): 'pulling' | 'stale' | 'never pulled' {
+  if (b.lastPullAt === null) return 'never pulled';
+  return now.getTime() - Date.parse(b.lastPullAt) > STALE_AFTER_MS ? 'stale' : 'pulling';
+}
 
 /** `rampart bouncers add|list|delete`: CrowdSec bouncers that pull Rampart's blocks, as `cscli bouncers` does. */
 export function registerBouncerCommands(program: Command, cli: CliEnv): void {
@@ -32,18 +42,27 @@ export function registerBouncerCommands(program: Command, cli: CliEnv): void {
 
   bouncers
     .command('list')
-    .description('bouncers, their key previews and when they last pulled')
+    .description(
+      'bouncers, their key previews, when they last pulled, and whether they still do (stale after 90 s)',
+    )
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }, command: Command) =>
       withDesk(cli, command, async (desk) => {
-        const list = (await desk.store.bouncers.list()).map(({ keyHash: _hash, ...visible }) => visible);
+        const now = desk.clock.now();
+        const list = (await desk.store.bouncers.list()).map(({ keyHash: _hash, ...visible }) => ({
+          ...visible,
+          status: bouncerStatus(visible, now),
+        }));
         if (opts.json) return io.out(JSON.stringify(list, null, 2));
         if (list.length === 0) return io.out('no bouncers (add one with: rampart bouncers add NAME)');
         io.out(
           formatTable(
-            ['NAME', 'KEY', 'CREATED', 'LAST PULL', 'AGENT'],
+            ['NAME', 'STATUS', 'KEY', 'CREATED', 'LAST PULL', 'AGENT'],
             list.map((b) => [
               b.name,
+              b.status === 'stale' && b.lastPullAt
+                ? `stale (${agoText(now.getTime() - Date.parse(b.lastPullAt))} ago)`
+                : b.status,
               `${b.preview}…`,
               time(b.createdAt),
               b.lastPullAt ? time(b.lastPullAt) : 'never',

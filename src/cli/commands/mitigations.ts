@@ -322,6 +322,7 @@ export function registerMitigationCommands(program: Command, cli: CliEnv): void 
                 ...(opts.service ? { service: opts.service } : {}),
               })
             : await inForce(desk, opts.service),
+          desk.clock.now(),
         );
         // What each has refused since it began, as the running gateways last wrote it (every few seconds).
         const refused = await desk.store.controls.refusals(list.map((m) => m.id));

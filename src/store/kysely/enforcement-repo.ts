@@ -94,6 +94,19 @@ export class KyselyEnforcementRepo implements EnforcementRepo {
     return Number(result.numUpdatedRows) > 0;
   }
 
+  async touchPoint(pointKind: EnforcementPointKind, pointName: string, at: string): Promise<number> {
+    const result = await this.db
+      .updateTable('mitigation_enforcement')
+      .set({ updated_at: at })
+      .where('point_kind', '=', pointKind)
+      .where('point_name', '=', pointName)
+      .where('state', '=', 'enforcing')
+      .where('ended_at', 'is', null)
+      .where('updated_at', '<', at)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   async releasePoint(pointKind: EnforcementPointKind, pointName: string, at: string): Promise<number> {
     const result = await this.db
       .updateTable('mitigation_enforcement')

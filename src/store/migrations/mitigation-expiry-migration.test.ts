@@ -25,8 +25,7 @@ async function rawDb(engine: ContractEngine, target: EngineTarget): Promise<Kyse
 async function migrateBefore0009(db: Kysely<Schema>, engine: ContractEngine): Promise<void> {
   const all = rampartMigrations(engine.name);
   const provider: MigrationProvider = {
-    getMigrations: () =>
-      Promise.resolve(Object.fromEntries(Object.entries(all).filter(([n]) => n < '0009'))),
+    getMigrations: () => Promise.resolve(Object.fromEntries(Object.entries(all).filter(([n]) => n < '0009'))),
   };
   const schema =
     engine.name === 'postgres'
