@@ -170,7 +170,7 @@ export async function stopGateways(gateways: readonly RunningGateway[]): Promise
  * left them reading as stale; the gateway that replaces it ends them, so they do not stay in the records and in
  * /healthz forever. Only stale ones: a second gateway running beside this one keeps its holds.
  */
-async function endCrashedPredecessors(
+export async function endCrashedPredecessors(
   store: Store,
   service: string,
   own: string,

@@ -37,7 +37,7 @@ export async function extendMitigation({
         `mitigation ${input.id} is no longer in force; apply a new one`,
       );
     const extended = await tx.mitigations.extend(existing.id, expiresAt);
-    if (!extended) throw new RampartError('RAMPART_CONFLICT', `mitigation ${input.id} was lifted meanwhile`);
+    if (!extended) throw new RampartError('RAMPART_CONFLICT', `mitigation ${input.id} was lifted or expired meanwhile`);
     const details = {
       mitigation: extended.id,
       kind: extended.kind,

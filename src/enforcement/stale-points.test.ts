@@ -1,10 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConsoleApi, type ConsoleApi } from '../api/testing/console-api.js';
 import { healthReasons } from '../app/health/health-report.js';
 import { syncMitigations } from '../app/mitigation-sync.js';
+import { endCrashedPredecessors } from '../app/start-gateways.js';
 import { buildProgram } from '../cli/program.js';
 import { catalogOf } from '../desk/index.js';
 import { testPolicy } from '../desk/testing/test-policy.js';
@@ -229,6 +230,48 @@ describe('a gateway that stops running', () => {
       expect(reasons).toEqual([
         expect.objectContaining({ code: 'enforcement-stale', point: 'gateway shop@host:1' }),
       ]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('a gateway restarted on the same host', () => {
+  it("ends the stale holds its crashed predecessor left, and leaves a live sibling's", async () => {
+    const store = await openStore('sqlite::memory:', { cwd: process.cwd() });
+    const clock = new ManualClock('2026-03-02T09:00:00.000Z');
+    try {
+      const prefix = `shop@${hostname()}:`;
+      const at = () => clock.now().toISOString();
+      await store.enforcement.acknowledge({
+        mitigationId: 'mit-1',
+        pointKind: 'gateway',
+        pointName: `${prefix}100`,
+        at: at(),
+      });
+      clock.advance(60_000);
+      await store.enforcement.acknowledge({
+        mitigationId: 'mit-1',
+        pointKind: 'gateway',
+        pointName: `${prefix}200`,
+        at: at(),
+      });
+      await store.enforcement.acknowledge({
+        mitigationId: 'mit-1',
+        pointKind: 'gateway',
+        pointName: 'shop@elsewhere:100',
+        at: at(),
+      });
+      clock.advance(31_000); // pid 100 unheard for 91 s, pid 200 for 31 s
+      expect(await endCrashedPredecessors(store, 'shop', `${prefix}300`, clock.now())).toBe(1);
+      const states = Object.fromEntries(
+        (await store.enforcement.list(['mit-1'])).map((r) => [r.pointName, r.state]),
+      );
+      expect(states).toEqual({
+        [`${prefix}100`]: 'removed',
+        [`${prefix}200`]: 'enforcing',
+        'shop@elsewhere:100': 'enforcing',
+      });
     } finally {
       await store.close();
     }

@@ -194,6 +194,22 @@ describe('a mitigation that expires', () => {
     ).rejects.toThrow(/no longer in force/);
   });
 
+  it('notes the expiry of a mitigation with no incident on the audit log, and announces nothing', async () => {
+    const clock = new ManualClock(MONDAY_10);
+    const { notifier, ctx } = setup(clock);
+    const block = await applyMitigation({
+      ctx: ctx('cli:alice'),
+      input: { service: 'guest-api', kind: 'block', target: '192.0.2.8', reason: 'by hand', forMs: 600_000 },
+    });
+    clock.set('2026-01-05T10:10:01.000Z');
+    expect((await noteExpiredMitigations(ctx('rampart'))).map((m) => m.id)).toEqual([block.id]);
+    const audit = await store.audit.list({ action: 'mitigation.expire', limit: 10 });
+    expect(audit).toMatchObject([{ target: block.id, details: { reason: 'expired', target: '192.0.2.8' } }]);
+    await notifier.dispatchDue(clock.now());
+    expect(hook.requests).toHaveLength(0);
+    expect(slack.requests).toHaveLength(0);
+  });
+
   it('sends nothing at the expiry of a mitigation lifted before it; expiries-only audiences hear no lift', async () => {
     const clock = new ManualClock(MONDAY_10);
     const { notifier, ctx } = setup(clock);
