@@ -148,7 +148,7 @@ describe('text from log lines reaches people as visible escapes, never raw contr
 
     const key = readFileSync(join(ws.cwd, '.rampart', 'admin.key'), 'utf8').trim();
     const get = async (path: string) =>
-      (await (await fetch(`${app.apiUrl}${path}`, { headers: { authorization: `Bearer ${key}` } })).json()) as unknown;
+      (await (await fetch(`${app.apiUrl}${path}`, { headers: { authorization: `Bearer ${key}` } })).json());
     const list = (await get('/v1/incidents?service=guest-api')) as { incidents: { id: string; title: string }[] };
     const incident = list.incidents.find((i) => i.title.startsWith('One user agent flooding'));
     expect(incident?.title).toBe(`One user agent flooding: ${AGENT_SHOWN}`);
@@ -157,6 +157,13 @@ describe('text from log lines reaches people as visible escapes, never raw contr
     expectInert(view);
     const timeline = await get(`/v1/incidents/${incident?.id ?? ''}/timeline`);
     expectInert(timeline);
+    // The path's incident: its samples and its evidence snapshot hold the path of every request.
+    const byPath = list.incidents.find((i) => i.title.startsWith('One path hammered'));
+    expect(byPath?.title).toBe(`One path hammered: ${PATH_SHOWN}`);
+    const pathTimeline = await get(`/v1/incidents/${byPath?.id ?? ''}/timeline`);
+    expect(JSON.stringify(pathTimeline)).toContain('evidence snapshot');
+    expectInert(await get(`/v1/incidents/${byPath?.id ?? ''}`));
+    expectInert(pathTimeline);
 
     await waitFor(
       () => Promise.resolve(['/slack', '/pagerduty'].every((p) => receiver.received.some((r) => r.path === p))),
