@@ -23,6 +23,7 @@ import type { RequestEvent } from '../domain/request-event.js';
 import type { Playbook } from '../playbook/index.js';
 import { formatDuration } from '../shared/duration.js';
 import { RampartError } from '../shared/errors.js';
+import { visibleFields, visibleText } from '../shared/visible-text.js';
 
 export interface SignalOutcome {
   incident: Incident | null;
@@ -263,12 +264,14 @@ function scopeOf(events: readonly RequestEvent[], fromSignal: DetectorSignal['sc
   for (const value of fromSignal?.tokens ?? []) if (TOKEN_HASH.test(value)) add(fields.tokens, value, 128);
   for (const value of fromSignal?.tenants ?? []) add(fields.tenants, value, 200);
   for (const value of fromSignal?.events ?? []) add(fields.events, value, 200);
+  // The signal's scope is visible already (detector-signal.ts); the events' text is made so here.
+  const shown = (value: string | null) => (value === null ? null : visibleText(value));
   for (const e of events) {
-    add(fields.ips, e.ip, 64);
-    add(fields.tokenPreviews, e.tokenPreview, 16);
+    add(fields.ips, shown(e.ip), 64);
+    add(fields.tokenPreviews, shown(e.tokenPreview), 16);
     if (e.tokenHash !== null && TOKEN_HASH.test(e.tokenHash)) add(fields.tokens, e.tokenHash, 128);
-    add(fields.tenants, e.tenant, 200);
-    add(fields.events, e.event, 200);
+    add(fields.tenants, shown(e.tenant), 200);
+    add(fields.events, shown(e.event), 200);
   }
   return {
     ips: [...fields.ips],
@@ -279,9 +282,13 @@ function scopeOf(events: readonly RequestEvent[], fromSignal: DetectorSignal['sc
   };
 }
 
-/** The evidence keeps what a responder needs and what the request event already limits to previews. */
+/**
+ * The evidence keeps what a responder needs and what the request event already limits to previews. Its text is
+ * made visible (shared/visible-text.ts): the escape is reversible, so nothing is lost, and a control character in
+ * a path reaches neither the store (PostgreSQL refuses NUL) nor the terminal of whoever exports the evidence.
+ */
 function evidenceEvent(e: RequestEvent): Record<string, unknown> {
-  return {
+  return visibleFields({
     time: new Date(e.time).toISOString(),
     source: e.source,
     method: e.method,
@@ -297,5 +304,5 @@ function evidenceEvent(e: RequestEvent): Record<string, unknown> {
     decision: e.decision,
     rule: e.rule,
     message: e.message,
-  };
+  });
 }

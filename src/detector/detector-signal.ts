@@ -1,6 +1,7 @@
 import type { RequestEvent } from '../domain/request-event.js';
 import type { Signal } from '../domain/signal.js';
 import type { MitigationSpec } from '../playbook/index.js';
+import { cutVisible, visibleFields, visibleText } from '../shared/visible-text.js';
 import { correlationEntity } from './correlation-entity.js';
 import type { CompiledRule } from './rules/index.js';
 
@@ -43,7 +44,10 @@ export interface DetectorClear {
 export const fingerprintOf = (rule: CompiledRule, groupKey: string): string =>
   `${rule.service}:${rule.name}:${groupKey}`;
 
-/** A sample as the desk shows it: what was asked, by whom, and the answer; never a token, only its preview. */
+/**
+ * A sample as the desk shows it: what was asked, by whom, and the answer; never a token, only its preview. Its
+ * text is made visible (shared/visible-text.ts): it is shown on the timeline and in the console as it is.
+ */
 export function sampleOf(event: RequestEvent): Record<string, unknown> {
   const sample: Record<string, unknown> = {
     time: new Date(event.time).toISOString(),
@@ -62,7 +66,7 @@ export function sampleOf(event: RequestEvent): Record<string, unknown> {
   if (event.durationMs !== null) sample.durationMs = event.durationMs;
   if (event.message !== null)
     sample.message = event.message.length > 300 ? `${event.message.slice(0, 300)}…` : event.message;
-  return sample;
+  return visibleFields(sample);
 }
 
 /**
@@ -80,13 +84,14 @@ function titleOf(rule: CompiledRule, groupKey: string, samples: readonly Request
         if (field !== 'token') return value;
         const sample =
           samples.find((e) => e.tokenHash === value) ?? samples.find((e) => e.tokenPreview !== null);
-        const preview = sample?.tokenPreview ?? 'a token';
+        const preview = visibleText(sample?.tokenPreview ?? 'a token');
         const event = samples.find((e) => e.event !== null)?.event;
-        return event ? `token ${preview} (event ${event})` : `token ${preview}`;
+        return event ? `token ${preview} (event ${visibleText(event)})` : `token ${preview}`;
       })
       .join(', ');
   }
-  return `${rule.title}: ${about}`.slice(0, 300);
+  // The key's parts are visible already (event-fields.ts); the cut must not split one of their escapes.
+  return cutVisible(`${rule.title}: ${about}`, 300);
 }
 
 export function buildSignal(
@@ -102,11 +107,12 @@ export function buildSignal(
   const events = new Set<string>();
   if (rule.groupBy.length === 1 && rule.groupBy[0] === 'ip_prefix') ips.add(groupKey);
   for (const e of samples) {
-    if (e.ip !== null) ips.add(e.ip);
-    if (e.tokenPreview !== null && e.tokenPreview.length <= 16) tokenPreviews.add(e.tokenPreview);
+    // Scope is shown as it is (incident page, notifications): its text is made visible like the group key.
+    if (e.ip !== null) ips.add(visibleText(e.ip));
+    if (e.tokenPreview !== null && e.tokenPreview.length <= 16) tokenPreviews.add(visibleText(e.tokenPreview));
     if (e.tokenHash !== null && /^[A-Za-z0-9_-]{16,128}$/.test(e.tokenHash)) tokens.add(e.tokenHash);
-    if (e.tenant !== null) tenants.add(e.tenant.slice(0, 200));
-    if (e.event !== null) events.add(e.event.slice(0, 200));
+    if (e.tenant !== null) tenants.add(visibleText(e.tenant, 200));
+    if (e.event !== null) events.add(visibleText(e.event, 200));
   }
   const scope: NonNullable<Signal['scope']> = {};
   if (ips.size > 0) scope.ips = [...ips].filter((ip) => ip.length <= 64);

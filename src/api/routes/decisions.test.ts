@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogOf, extendMitigation } from '../../desk/index.js';
 import { testPolicy } from '../../desk/testing/test-policy.js';
@@ -137,6 +138,26 @@ describe("CrowdSec bouncers read Rampart's blocks from a Local API of the same s
     const [bouncer] = await store.bouncers.list();
     expect(bouncer).toMatchObject({ name: 'edge-nginx', userAgent: 'crowdsec-custom-bouncer/v0.0.15' });
     expect(JSON.stringify(bouncer)).not.toContain(key);
+  });
+
+  it("keeps a bouncer's user agent inert: C1 controls from a latin1 header are stored as escapes", async () => {
+    // 0x9B is an 8-bit CSI to a terminal, 0x85 a line break (NEL); node:http sends and reads them as latin1.
+    const status = await new Promise<number>((done, fail) => {
+      const req = request(
+        `${api.base}/v1/decisions/stream`,
+        { headers: { 'x-api-key': key, 'user-agent': 'bouncer/1 \u009b2J\u0085x\\' } },
+        (res) => {
+          res.resume();
+          res.on('end', () => done(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', fail);
+      req.end();
+    });
+    expect(status).toBe(200);
+    await new Promise((r) => setTimeout(r, 100));
+    const [bouncer] = await store.bouncers.list();
+    expect(bouncer?.userAgent).toBe('bouncer/1 \\x9b2J\\x85x\\\\');
   });
 
   it('sends an extended block again with its new duration', async () => {

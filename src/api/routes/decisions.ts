@@ -8,6 +8,7 @@ import { isInForce, type Mitigation } from '../../domain/mitigation.js';
 import type { ApiDeps } from '../api-deps.js';
 import { deskContext } from '../desk-context.js';
 import { route, type AnyRoute } from '../define-route.js';
+import { visibleText } from '../../shared/visible-text.js';
 
 /** On a startup pull, blocks that ended this recently are sent as deleted (a bouncer with a persistent set). */
 const STARTUP_DELETED_MS = 24 * 3_600_000;
@@ -71,7 +72,12 @@ export function decisionRoutes(deps: ApiDeps): AnyRoute[] {
     return found;
   };
 
-  const userAgent = (request: FastifyRequest) => request.headers['user-agent']?.slice(0, 200) ?? null;
+  // The bouncer's own header, shown by `rampart bouncers list` and the console: kept inert (a C1 CSI arrives as
+  // U+009B from a latin1 header) and within 200 characters after escaping.
+  const userAgent = (request: FastifyRequest) => {
+    const given = request.headers['user-agent'];
+    return given === undefined ? null : visibleText(given, 200);
+  };
 
   return [
     route({

@@ -1,4 +1,5 @@
 import type { RequestEvent } from '../../domain/request-event.js';
+import { visibleText } from '../../shared/visible-text.js';
 
 /** Reads one event property as text; null when the event does not carry it. */
 export type FieldGetter = (event: RequestEvent) => string | null;
@@ -107,6 +108,11 @@ export const MAX_KEY_LENGTH = 200;
 /**
  * The key of an event for a rule: the group fields joined with "|"; undefined (skip the event for this rule)
  * when one of them is missing. A rule without group_by has one key for all events, "*".
+ *
+ * The key is made visible here (shared/visible-text.ts), once, where it is made: it becomes the signal's group
+ * key, fingerprint, correlation entity and title, and from there the incident, the timeline, notifications, the
+ * CLI and the console, so a control character or bidi override in a user agent or path reaches none of them
+ * raw. The cut to MAX_KEY_LENGTH is made on the escaped key, before an escape rather than through it.
  */
 export function groupKeyOf(
   names: readonly string[],
@@ -114,7 +120,7 @@ export function groupKeyOf(
 ): (event: RequestEvent) => string | undefined {
   if (names.length === 0) return () => '*';
   const getters = names.map((name) => fieldGetter(name, routes));
-  const cut = (key: string) => (key.length > MAX_KEY_LENGTH ? key.slice(0, MAX_KEY_LENGTH) : key);
+  const cut = (key: string) => visibleText(key, MAX_KEY_LENGTH);
   if (getters.length === 1) {
     const get = getters[0] as FieldGetter;
     return (e) => {

@@ -1,4 +1,5 @@
 import { DECISIONS as DECISION_LIST, type RequestEvent } from '../../domain/request-event.js';
+import { visibleText } from '../../shared/visible-text.js';
 
 /** An entry bigger than this is not one of ours (a gateway event is well under 2 KB). */
 export const MAX_ENCODED_EVENT_BYTES = 64 * 1024;
@@ -80,7 +81,8 @@ export function decodeEvent(text: string): DecodeResult {
     // JSON.parse makes "__proto__" an own key; assigning it would replace the copy's prototype.
     if (key === '__proto__') continue;
     if (value !== null && typeof value !== 'string' && typeof value !== 'boolean' && !isFiniteNumber(value))
-      return { ok: false, reason: `fields.${key}` };
+      // The key is the sender's: a reason is printed (replay's summary) and counted, so it is shown inert and short.
+      return { ok: false, reason: `fields.${visibleText(key, 64)}` };
     copy[key] = value;
   }
   out.fields = copy;

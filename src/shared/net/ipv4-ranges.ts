@@ -50,33 +50,34 @@ export class Ipv4Ranges {
 }
 
 /**
- * A plain dotted-quad address ("203.0.113.7") as an unsigned 32-bit integer, without allocating; -1 for anything
- * else (IPv6, an IPv4-carrying IPv6 form, spaces, leading zeros beyond three digits), which callers hand to
- * parseIp. The detector's addresses are already canonical, so nearly every IPv4 address takes this path.
+ * `text` as an unsigned 32-bit number when it is exactly a dotted-quad IPv4 address as isIP accepts it (octets
+ * 0–255, no leading zeros), else -1: such an address is its own clean form (the log parsers' address cache and
+ * the rule filters' CIDR lists read it). A character loop, no allocation; other forms go to parseIp.
  */
-export function plainIpv4Value(text: string): number {
+export function canonicalIpv4Value(text: string): number {
   const length = text.length;
   if (length < 7 || length > 15) return -1;
-  let value = 0;
-  let octet = 0;
-  let digits = 0;
   let dots = 0;
-  for (let i = 0; i < length; i++) {
-    const c = text.charCodeAt(i);
+  let total = 0;
+  let value = 0;
+  let digits = 0;
+  let lead = 0;
+  for (let i = 0; i <= length; i++) {
+    const c = i === length ? 46 : text.charCodeAt(i);
     if (c === 46) {
-      if (digits === 0 || dots === 3) return -1;
-      value = value * 256 + octet;
-      octet = 0;
+      if (digits === 0 || value > 255 || (digits > 1 && lead === 48)) return -1;
+      if (i < length && ++dots > 3) return -1;
+      total = total * 256 + value;
+      value = 0;
       digits = 0;
-      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 0) lead = c;
+      if (++digits > 3) return -1;
+      value = value * 10 + (c - 48);
     } else {
-      const d = c - 48;
-      if (d < 0 || d > 9 || digits === 3) return -1;
-      octet = octet * 10 + d;
-      if (octet > 255) return -1;
-      digits++;
+      return -1;
     }
   }
-  if (dots !== 3 || digits === 0) return -1;
-  return value * 256 + octet;
+  return dots === 3 ? total : -1;
 }
+

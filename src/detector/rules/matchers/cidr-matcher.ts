@@ -1,6 +1,6 @@
 import { CidrMap, parseCidr } from '../../../shared/net/cidr-map.js';
 import { parseIp } from '../../../shared/net/ip.js';
-import { Ipv4Ranges, plainIpv4Value } from '../../../shared/net/ipv4-ranges.js';
+import { Ipv4Ranges, canonicalIpv4Value } from '../../../shared/net/ipv4-ranges.js';
 import { RampartError } from '../../../shared/errors.js';
 
 /**
@@ -23,7 +23,7 @@ export function compileCidrMatcher(entries: readonly string[], where: string): (
   }
   const ranges = new Ipv4Ranges(v4);
   return (value) => {
-    const plain = plainIpv4Value(value);
+    const plain = canonicalIpv4Value(value);
     if (plain !== -1) return ranges.has(plain);
     const ip = parseIp(value);
     if (ip === null) return false;

@@ -5,6 +5,7 @@ import { LruMap } from '../../../shared/lru.js';
 import { canonicalPath } from '../../../shared/http/canonical-path.js';
 import { redactQuery } from '../../../shared/redact-query.js';
 import { cleanIp, prefixOfClean } from '../ip-prefix.js';
+import { canonicalIpv4Value } from '../../../shared/net/ipv4-ranges.js';
 import type { ParseContext, ParseResult } from './types.js';
 
 export const DEFAULT_MAX_LINE_LENGTH = 64 * 1024;
@@ -234,70 +235,6 @@ function addressOf(raw: string | null | undefined): Address {
 }
 
 const detachOrNull = (text: string | null): string | null => (text === null ? null : detach(text));
-
-/**
- * `text` as an unsigned 32-bit number when it is exactly a dotted-quad IPv4 address as isIP accepts it (octets
- * 0–255, no leading zeros), else -1: such an address is its own clean form. A character loop, no allocation.
- */
-export function canonicalIpv4Value(text: string): number {
-  const length = text.length;
-  if (length < 7 || length > 15) return -1;
-  let dots = 0;
-  let total = 0;
-  let value = 0;
-  let digits = 0;
-  let lead = 0;
-  for (let i = 0; i <= length; i++) {
-    const c = i === length ? 46 : text.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0 || value > 255 || (digits > 1 && lead === 48)) return -1;
-      if (i < length && ++dots > 3) return -1;
-      total = total * 256 + value;
-      value = 0;
-      digits = 0;
-    } else if (c >= 48 && c <= 57) {
-      if (digits === 0) lead = c;
-      if (++digits > 3) return -1;
-      value = value * 10 + (c - 48);
-    } else {
-      return -1;
-    }
-  }
-  return dots === 3 ? total : -1;
-}
-
-/**
- * The index of the last dot when `text` is exactly a dotted-quad IPv4 address as isIP accepts it (octets
- * 0–255, no leading zeros), else -1. A character loop: cheaper than isIP's regex and the cleanIp steps.
- */
-export function plainIpv4LastDot(text: string): number {
-  const length = text.length;
-  if (length < 7 || length > 15) return -1;
-  let dots = 0;
-  let lastDot = -1;
-  let value = 0;
-  let digits = 0;
-  let lead = 0;
-  for (let i = 0; i <= length; i++) {
-    const c = i === length ? 46 : text.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0 || value > 255 || (digits > 1 && lead === 48)) return -1;
-      if (i < length) {
-        if (++dots > 3) return -1;
-        lastDot = i;
-      }
-      value = 0;
-      digits = 0;
-    } else if (c >= 48 && c <= 57) {
-      if (digits === 0) lead = c;
-      if (++digits > 3) return -1;
-      value = value * 10 + (c - 48);
-    } else {
-      return -1;
-    }
-  }
-  return dots === 3 ? lastDot : -1;
-}
 
 /** The event of an access-log line, built in one go (buildEvent's rules for the fields an access log has). */
 export function requestEvent(
