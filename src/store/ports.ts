@@ -380,7 +380,7 @@ export interface EnforcementRepo {
   release(ack: EnforcementAck): Promise<boolean>;
   /**
    * The point was heard from (a bouncer's pull, a running gateway's heartbeat): its enforcing holds are
-   * refreshed, so they do not read as stale. Returns how many.
+   * refreshed (those not refreshed in the last 10 s), so they do not read as stale. Returns how many.
    */
   touchPoint(pointKind: EnforcementPointKind, pointName: string, at: string): Promise<number>;
   /** Ends every hold of one point (a bouncer deleted, a gateway stopped); returns how many ended. */

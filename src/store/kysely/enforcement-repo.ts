@@ -102,7 +102,9 @@ export class KyselyEnforcementRepo implements EnforcementRepo {
       .where('point_name', '=', pointName)
       .where('state', '=', 'enforcing')
       .where('ended_at', 'is', null)
-      .where('updated_at', '<', at)
+      // Rows refreshed in the last 10 s are left alone: a bouncer pulling every 200 ms writes its holds at most
+      // every 10 s, far inside the 90 s after which they read as stale.
+      .where('updated_at', '<', new Date(Date.parse(at) - 10_000).toISOString())
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
   }
