@@ -83,4 +83,64 @@ export function enforcementCases(ctx: ContractContext): void {
     expect(await ctx.store.enforcement.markUnenforced(mitigationId, at(7))).toBe(false);
     expect(await ctx.store.enforcement.listUnenforced([mitigationId, unique('mit')])).toEqual([mitigationId]);
   });
+
+  it("refreshes a point's enforcing holds when it is heard from, and only its own", async () => {
+    const [a, b] = [unique('mit'), unique('mit')];
+    const name = unique('edge');
+    await ctx.store.enforcement.acknowledge({
+      mitigationId: a,
+      pointKind: 'bouncer',
+      pointName: name,
+      at: at(0),
+    });
+    await ctx.store.enforcement.acknowledge({
+      mitigationId: b,
+      pointKind: 'bouncer',
+      pointName: name,
+      at: at(0),
+    });
+    await ctx.store.enforcement.release({
+      mitigationId: b,
+      pointKind: 'bouncer',
+      pointName: name,
+      at: at(1),
+    });
+    const other = unique('edge');
+    await ctx.store.enforcement.acknowledge({
+      mitigationId: a,
+      pointKind: 'bouncer',
+      pointName: other,
+      at: at(0),
+    });
+    expect(await ctx.store.enforcement.touchPoint('bouncer', name, at(3))).toBe(1);
+    // Heard from again within 10 s: nothing to write.
+    expect(await ctx.store.enforcement.touchPoint('bouncer', name, at(3.1))).toBe(0);
+    const updated = Object.fromEntries(
+      (await ctx.store.enforcement.list([a, b])).map((r) => [
+        `${r.mitigationId}/${r.pointName}`,
+        r.updatedAt,
+      ]),
+    );
+    expect(updated).toEqual({ [`${a}/${name}`]: at(3), [`${b}/${name}`]: at(1), [`${a}/${other}`]: at(0) });
+  });
+
+  it("notes a mitigation's expiry once, not after an extension moved it, never for a lifted one", async () => {
+    const service = unique('svc');
+    const m = (o: Parameters<typeof newMitigation>[0]) =>
+      ctx.store.mitigations.create(newMitigation({ service, ...o }));
+    const plain = await m({ target: '198.51.100.1', createdAt: at(0), expiresAt: at(10) });
+    const moved = await m({ target: '198.51.100.2', createdAt: at(0), expiresAt: at(10) });
+    const lifted = await m({ target: '198.51.100.3', createdAt: at(0), expiresAt: at(10) });
+    await ctx.store.mitigations.lift(lifted.id, at(5), 'cli:bob');
+    await ctx.store.mitigations.extend(moved.id, at(60));
+    const due = (await ctx.store.mitigations.listExpiredUnnoted(at(11), 1000)).filter(
+      (x) => x.service === service,
+    );
+    expect(due.map((x) => x.id)).toEqual([plain.id]);
+    expect(await ctx.store.mitigations.noteExpiry(moved.id, at(10), at(11))).toBeUndefined();
+    expect(await ctx.store.mitigations.noteExpiry(plain.id, at(10), at(9))).toBeUndefined();
+    expect((await ctx.store.mitigations.noteExpiry(plain.id, at(10), at(11)))?.id).toBe(plain.id);
+    expect(await ctx.store.mitigations.noteExpiry(plain.id, at(10), at(12))).toBeUndefined();
+    expect(await ctx.store.mitigations.extend(plain.id, at(90))).toBeUndefined();
+  });
 }
