@@ -14,12 +14,15 @@ export interface MitigationCoverage {
   })[];
 }
 
+/** A mitigation as the API answers it: with who enforces it. */
+export type Covered<M extends Mitigation = Mitigation> = M & { enforcement: MitigationCoverage };
+
 /** Each mitigation with which points have it and since when, for `rampart mitigations` and the API. */
 export async function withCoverage<M extends Mitigation>(
   store: Store,
   mitigations: readonly M[],
   now: Date,
-): Promise<(M & { enforcement: MitigationCoverage })[]> {
+): Promise<Covered<M>[]> {
   const at = now.getTime();
   const records = await store.enforcement.list(mitigations.map((m) => m.id));
   return mitigations.map((m) => {

@@ -27,6 +27,7 @@ import {
   editPostmortemInput,
 } from '../../desk/index.js';
 import { RampartError } from '../../shared/errors.js';
+import { readIncidentAnswer } from '../views/incident.js';
 import type { Role } from '../../domain/api-key.js';
 import { INCIDENT_STATUSES } from '../../domain/incident-status.js';
 import type { ApiDeps } from '../api-deps.js';
@@ -78,9 +79,10 @@ export function incidentRoutes(deps: ApiDeps): AnyRoute[] {
       url: '/v1/incidents/:id',
       role: 'viewer',
       tag,
-      summary: 'An incident with its checklist, mitigations, post-mortem and timeline',
+      summary:
+        'An incident with its checklist, mitigations (each with who enforces it: enforcement), post-mortem and timeline',
       params: idParams,
-      handler: ({ params }) => readIncident(deps.store, params.id),
+      handler: ({ params }) => readIncidentAnswer(deps, params.id),
     }),
     route({
       method: 'GET',

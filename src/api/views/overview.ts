@@ -3,6 +3,7 @@ import type { Incident } from '../../domain/incident.js';
 import { shownTarget, type Mitigation } from '../../domain/mitigation.js';
 import type { AuditEntry } from '../../domain/audit.js';
 import type { TimelineEntry } from '../../domain/timeline.js';
+import { withCoverage, type Covered } from '../../enforcement/coverage-view.js';
 import { cadenceFor, lastUpdateAt } from '../../notify/index.js';
 import type { IncidentCount } from '../../store/ports.js';
 import type { ApiDeps } from '../api-deps.js';
@@ -31,7 +32,8 @@ export interface Overview {
   /** Of the open incidents on this page. */
   overdueSteps: ChecklistItem[];
   overdueUpdates: { incidentId: string; title: string; dueAt: string; commander: string | null }[];
-  mitigations: (Mitigation & { shownTarget: string })[];
+  /** In force, each with the gateways, bouncers and hooks that have it (or "recorded but not enforced"). */
+  mitigations: Covered<Mitigation & { shownTarget: string }>[];
   monitors: MonitorState[];
   signals: TimelineEntry[];
   shadow: AuditEntry[];
@@ -120,7 +122,11 @@ export async function readOverview(
     open: { total, offset: options.offset, rows },
     overdueSteps: rows.flatMap((r) => r.overdue),
     overdueUpdates,
-    mitigations: mitigations.map((m) => ({ ...m, shownTarget: shownTarget(m) })),
+    mitigations: await withCoverage(
+      deps.store,
+      mitigations.map((m) => ({ ...m, shownTarget: shownTarget(m) })),
+      now,
+    ),
     monitors,
     signals,
     shadow,

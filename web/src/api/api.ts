@@ -1,6 +1,7 @@
 import { call } from './client.js';
 import type {
   AuditEntry,
+  Covered,
   Incident,
   IncidentView,
   Mitigation,
@@ -53,7 +54,7 @@ export const api = {
   addFollowUp: (id: string, body: { title: string; owner?: string }) =>
     call<Postmortem>('addFollowUp', { params: { id }, body }),
   mitigations: (query: { service?: string; all?: boolean } = {}) =>
-    call<{ mitigations: Mitigation[] }>('mitigations', { query }),
+    call<{ mitigations: Covered[] }>('mitigations', { query }),
   liftMitigation: (id: string, reason?: string) =>
     call<Mitigation>('liftMitigation', { params: { id }, query: { reason } }),
   extendMitigation: (id: string, body: { forMs: number; reason: string }) =>

@@ -33,13 +33,11 @@ export interface SessionInfo {
   csrfToken: string | null;
 }
 
-export interface IncidentView {
-  incident: Incident;
-  checklist: ChecklistItem[];
-  mitigations: Mitigation[];
-  postmortem: Postmortem | null;
-  timeline: TimelineEntry[];
-}
+/** One incident as the API's view defines it: each mitigation with who enforces it. */
+export type { IncidentAnswer as IncidentView } from '../../../src/api/views/incident.js';
+
+/** A mitigation as the API answers it, with the points that enforce it (the server's definition). */
+export type { Covered, MitigationCoverage } from '../../../src/enforcement/coverage-view.js';
 
 export interface IncidentCount {
   status: IncidentStatus;

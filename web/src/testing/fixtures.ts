@@ -1,4 +1,4 @@
-import type { ChecklistItem, Incident, Mitigation, TimelineEntry } from '../api/types.js';
+import type { ChecklistItem, Covered, Incident, TimelineEntry } from '../api/types.js';
 
 export const NOW = Date.parse('2026-03-02T09:30:00.000Z');
 export const iso = (minutesFromNow: number): string => new Date(NOW + minutesFromNow * 60_000).toISOString();
@@ -49,7 +49,7 @@ export function step(overrides: Partial<ChecklistItem> = {}): ChecklistItem {
   };
 }
 
-export function mitigation(overrides: Partial<Mitigation> = {}): Mitigation {
+export function mitigation(overrides: Partial<Covered> = {}): Covered {
   return {
     id: 'mit-1',
     service: 'guest-api',
@@ -63,6 +63,21 @@ export function mitigation(overrides: Partial<Mitigation> = {}): Mitigation {
     liftedAt: null,
     liftedBy: null,
     data: {},
+    enforcement: {
+      enforced: true,
+      summary: 'gateway guest-api@edge-1:7',
+      points: [
+        {
+          pointKind: 'gateway',
+          pointName: 'guest-api@edge-1:7',
+          state: 'enforcing',
+          since: iso(-19),
+          lastHeardAt: iso(-0.1),
+          endedAt: null,
+          detail: null,
+        },
+      ],
+    },
     ...overrides,
   };
 }

@@ -1,7 +1,8 @@
 import { api } from '../../api/api.js';
 import { useCan } from '../../api/session.js';
-import type { Incident, Mitigation, TimelineEntry } from '../../api/types.js';
+import type { Covered, Incident, Mitigation, TimelineEntry } from '../../api/types.js';
 import { Countdown } from '../../components/Countdown.js';
+import { Enforcement } from '../../components/Enforcement.js';
 import { useNow } from '../../components/use-now.js';
 import { formatTime, text } from '../../components/format.js';
 import { Panel } from '../../components/Panel.js';
@@ -48,7 +49,7 @@ export function MitigationsPanel({
   timeline,
 }: {
   incident: Incident;
-  mitigations: Mitigation[];
+  mitigations: Covered[];
   timeline: TimelineEntry[];
 }) {
   const canLift = useCan('liftMitigation');
@@ -74,6 +75,7 @@ export function MitigationsPanel({
                 <th scope="col">By</th>
                 <th scope="col">Reason</th>
                 <th scope="col">Ends</th>
+                <th scope="col">Enforced</th>
                 <th scope="col">Blast radius</th>
                 <th scope="col">
                   <span className="sr-only">Actions</span>
@@ -102,6 +104,13 @@ export function MitigationsPanel({
                         <span className="muted">expired {formatTime(m.expiresAt)}</span>
                       )}
                       {kept.has(m.id) && <div className="small">kept after the incident</div>}
+                    </td>
+                    <td>
+                      {live ? (
+                        <Enforcement coverage={m.enforcement} now={now} />
+                      ) : (
+                        <span className="muted">no longer</span>
+                      )}
                     </td>
                     <td>{blastRadiusOf(m, timeline) ?? <span className="muted">not weighed</span>}</td>
                     <td className="actions">

@@ -1,10 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId, useMemo, useState } from 'react';
 import { api } from '../../api/api.js';
+import { Enforcement } from '../../components/Enforcement.js';
 import { ErrorNote, Loading } from '../../components/ErrorNote.js';
 import { formatDuration, formatTime } from '../../components/format.js';
 import { Panel } from '../../components/Panel.js';
 import { TimeSeriesChart } from '../../components/TimeSeriesChart.js';
+import { useNow } from '../../components/use-now.js';
 import { TokenTable } from './TokenTable.js';
 import { TopTalkersTable } from './TopTalkersTable.js';
 
@@ -21,6 +23,7 @@ export function TrafficPage() {
     refetchInterval: 30_000,
   });
   const enforced = useQuery({ queryKey: ['mitigations'], queryFn: () => api.mitigations() });
+  const now = useNow(5_000);
   const points = useMemo(() => traffic.data?.points ?? [], [traffic.data]);
   const counts = useMemo(
     () => ({
@@ -79,6 +82,7 @@ export function TrafficPage() {
                 <strong>{m.kind}</strong>{' '}
                 <code>{typeof m.data.preview === 'string' ? m.data.preview : m.target}</code> on {m.service}{' '}
                 until {formatTime(m.expiresAt)}
+                <Enforcement coverage={m.enforcement} now={now} />
               </li>
             ))}
           </ul>
