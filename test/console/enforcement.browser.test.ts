@@ -94,7 +94,7 @@ describe.skipIf(!haveChromium && process.env.CI !== 'true')(
       await inForce(held.target).waitFor(WAIT);
       expect(await inForce(held.target).innerText()).toMatch(/enforced by gateway guest-api@\S+/);
       expect(await inForce(unheld.target).innerText()).toMatch(
-        /not enforced[\s\S]*bouncer edge-nginx: stale, last heard 1m \d+s ago/,
+        /recorded but not enforced[\s\S]*bouncer edge-nginx: stale, last heard 1m \d+s ago/,
       );
 
       await page.goto(`${rampart.url}/incidents/${incident.id}`);
@@ -104,7 +104,7 @@ describe.skipIf(!haveChromium && process.env.CI !== 'true')(
       expect(heldText).toMatch(/enforced by gateway guest-api@\S+/);
       expect(heldText).not.toContain('not enforced');
       const unheldText = await row(unheld.id).innerText();
-      expect(unheldText).toContain('not enforced');
+      expect(unheldText).toContain('recorded but not enforced');
       expect(unheldText).toMatch(/bouncer edge-nginx: stale, last heard 1m \d+s ago/);
       expect(unheldText).not.toContain('enforced by');
       await context.close();

@@ -15,7 +15,8 @@ function stateText(p: Point, now: number): string {
 }
 
 /**
- * Where a mitigation holds, as the API reckons it: "enforced by gateway guest-api@host:1", or "not enforced"
+ * Where a mitigation holds, as the API reckons it: "enforced by gateway guest-api@host:1", or "recorded but not
+ * enforced"
  * written out (not only coloured) with each point that should have it and why it does not (stale, failed).
  */
 export function Enforcement({ coverage, now }: { coverage: MitigationCoverage; now: number }) {
@@ -27,7 +28,7 @@ export function Enforcement({ coverage, now }: { coverage: MitigationCoverage; n
         <span>enforced by {enforcing.map(named).join(', ')}</span>
       ) : (
         <strong className="not-enforced">
-          ⚠ not enforced{others.length === 0 ? ': no gateway, bouncer or hook has it' : ''}
+          ⚠ recorded but not enforced{others.length === 0 ? ': no gateway, bouncer or hook has it' : ''}
         </strong>
       )}
       {others.length > 0 && (
