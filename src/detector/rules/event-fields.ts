@@ -1,5 +1,5 @@
 import type { RequestEvent } from '../../domain/request-event.js';
-import { visibleText } from '../../shared/visible-text.js';
+import { cutVisible, visibleText } from '../../shared/visible-text.js';
 
 /** Reads one event property as text; null when the event does not carry it. */
 export type FieldGetter = (event: RequestEvent) => string | null;
@@ -150,9 +150,14 @@ export function groupKeyOf(
             root.clear();
             made = 0;
           }
+          // Each value made visible, its own "|" written \x7c, then joined with "|": ("a|b", "c") and ("a", "b|c")
+          // are two keys, not one. A "\x7c" in a value cannot pass for it: visibleText writes its "\" as "\\".
           let joined = '';
-          for (let j = 0; j < getters.length; j++) joined = j === 0 ? (getters[j] as FieldGetter)(e) ?? '' : `${joined}|${(getters[j] as FieldGetter)(e) ?? ''}`;
-          key = detach(cut(joined));
+          for (let j = 0; j < getters.length; j++) {
+            const part = visibleText((getters[j] as FieldGetter)(e) ?? '').replaceAll('|', '\\x7c');
+            joined = j === 0 ? part : `${joined}|${part}`;
+          }
+          key = detach(cutVisible(joined, MAX_KEY_LENGTH));
           node.set(detach(value), key);
         }
       }

@@ -36,6 +36,14 @@ describe('group keys of hostile text', () => {
     expect(combined).not.toMatch(HIDDEN);
   });
 
+  it('of several fields stay apart when a value holds the separator: ("a|b", "c") is not ("a", "b|c")', () => {
+    const key = (userAgent: string, path: string) => byAgentAndPath(requestEvent({ userAgent, path }));
+    const keys = [key('a|b', 'c'), key('a', 'b|c'), key('a\\x7cb', 'c'), key('a', 'b\\x7cc')];
+    expect(new Set(keys).size).toBe(4);
+    expect(key('a|b', 'c')).toBe('a\\x7cb|c');
+    expect(key('Mozilla/5.0', '/api')).toBe('Mozilla/5.0|/api');
+  });
+
   it('leave ordinary text as it was', () => {
     expect(byAgent(agent('Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) Ünïcödé 🚀'))).toBe(
       'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) Ünïcödé 🚀',

@@ -1,44 +1,7 @@
-import { join } from 'node:path';
-import { Kysely, Migrator, PostgresDialect, sql, type MigrationProvider } from 'kysely';
-import Database from 'libsql';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Database as Schema } from '../kysely/schema.js';
-import { parsePostgresUrl } from '../postgres/postgres-url.js';
-import { ImmediateSqliteDialect } from '../sqlite/immediate-sqlite-dialect.js';
-import { contractEngines, type ContractEngine, type EngineTarget } from '../testing/contract-engines.js';
-import { migrateToLatest, rampartMigrations } from './migrate-to-latest.js';
-
-async function rawDb(engine: ContractEngine, target: EngineTarget): Promise<Kysely<Schema>> {
-  if (engine.name === 'sqlite') {
-    const database = new Database(join(target.cwd, 'upgrade.db'));
-    return new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database }) });
-  }
-  const { connectionString, schema } = parsePostgresUrl(target.url);
-  const pool = new pg.Pool({ connectionString, options: `-c search_path=${schema}` });
-  await pool.query(`create schema if not exists "${schema}"`);
-  return new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-}
-
-/** A database as release 0003 left it: the migrations up to 0003, none after. */
-async function migrateTo0003(db: Kysely<Schema>, engine: ContractEngine): Promise<void> {
-  const all = rampartMigrations(engine.name);
-  const provider: MigrationProvider = {
-    getMigrations: () => Promise.resolve(Object.fromEntries(Object.entries(all).filter(([n]) => n < '0004'))),
-  };
-  const schema =
-    engine.name === 'postgres'
-      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
-      : undefined;
-  const { error } = await new Migrator({
-    db,
-    provider,
-    ...(schema ? { migrationTableSchema: schema } : {}),
-    migrationTableName: 'rampart_migration',
-    migrationLockTableName: 'rampart_migration_lock',
-  }).migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error('migrating to 0003 failed');
-}
+import { contractEngines } from '../testing/contract-engines.js';
+import { migratePartly, rawDatabase } from '../testing/partial-migration.js';
+import { migrateToLatest } from './migrate-to-latest.js';
 
 describe.each(await contractEngines())('migration 0004 on an existing $name database', (engine) => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -49,9 +12,9 @@ describe.each(await contractEngines())('migration 0004 on an existing $name data
   it('gives open incidents the key their next signal will look for, and keeps the newest of duplicates', async () => {
     const target = await engine.create();
     cleanups.push(() => target.drop());
-    const db = await rawDb(engine, target);
+    const db = await rawDatabase(engine, target);
     cleanups.push(() => db.destroy());
-    await migrateTo0003(db, engine);
+    await migratePartly(db, engine, (n) => n < '0004', 'to 0003');
 
     const at = '2026-01-05T10:00:00.000Z';
     const incident = async (fingerprint: string | null, type: string | null, status: string) => {
