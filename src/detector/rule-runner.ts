@@ -19,6 +19,8 @@ interface KeyState {
   lastActive: number;
   /** Value of the last signal sent for this episode. */
   emitted: number;
+  /** When the key's last episode cleared: a late event from before it cannot open a new one. */
+  clearedAt: number;
 }
 
 export interface RunnerSink {
@@ -103,6 +105,9 @@ export class RuleRunner {
     if (ks.firing && now >= this.clearAt(ks)) this.clearKey(ks, this.clearAt(ks));
     const value = trigger.observe(ks.state, event, time, ks.firing);
     if (value === undefined) return;
+    // An event that arrives after the key's episode cleared but happened before the clear (a request's event
+    // delivered late, a log line read late) belongs to the episode that ended: it does not open a new one.
+    if (!ks.firing && time <= ks.clearedAt) return;
     if (ks.source !== event.source) {
       ks.source = event.source;
       ks.lastActive = time;
@@ -163,6 +168,7 @@ export class RuleRunner {
       firedAt: 0,
       lastActive: -Infinity,
       emitted: 0,
+      clearedAt: -Infinity,
     };
   }
 
@@ -179,6 +185,7 @@ export class RuleRunner {
 
   private clearKey(ks: KeyState, at: number): void {
     ks.firing = false;
+    ks.clearedAt = at;
     this.firing.delete(ks.key);
     if (this.keys.peek(ks.key) !== ks) this.rule.trigger.dispose?.(ks.state);
     this.sink.clear({

@@ -36,6 +36,24 @@ describe('each event source keeps its own time', () => {
     expect(clears.map((c) => c.at)).toEqual([new Date(T0 + 10 * S + 2 * M).toISOString()]);
   });
 
+  it('an event delivered after its key cleared, but from before the clear, does not open a new episode', async () => {
+    // 6FB's booking-latency: 20 slow requests fire it; the clock moves on and it clears; then the event of a
+    // request from before the clear arrives late (a busy machine). It belonged to the episode that ended.
+    const playbook = await playbookWith([
+      { name: 'slow', trigger: { type: 'latency', percentile: 95, above: '1500ms', window: '5m', min_requests: 20 }, quiet_period: '1m' },
+    ]);
+    const { detector, signals, clears } = record(playbook);
+    for (let i = 0; i < 20; i++) detector.ingest(requestEvent({ time: T0 + i * 10, durationMs: 1600 }));
+    expect(signals.map((s) => s.kind)).toEqual(['fired']);
+    detector.tick(T0 + 16 * M);
+    expect(clears).toHaveLength(1);
+    detector.ingest(requestEvent({ time: T0 + 30 * S, durationMs: 40 }));
+    expect(signals.map((s) => s.kind)).toEqual(['fired']);
+    // A new slow spell after the clear is a new episode.
+    for (let i = 0; i < 20; i++) detector.ingest(requestEvent({ time: T0 + 20 * M + i * 10, durationMs: 1700 }));
+    expect(signals.map((s) => s.kind)).toEqual(['fired', 'fired']);
+  });
+
   it('an absence rule waits on its own source: silence of the app log is not measured on gateway time', async () => {
     const playbook = await playbookWith([
       { name: 'app-quiet', source: 'laravel', trigger: { type: 'absence', for: '10m' } },
