@@ -54,6 +54,27 @@ describe('each event source keeps its own time', () => {
     expect(signals.map((s) => s.kind)).toEqual(['fired', 'fired']);
   });
 
+  it('slow requests delivered late stay out of a latency window that has moved past them', async () => {
+    // The CI failure behind the first test: after the clear, the monitors' fast requests arrive, then six of the
+    // slow requests' events from long before (a gateway's batch flushed late). Kept in the reservoir out of time
+    // order, they made p95 "slow" at the monitors' time and fired the rule again.
+    const playbook = await playbookWith([
+      { name: 'slow', trigger: { type: 'latency', percentile: 95, above: '1500ms', window: '5m', min_requests: 20 }, quiet_period: '1m' },
+    ]);
+    const { detector, signals, clears } = record(playbook);
+    for (let i = 0; i < 20; i++) detector.ingest(requestEvent({ time: T0 + i * 10, durationMs: 1600 }));
+    detector.tick(T0 + 16 * M);
+    expect(clears).toHaveLength(1);
+    const later = T0 + 33 * M;
+    for (let i = 0; i < 5; i++) detector.ingest(requestEvent({ time: later, durationMs: 6 }));
+    for (let i = 0; i < 6; i++) detector.ingest(requestEvent({ time: T0 + 5 * S, durationMs: 1620 }));
+    for (let i = 0; i < 20; i++) detector.ingest(requestEvent({ time: later + S, durationMs: 5 }));
+    expect(signals.map((s) => s.kind)).toEqual(['fired']);
+    // Slow requests at the new time do fire it.
+    for (let i = 0; i < 20; i++) detector.ingest(requestEvent({ time: later + 2 * S, durationMs: 1700 }));
+    expect(signals.map((s) => s.kind)).toEqual(['fired', 'fired']);
+  });
+
   it('an absence rule waits on its own source: silence of the app log is not measured on gateway time', async () => {
     const playbook = await playbookWith([
       { name: 'app-quiet', source: 'laravel', trigger: { type: 'absence', for: '10m' } },

@@ -146,7 +146,9 @@ export function distinctTrigger(spec: Spec, field: FieldGetter, maxKeys = DEFAUL
         remembered += seen.size;
       }
       const text = field(event);
-      if (text !== null) {
+      // A late event (delivered after newer ones) whose time has already left the key's window adds nothing: kept,
+      // it would sit at the newest end of the list and be counted past its time.
+      if (text !== null && (seen.newest === null || time > seen.newest.at - spec.window)) {
         const value = text.length > LONG_VALUE ? longKey(text) : text;
         const previous = find(seen, value);
         // A known value's sighting is re-recorded at most once per 1/16 window, and the value can only leave

@@ -20,9 +20,39 @@ interface Reservoir {
   slow: number;
   evaluatedAt: number;
   value: number;
+  /** The newest sample's time. */
+  newest: number;
+  /** A sample older than the newest was added (a late event): the ring is no longer in time order. */
+  unordered: boolean;
 }
 
 const scratch = new Float64Array(LATENCY_SAMPLES);
+const scratchTimes = new Float64Array(LATENCY_SAMPLES);
+
+/**
+ * The samples of a ring that a late event put out of time order, rewritten in time order from slot 0 without
+ * those at or before `from`, so the tail is the oldest again and leaves the window first. Rare: only after a
+ * late event.
+ */
+function keepInWindow(r: Reservoir, from: number, above: number): void {
+  const order: number[] = [];
+  for (let k = 0; k < r.n; k++) {
+    const i = (r.tail + k) % LATENCY_SAMPLES;
+    if ((r.times[i] as number) > from) order.push(i);
+  }
+  order.sort((a, b) => (r.times[a] as number) - (r.times[b] as number) || a - b);
+  for (let k = 0; k < order.length; k++) {
+    scratchTimes[k] = r.times[order[k] as number] as number;
+    scratch[k] = r.durations[order[k] as number] as number;
+  }
+  r.times.set(scratchTimes.subarray(0, order.length));
+  r.durations.set(scratch.subarray(0, order.length));
+  r.tail = 0;
+  r.n = order.length;
+  r.slow = 0;
+  for (let k = 0; k < r.n; k++) if ((r.durations[k] as number) > above) r.slow++;
+  r.unordered = false;
+}
 
 /**
  * The `percentile` of request durations within the window is above `above` ms, over at least `min_requests`
@@ -57,13 +87,21 @@ export function latencyTrigger(spec: Spec, maxKeys = LATENCY_MAX_KEYS): Trigger<
       slow: 0,
       evaluatedAt: -Infinity,
       value: 0,
+      newest: -Infinity,
+      unordered: false,
     }),
     observe(r, event, time) {
-      const from = time - spec.window;
+      // The window ends at the newest time seen: a late event (delivered after newer ones) is judged with them.
+      const late = time < r.newest;
+      const now = late ? r.newest : time;
+      r.newest = now;
+      const from = now - spec.window;
+      if (r.unordered) keepInWindow(r, from, spec.above);
       while (r.n > 0 && (r.times[r.tail] as number) <= from) drop(r);
       const duration = event.durationMs;
-      if (duration !== null && Number.isFinite(duration)) {
+      if (duration !== null && Number.isFinite(duration) && time > from) {
         if (r.n === LATENCY_SAMPLES) drop(r);
+        if (late) r.unordered = true;
         const at = (r.tail + r.n) % LATENCY_SAMPLES;
         r.times[at] = time;
         r.durations[at] = duration;
@@ -71,8 +109,8 @@ export function latencyTrigger(spec: Spec, maxKeys = LATENCY_MAX_KEYS): Trigger<
         if (duration > spec.above) r.slow++;
       }
       if (r.n < spec.min_requests || r.slow < r.n - rank(r.n)) return undefined;
-      if (time - r.evaluatedAt >= LATENCY_EVERY_MS) {
-        r.evaluatedAt = time;
+      if (now - r.evaluatedAt >= LATENCY_EVERY_MS) {
+        r.evaluatedAt = now;
         r.value = percentile(r);
       }
       return r.value;

@@ -141,6 +141,20 @@ describe('distinct', () => {
   });
 });
 
+describe('distinct with late events', () => {
+  it('does not count a value whose event arrives after the window has moved past it', async () => {
+    const rule = { name: 'enum', group_by: ['ip_prefix'], trigger: { type: 'distinct', field: 'token', count: 5, window: '1m' } };
+    const { detector, signals } = record(await playbookWith([rule]));
+    for (let i = 0; i < 3; i++) detector.ingest(requestEvent({ time: T0 + 10 * S, tokenHash: `now${i}` }));
+    // Two tokens from five minutes earlier, delivered late: outside the minute that ends now.
+    for (let i = 0; i < 2; i++) detector.ingest(requestEvent({ time: T0 - 4 * 60 * S, tokenHash: `old${i}` }));
+    detector.ingest(requestEvent({ time: T0 + 11 * S, tokenHash: 'now3' }));
+    expect(signals).toHaveLength(0);
+    detector.ingest(requestEvent({ time: T0 + 12 * S, tokenHash: 'now4' }));
+    expect(signals).toMatchObject([{ rule: 'enum', value: 5 }]);
+  });
+});
+
 describe('distinct under many keys', () => {
   it('keeps 5,000 addresses with one user agent each (no key churn), and still fires on the one that switches', async () => {
     // http-dos-switching-ua's shape: 100 agents per address in 80 s. Keys used to be capped as if each held 200
