@@ -3,7 +3,7 @@ import type { Mitigation } from '../domain/mitigation.js';
 import { RampartError } from '../shared/errors.js';
 import type { ActionArgs } from './context.js';
 import { deskTransaction } from './desk-transaction.js';
-import { recordChange } from './record-change.js';
+import { recordMitigationChange } from './record-change.js';
 
 export const liftMitigationInput = z
   .object({ id: z.string().min(1).max(60), reason: z.string().max(2000).optional() })
@@ -24,23 +24,11 @@ export async function liftMitigation({ ctx, input }: ActionArgs<LiftMitigationIn
       target: done.target,
       ...(input.reason ? { reason: input.reason } : {}),
     };
-    if (done.incidentId) {
-      await recordChange(tx, ctx, {
-        incidentId: done.incidentId,
-        kind: 'mitigation',
-        summary: `lifted ${done.kind} ${done.target}${input.reason ? `: ${input.reason}` : ''}`,
-        data: details,
-        action: 'mitigation.lift',
-      });
-    } else {
-      await tx.audit.append({
-        at: now,
-        actor: ctx.actor,
-        action: 'mitigation.lift',
-        target: done.id,
-        details,
-      });
-    }
+    await recordMitigationChange(tx, ctx, done, {
+      summary: `lifted ${done.kind} ${done.target}${input.reason ? `: ${input.reason}` : ''}`,
+      data: details,
+      action: 'mitigation.lift',
+    });
     await tell({ type: 'mitigation.lifted', mitigation: done });
     return done;
   });

@@ -3,7 +3,7 @@ import { formatDuration } from '../shared/duration.js';
 import type { Logger } from '../shared/logger.js';
 import type { DeskContext } from './context.js';
 import { deskTransaction } from './desk-transaction.js';
-import { recordChange } from './record-change.js';
+import { recordMitigationChange } from './record-change.js';
 
 /** Expiries noted per pass; the rest wait for the next one (a desk back after a long stop catches up). */
 const PER_PASS = 100;
@@ -33,23 +33,7 @@ export async function noteExpiredMitigations(ctx: DeskContext): Promise<Mitigati
         expiredAt: expiresAt,
         reason: 'expired',
       };
-      if (claimed.incidentId) {
-        await recordChange(tx, ctx, {
-          incidentId: claimed.incidentId,
-          kind: 'mitigation',
-          summary,
-          data: details,
-          action: 'mitigation.expire',
-        });
-      } else {
-        await tx.audit.append({
-          at: now,
-          actor: ctx.actor,
-          action: 'mitigation.expire',
-          target: claimed.id,
-          details,
-        });
-      }
+      await recordMitigationChange(tx, ctx, claimed, { summary, data: details, action: 'mitigation.expire' });
       await tell({ type: 'mitigation.expired', mitigation: claimed });
       return claimed;
     });

@@ -1,3 +1,4 @@
+import type { Mitigation } from '../domain/mitigation.js';
 import type { TimelineEntry, TimelineKind } from '../domain/timeline.js';
 import type { StoreRepos } from '../store/ports.js';
 import type { DeskContext } from './context.js';
@@ -31,4 +32,26 @@ export async function recordChange(tx: StoreRepos, ctx: DeskContext, change: Cha
     details: data,
   });
   return entry;
+}
+
+/**
+ * A change to a mitigation: on its incident's timeline (with the audit row) when it has an incident, else an
+ * audit row on the mitigation alone. Returns the timeline entry, if one was written.
+ */
+export async function recordMitigationChange(
+  tx: StoreRepos,
+  ctx: DeskContext,
+  mitigation: Mitigation,
+  change: { summary: string; data: Record<string, unknown>; action: string },
+): Promise<TimelineEntry | undefined> {
+  if (mitigation.incidentId !== null)
+    return recordChange(tx, ctx, { incidentId: mitigation.incidentId, kind: 'mitigation', ...change });
+  await tx.audit.append({
+    at: ctx.clock.now().toISOString(),
+    actor: ctx.actor,
+    action: change.action,
+    target: mitigation.id,
+    details: change.data,
+  });
+  return undefined;
 }
