@@ -16,21 +16,9 @@ import { createLogger } from '../shared/logger.js';
 import { openStore, type Store } from '../store/index.js';
 import { withCoverage } from './coverage-view.js';
 import { watchCoverage } from './coverage-watch.js';
+import { shopPlaybook } from './testing/shop-playbook.js';
 
-const PLAYBOOK = `rampart: 1
-service:
-  name: shop
-  title: Shop
-  upstream: { url: "http://127.0.0.1:9" }
-  routes: [{ name: login, pattern: /login }]
-severity:
-  scale: [{ name: SEV-1, rank: 1 }, { name: SEV-2, rank: 2 }]
-  default: SEV-2
-checklist:
-  phases: [{ name: Now, time_box: 15m, steps: [{ id: look, title: Look }] }]
-enforcement:
-  bouncers: true
-`;
+const PLAYBOOK = shopPlaybook();
 const shop = {
   service: { name: 'shop' },
   enforcement: { bouncers: true, hooks: [], ack_within: 30_000 },

@@ -6,22 +6,10 @@ import { bouncerOfKey } from '../../enforcement/index.js';
 import { ManualClock } from '../../shared/clock.js';
 import { openStore } from '../../store/index.js';
 import { buildProgram } from '../program.js';
+import { shopPlaybook } from '../../enforcement/testing/shop-playbook.js';
 
 /** A service behind nginx: no gateway, blocks served to bouncers. */
-const PLAYBOOK = `rampart: 1
-service:
-  name: shop
-  title: Shop
-  upstream: { url: "http://127.0.0.1:9" }
-  routes: [{ name: login, pattern: /login }]
-severity:
-  scale: [{ name: SEV-1, rank: 1 }, { name: SEV-2, rank: 2 }]
-  default: SEV-2
-checklist:
-  phases: [{ name: Now, time_box: 15m, steps: [{ id: look, title: Look }] }]
-enforcement:
-  bouncers: true
-`;
+const PLAYBOOK = shopPlaybook();
 
 describe('rampart bouncers … and the ENFORCED BY column of rampart mitigations', () => {
   let cwd = '';

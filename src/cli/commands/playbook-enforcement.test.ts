@@ -5,20 +5,11 @@ import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../io.js';
 import { registerPlaybookCommands } from './playbook.js';
+import { shopPlaybook } from '../../enforcement/testing/shop-playbook.js';
 
 /** nginx in front, Rampart beside it tailing the access log: no gateway section. */
-const besideNginx = (enforcement: string) => `rampart: 1
-service:
-  name: shop
-  title: Shop
-  upstream: { url: "http://127.0.0.1:9" }
-  routes: [{ name: login, pattern: /login }]
-severity:
-  scale: [{ name: SEV-1, rank: 1 }, { name: SEV-2, rank: 2 }]
-  default: SEV-2
-checklist:
-  phases: [{ name: Now, time_box: 15m, steps: [{ id: look, title: Look }] }]
-detection:
+const besideNginx = (enforcement: string) =>
+  shopPlaybook(`detection:
   sources: [{ kind: log, name: access, path: logs/access.log, format: nginx }]
   rules:
     - name: failed-logins
@@ -33,7 +24,7 @@ detection:
       group_by: [ip]
       trigger: { type: threshold, count: 1000, window: 1m }
       mitigation: { action: maintenance, automatic: true }
-${enforcement}`;
+${enforcement}`);
 
 /** The enforcement warnings among validate's (the log file's absence is warned about too). */
 const enforcementWarnings = (lines: string[]) => lines.filter((l) => l.includes('.mitigation: warning:'));

@@ -78,21 +78,19 @@ export class KyselyBouncerRepo implements BouncerRepo {
   }
 
   async activeBlocks(services: readonly string[], now: string): Promise<Mitigation[]> {
-    if (services.length === 0) return [];
-    const rows = await this.blocks(services)
-      .where('lifted_at', 'is', null)
-      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-      .orderBy('created_at', 'asc')
-      .orderBy('id', 'asc')
-      .limit(MAX_DECISIONS)
-      .execute();
-    return rows.map(toMitigation);
+    return this.blocksInForce(services, now, null);
   }
 
   async blocksCreatedSince(services: readonly string[], since: string, now: string): Promise<Mitigation[]> {
+    return this.blocksInForce(services, now, since);
+  }
+
+  /** Blocks in force at `now`, oldest first (created after `since` when given), at most MAX_DECISIONS. */
+  private async blocksInForce(services: readonly string[], now: string, since: string | null): Promise<Mitigation[]> {
     if (services.length === 0) return [];
-    const rows = await this.blocks(services)
-      .where('created_at', '>', since)
+    let query = this.blocks(services);
+    if (since !== null) query = query.where('created_at', '>', since);
+    const rows = await query
       .where('lifted_at', 'is', null)
       .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
       .orderBy('created_at', 'asc')
