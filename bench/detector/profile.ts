@@ -4,7 +4,7 @@
  *
  *   node --cpu-prof --cpu-prof-dir /tmp/dprof --import tsx bench/detector/profile.ts \
  *     --file /tmp/dprof/access.log [--playbook fotospiel|6fb|none|fotospiel-own|6fb-own|fotospiel+http|6fb+http]
- *     [--lines 1000000]
+ *     [--lines 1000000] [--threads 1]
  * (a seed as shipped; `-own`: its own rules without the standard HTTP pack; `+http`: with the whole pack.)
  * --dump FILE writes every signal, clear and rule stat as JSON, to diff before and after a change.
  *   node --import tsx bench/gateway/profile-summary.ts /tmp/dprof/<newest>.cpuprofile --top 30
@@ -44,7 +44,10 @@ const name = which.startsWith('6fb') ? '6fb-booking.yaml' : 'fotospiel-public-ap
 const shipped = readFileSync(join(ROOT, 'playbooks', name), 'utf8');
 const withoutInclude = shipped.replace(/^include:.*\n/m, '');
 const loaded = which.endsWith('+http')
-  ? parsePlaybook(withoutInclude.replace('rampart: 1\n', 'rampart: 1\ninclude: [http]\n'), join(ROOT, 'playbooks', name))
+  ? parsePlaybook(
+      withoutInclude.replace('rampart: 1\n', 'rampart: 1\ninclude: [http]\n'),
+      join(ROOT, 'playbooks', name),
+    )
   : which.endsWith('-own')
     ? parsePlaybook(withoutInclude, join(ROOT, 'playbooks', name))
     : await loadPlaybook(join(ROOT, 'playbooks', name));
@@ -54,13 +57,23 @@ const playbook =
     ? { ...loaded.playbook, detection: { ...loaded.playbook.detection, rules: [] } }
     : loaded.playbook;
 const cpu = process.cpuUsage();
-const result = await replayFiles([file], { playbook, tokenKey: 'bench-token-key-0123456789', format: 'nginx' });
+// One thread by default: a profile of the rules, not of the split (--threads 2 profiles this thread's share).
+const threads = Number(opt('threads', '1'));
+const result = await replayFiles([file], {
+  playbook,
+  tokenKey: 'bench-token-key-0123456789',
+  format: 'nginx',
+  threads,
+});
 const used = process.cpuUsage(cpu);
 const dump = opt('dump', '');
 if (dump !== '') {
   // For checking that an optimisation changed nothing: every signal, clear and rule stat, in order.
   const { writeFileSync } = await import('node:fs');
-  writeFileSync(dump, JSON.stringify({ signals: result.signals, clears: result.clears, stats: result.stats }, null, 1));
+  writeFileSync(
+    dump,
+    JSON.stringify({ signals: result.signals, clears: result.clears, stats: result.stats }, null, 1),
+  );
 }
 const fired = result.signals.filter((s) => s.kind === 'fired').map((s) => `${s.rule}:${s.groupKey}`);
 console.log(

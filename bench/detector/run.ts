@@ -8,7 +8,11 @@
  * With the standard HTTP rule pack included (`include: [http]`), each seed playbook is measured again in the same
  * run and the pack's cost is printed as the ratio of the two times (`--only pack` runs just those rows).
  *
+ * Every replay row with rules runs once per --threads entry (default 1,2): in one thread, and split by rules
+ * across two (each thread reads every line; see src/detector/replay-threads.ts). CPU lines/s counts every thread.
+ *
  *   node --import tsx bench/detector/run.ts [--lines 1000000] [--runs 3] [--only seeds|port|cli|pack|all]
+ *     [--threads 1,2]
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -46,6 +50,21 @@ const ONLY = (() => {
   return i === -1 ? 'all' : (process.argv[i + 1] ?? 'all');
 })();
 const TOKEN_KEY = 'bench-token-key-0123456789';
+/**
+ * --threads 1,auto: the thread counts each replay row with rules runs with; `auto` is replayFiles' default (it
+ * times the rules on the file's head and splits them when that pays), the one `rampart logs replay` uses.
+ */
+type Threads = number | 'auto';
+const THREADS: Threads[] = (() => {
+  const i = process.argv.indexOf('--threads');
+  const list = (i === -1 ? '1,auto' : (process.argv[i + 1] ?? '')).split(',');
+  const parsed = list.map((t) => (t === 'auto' ? 'auto' : Number(t)));
+  if (parsed.some((n) => n !== 'auto' && (!Number.isInteger(n) || n < 1 || n > 64)))
+    throw new Error('--threads must be a comma-separated list of auto and whole numbers from 1 to 64');
+  return parsed;
+})();
+const threadLabel = (n: Threads): string =>
+  n === 'auto' ? 'default threads' : n === 1 ? '1 thread' : `${n} threads`;
 
 interface Measure {
   name: string;
@@ -126,10 +145,17 @@ async function readlineRegex(file: string): Promise<string> {
   return `${matched} matched, ${errors} 5xx`;
 }
 
-async function replay(file: string, playbook: Playbook, index = true): Promise<string> {
-  const result = await replayFiles([file], { playbook, tokenKey: TOKEN_KEY, format: 'nginx', index });
+async function replay(file: string, playbook: Playbook, index = true, threads: Threads = 1): Promise<string> {
+  const result = await replayFiles([file], {
+    playbook,
+    tokenKey: TOKEN_KEY,
+    format: 'nginx',
+    index,
+    ...(threads === 'auto' ? {} : { threads }),
+  });
   const fired = result.signals.filter((s) => s.kind === 'fired').map((s) => `${s.rule}:${s.groupKey}`);
-  return `${result.events} events, ${result.signals.length} signals (${fired.join(', ') || 'none fired'})`;
+  const split = threads === 'auto' ? `ran in ${result.threads}; ` : '';
+  return `${split}${result.events} events, ${result.signals.length} signals (${fired.join(', ') || 'none fired'})`;
 }
 
 /**
@@ -197,7 +223,7 @@ async function main(): Promise<void> {
     const grep = child('grep -c', 'grep', ['-c', '', file]);
     console.log('');
     console.log(
-      `${'candidate'.padEnd(44)} ${'wall ms'.padStart(8)} ${'lines/s'.padStart(10)} ${'CPU lines/s'.padStart(12)} ${'× grep'.padStart(7)}  note`,
+      `${'candidate'.padEnd(52)} ${'wall ms'.padStart(8)} ${'lines/s'.padStart(10)} ${'CPU lines/s'.padStart(12)} ${'× grep'.padStart(7)}  note`,
     );
     // Each row is printed as soon as it is measured, so a long run that is stopped still shows what it had.
     const results = {
@@ -205,7 +231,7 @@ async function main(): Promise<void> {
         const rate = Math.round((LINES / m.wallMs) * 1000);
         const cpuRate = m.cpuMs === null ? '' : String(Math.round((LINES / m.cpuMs) * 1000));
         console.log(
-          `${m.name.padEnd(44)} ${Math.round(m.wallMs).toString().padStart(8)} ${rate.toString().padStart(10)} ${cpuRate.padStart(12)} ${(m.wallMs / grep.wallMs).toFixed(1).padStart(7)}  ${m.note}`,
+          `${m.name.padEnd(52)} ${Math.round(m.wallMs).toString().padStart(8)} ${rate.toString().padStart(10)} ${cpuRate.padStart(12)} ${(m.wallMs / grep.wallMs).toFixed(1).padStart(7)}  ${m.note}`,
         );
       },
     };
@@ -216,23 +242,35 @@ async function main(): Promise<void> {
       results.push(await timed('node readline + regex', () => readlineRegex(file)));
       results.push(await timed('replay, no rules (parse + route/token)', () => replay(file, noRules)));
     }
+    // The CLI runs with the default: its in-process twin is the default row (else the last one asked for).
+    const cliThreads: Threads = THREADS.includes('auto') ? 'auto' : (THREADS.at(-1) ?? 1);
     if (ONLY === 'cli') {
-      inProcess = await timed(`replay, fotospiel rules (${fotospiel.detection.rules.length})`, () =>
-        replay(file, fotospiel),
+      inProcess = await timed(
+        `replay, fotospiel rules (${fotospiel.detection.rules.length}), ${threadLabel(cliThreads)}`,
+        () => replay(file, fotospiel, true, cliThreads),
       );
       results.push(inProcess);
     } else if (ONLY !== 'port' && ONLY !== 'pack') {
-      inProcess = await timed(`replay, fotospiel rules (${fotospiel.detection.rules.length})`, () =>
-        replay(file, fotospiel),
+      for (const threads of THREADS) {
+        const measure = await timed(
+          `replay, fotospiel rules (${fotospiel.detection.rules.length}), ${threadLabel(threads)}`,
+          () => replay(file, fotospiel, true, threads),
+        );
+        seedRows.set(`fotospiel-public-api.yaml ${threads}`, measure);
+        if (threads === cliThreads) inProcess = measure;
+        results.push(measure);
+      }
+      results.push(
+        await timed(`replay, fotospiel rules, no index, 1 thread`, () => replay(file, fotospiel, false)),
       );
-      seedRows.set('fotospiel-public-api.yaml', inProcess);
-      results.push(inProcess);
-      results.push(await timed(`replay, fotospiel rules, no index`, () => replay(file, fotospiel, false)));
-      const bookingMeasure = await timed(`replay, 6fb rules (${booking.detection.rules.length})`, () =>
-        replay(file, booking),
-      );
-      seedRows.set('6fb-booking.yaml', bookingMeasure);
-      results.push(bookingMeasure);
+      for (const threads of THREADS) {
+        const bookingMeasure = await timed(
+          `replay, 6fb rules (${booking.detection.rules.length}), ${threadLabel(threads)}`,
+          () => replay(file, booking, true, threads),
+        );
+        seedRows.set(`6fb-booking.yaml ${threads}`, bookingMeasure);
+        results.push(bookingMeasure);
+      }
     }
     if (ONLY === 'all' || ONLY === 'pack' || ONLY === 'seeds') {
       // The standard HTTP pack beside each seed's own rules, same file, same run: its cost is the ratio.
@@ -241,30 +279,34 @@ async function main(): Promise<void> {
         ['6fb-booking.yaml', '6fb'],
       ] as const) {
         const own = name === '6fb-booking.yaml' ? booking : fotospiel;
-        let seed = seedRows.get(name);
-        if (seed === undefined) {
-          seed = await timed(`replay, ${label} rules (${own.detection.rules.length})`, () =>
-            replay(file, own),
-          );
-          results.push(seed);
-        }
         const alone = withInclude(name, null);
         const whole = withInclude(name, 'include: [http]');
-        const bare = await timed(
-          `replay, ${label} rules without the pack (${alone.detection.rules.length})`,
-          () => replay(file, alone),
-        );
-        results.push(bare);
-        const pack = await timed(`replay, ${label} + whole http pack (${whole.detection.rules.length})`, () =>
-          replay(file, whole),
-        );
-        results.push(pack);
         const ratio = (a: Measure, b: Measure): string =>
           `${(a.wallMs / b.wallMs).toFixed(2)}× wall` +
           (a.cpuMs !== null && b.cpuMs !== null ? `, ${(a.cpuMs / b.cpuMs).toFixed(2)}× CPU` : '');
-        console.log(
-          `  http pack cost with ${label}: as shipped ${ratio(seed, bare)}; whole pack ${ratio(pack, bare)} (against the seed's own rules alone)`,
-        );
+        for (const threads of THREADS) {
+          let seed = seedRows.get(`${name} ${threads}`);
+          if (seed === undefined) {
+            seed = await timed(
+              `replay, ${label} rules (${own.detection.rules.length}), ${threadLabel(threads)}`,
+              () => replay(file, own, true, threads),
+            );
+            results.push(seed);
+          }
+          const bare = await timed(
+            `replay, ${label} without the pack (${alone.detection.rules.length}), ${threadLabel(threads)}`,
+            () => replay(file, alone, true, threads),
+          );
+          results.push(bare);
+          const pack = await timed(
+            `replay, ${label} + whole pack (${whole.detection.rules.length}), ${threadLabel(threads)}`,
+            () => replay(file, whole, true, threads),
+          );
+          results.push(pack);
+          console.log(
+            `  http pack cost with ${label}, ${threadLabel(threads)}: as shipped ${ratio(seed, bare)}; whole pack ${ratio(pack, bare)} (against the seed's own rules alone)`,
+          );
+        }
       }
     }
     if (ONLY !== 'seeds' && ONLY !== 'cli' && ONLY !== 'pack') {

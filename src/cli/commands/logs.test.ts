@@ -101,6 +101,72 @@ describe('rampart logs replay', () => {
     expect(result.out.join('\n')).not.toContain('guess3token');
   });
 
+  it('--threads 2 splits the rules across two threads and prints the same signals as one thread', async () => {
+    await enumerationLog();
+    const replay = async (threads: string) => {
+      const result = await run(
+        dir,
+        'logs',
+        'replay',
+        'access.log',
+        '--playbook',
+        PLAYBOOK,
+        '--format',
+        'nginx',
+        '--threads',
+        threads,
+        '--json',
+      );
+      expect(result.err).toEqual([]);
+      return JSON.parse(result.out.join('\n')) as {
+        signals: unknown[];
+        clears: unknown[];
+        summary: { threads: number };
+      };
+    };
+    const one = await replay('1');
+    const two = await replay('2');
+    expect(one.summary.threads).toBe(1);
+    expect(two.summary.threads).toBe(2);
+    expect(two.signals).toHaveLength(2);
+    expect(two.signals).toEqual(one.signals);
+    expect(two.clears).toEqual(one.clears);
+    const table = await run(
+      dir,
+      'logs',
+      'replay',
+      'access.log',
+      '--playbook',
+      PLAYBOOK,
+      '--format',
+      'nginx',
+      '--threads',
+      '2',
+    );
+    expect(table.out.at(-1)).toMatch(/ 2 signals, 0 cleared, \d+ lines\/s \(2 threads\)$/);
+  }, 30_000);
+
+  it('refuses a --threads that is not a whole number, naming the option and the value', async () => {
+    await enumerationLog();
+    for (const given of ['two', '0', '-1', '1000']) {
+      const result = await run(
+        dir,
+        'logs',
+        'replay',
+        'access.log',
+        '--playbook',
+        PLAYBOOK,
+        '--format',
+        'nginx',
+        '--threads',
+        given,
+      );
+      expect(result.code).toBe(1);
+      expect(result.err[0]).toContain('--threads: expected a whole number from 1 to 64, got');
+      expect(result.err[0]).toContain(given);
+    }
+  });
+
   it('fails with exit code 1 and names the file when its format cannot be told', async () => {
     await enumerationLog();
     await writeFile(join(dir, 'notes.txt'), 'shopping list\nmilk\neggs\n');
@@ -120,9 +186,21 @@ describe('rampart logs replay', () => {
       join(dir, 'error.log.1'),
       '2025/10/19 12:00:00 [error] 7#7: *1 limiting requests, excess: 5.000 by zone "api", client: 203.0.113.1, server: x, request: "GET / HTTP/1.1", host: "x"\n',
     );
-    const result = await run(dir, 'logs', 'replay', 'frontend.log.1', 'custom-name:nginx', 'error.log.1', '--playbook', PLAYBOOK, '--json');
+    const result = await run(
+      dir,
+      'logs',
+      'replay',
+      'frontend.log.1',
+      'custom-name:nginx',
+      'error.log.1',
+      '--playbook',
+      PLAYBOOK,
+      '--json',
+    );
     expect(result.err).toEqual([]);
-    const parsed = JSON.parse(result.out.join('\n')) as { summary: { files: { file: string; format: string; events: number }[] } };
+    const parsed = JSON.parse(result.out.join('\n')) as {
+      summary: { files: { file: string; format: string; events: number }[] };
+    };
     expect(parsed.summary.files.map((f) => [f.file.split('/').at(-1), f.format, f.events])).toEqual([
       ['frontend.log.1', 'nginx', 30],
       ['custom-name', 'nginx', 30],

@@ -29,11 +29,15 @@ export function registerLogsCommands(program: Command, cli: CliEnv): void {
       '--format <format>',
       'log format of the files nothing else names (a file is read as FILE:FORMAT when given so, else as the playbook source of its name, rotation suffixes aside, else in this format, else in the format its first lines read as)',
     )
+    .option(
+      '--threads <n>',
+      "threads to split the rules across, each reading every line; 1 stays in one thread (default: for files of 32 MB or more, the rules are timed on the first file's head and split across up to one thread per core, at most 4, when that saves a tenth of the time)",
+    )
     .option('--json', 'machine-readable output')
     .action(
       async (
         files: string[],
-        opts: { playbook: string; format?: string; json?: boolean },
+        opts: { playbook: string; format?: string; threads?: string; json?: boolean },
         command: Command,
       ) => {
         try {
@@ -49,6 +53,7 @@ export function registerLogsCommands(program: Command, cli: CliEnv): void {
             playbook,
             tokenKey,
             ...(opts.format !== undefined ? { format: opts.format } : {}),
+            ...(opts.threads !== undefined ? { threads: threadCount(opts.threads) } : {}),
           });
           if (opts.json === true) {
             cli.io.out(
@@ -67,6 +72,15 @@ export function registerLogsCommands(program: Command, cli: CliEnv): void {
         }
       },
     );
+}
+
+function threadCount(given: string): number {
+  if (/^\d{1,3}$/.test(given)) return Number(given);
+  throw new RampartError(
+    'RAMPART_CONFIG',
+    `--threads: expected a whole number from 1 to 64, got "${given}"`,
+    [{ path: '--threads', message: 'a whole number from 1 to 64' }],
+  );
 }
 
 export async function findPlaybook(given: string, dir: string, cwd: string): Promise<Playbook> {
@@ -117,6 +131,7 @@ function summaryOf(result: ReplayResult) {
     elapsedMs: Math.round(result.elapsedMs),
     linesPerSecond: result.linesPerSecond,
     cpuLinesPerSecond: result.cpuLinesPerSecond,
+    threads: result.threads,
   };
 }
 
@@ -126,5 +141,5 @@ export function summaryLine(result: ReplayResult): string {
     .map(([reason, n]) => `${n} ${reason}`)
     .join(', ');
   const skipped = result.skippedTotal === 0 ? '0 skipped' : `${result.skippedTotal} skipped (${reasons})`;
-  return `${result.lines} lines, ${skipped}, ${result.events} events, ${result.signals.length} signals, ${result.clears.length} cleared, ${result.linesPerSecond} lines/s`;
+  return `${result.lines} lines, ${skipped}, ${result.events} events, ${result.signals.length} signals, ${result.clears.length} cleared, ${result.linesPerSecond} lines/s${result.threads > 1 ? ` (${result.threads} threads)` : ''}`;
 }

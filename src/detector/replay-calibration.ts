@@ -1,0 +1,92 @@
+import { createReadStream } from 'node:fs';
+import type { RequestEvent } from '../domain/request-event.js';
+import type { Playbook, RuleSpec } from '../playbook/index.js';
+import { createDetector } from './engine.js';
+import type { FilePlan } from './replay.js';
+import { parserOptionsOf } from './replay.js';
+import { compileRules } from './rules/index.js';
+import { getParser } from './sources/index.js';
+import { queryTokensOf } from './token-locations.js';
+
+/** The head of the first file a calibration reads: enough lines to rank rules, a few per cent of a big replay. */
+export const CALIBRATION_BYTES = 1024 * 1024;
+
+/**
+ * The work every thread does per line besides the rules, as a multiple of the parser's alone: bench/detector's
+ * "no rules" row (reading, splitting, parsing, enrichment, the engine) against a profile's parser frames, ~1.4.
+ */
+const SHARED_PER_EVENT = 1.4;
+
+/**
+ * What each unit of rules costs on this replay's own traffic, in ms: the head of the first file is parsed,
+ * run through every rule to warm the code, then through each unit alone, timed. A rule's cost depends on the
+ * traffic (how many events its filter passes, how many keys it keeps) more than on its shape, so a split by
+ * measured cost is even where one by estimate is not. Undefined when the head holds no event.
+ */
+export async function measureUnitCosts(
+  plan: FilePlan,
+  playbook: Playbook,
+  tokenKey: string,
+  units: readonly RuleSpec[][],
+): Promise<HeadCosts | undefined> {
+  const { events, parseMs, bytes } = await headEvents(plan, playbook, tokenKey);
+  if (events.length === 0) return undefined;
+  const compiled = compileRules(playbook);
+  const byName = new Map(compiled.map((rule) => [rule.name, rule]));
+  // The warm-up also enriches the events (route, token) once, as the replay would.
+  const warm = createDetector({
+    playbooks: [{ ...playbook, detection: { ...playbook.detection, rules: [] } }],
+    rules: compiled,
+    tokenKey,
+    recent: { maxEvents: 16 },
+    onSignal: () => {},
+  });
+  for (const event of events) warm.ingest(event);
+  const unitMs = units.map((unit) => {
+    const rules = unit.flatMap((rule) => byName.get(rule.name) ?? []);
+    const detector = createDetector({ playbooks: [], rules, recent: { maxEvents: 16 }, onSignal: () => {} });
+    const started = performance.now();
+    for (const event of events) detector.ingest(event);
+    return performance.now() - started;
+  });
+  return { unitMs, parseMs, bytes };
+}
+
+/** What the head of a file cost: ms to parse its lines, ms per unit of rules, and its size. */
+export interface HeadCosts {
+  unitMs: number[];
+  parseMs: number;
+  bytes: number;
+}
+
+async function headEvents(
+  plan: FilePlan,
+  playbook: Playbook,
+  tokenKey: string,
+): Promise<{ events: RequestEvent[]; parseMs: number; bytes: number }> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of createReadStream(plan.file, { start: 0, end: CALIBRATION_BYTES - 1 }))
+    chunks.push(chunk as Buffer);
+  const head = Buffer.concat(chunks);
+  const lines = head.toString('utf8').split('\n');
+  // A file longer than the head: its last piece is a line cut in half.
+  if (head.length === CALIBRATION_BYTES) lines.pop();
+  const parser = getParser(plan.format, parserOptionsOf(plan.spec));
+  const ctx = {
+    service: playbook.service.name,
+    source: plan.source,
+    tokenKey,
+    queryTokens: queryTokensOf(playbook),
+  };
+  const events: RequestEvent[] = [];
+  for (const line of lines) {
+    const parsed = parser.parse(line, ctx);
+    if (parsed.ok) events.push(parsed.event);
+  }
+  // Timed again warm, as it runs over the rest of the file; reading, splitting, enrichment and the engine's own
+  // work per event come on top (SHARED_PER_EVENT).
+  const started = performance.now();
+  for (const line of lines) parser.parse(line, ctx);
+  const parseMs = (performance.now() - started) * SHARED_PER_EVENT;
+  return { events, parseMs, bytes: head.length };
+}
