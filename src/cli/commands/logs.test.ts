@@ -101,22 +101,14 @@ describe('rampart logs replay', () => {
     expect(result.out.join('\n')).not.toContain('guess3token');
   });
 
+  /** `rampart logs replay access.log` with the fotospiel playbook as nginx, and more arguments. */
+  const replayLog = (...more: string[]) =>
+    run(dir, 'logs', 'replay', 'access.log', '--playbook', PLAYBOOK, '--format', 'nginx', ...more);
+
   it('--threads 2 splits the rules across two threads and prints the same signals as one thread', async () => {
     await enumerationLog();
     const replay = async (threads: string) => {
-      const result = await run(
-        dir,
-        'logs',
-        'replay',
-        'access.log',
-        '--playbook',
-        PLAYBOOK,
-        '--format',
-        'nginx',
-        '--threads',
-        threads,
-        '--json',
-      );
+      const result = await replayLog('--threads', threads, '--json');
       expect(result.err).toEqual([]);
       return JSON.parse(result.out.join('\n')) as {
         signals: unknown[];
@@ -131,36 +123,14 @@ describe('rampart logs replay', () => {
     expect(two.signals).toHaveLength(2);
     expect(two.signals).toEqual(one.signals);
     expect(two.clears).toEqual(one.clears);
-    const table = await run(
-      dir,
-      'logs',
-      'replay',
-      'access.log',
-      '--playbook',
-      PLAYBOOK,
-      '--format',
-      'nginx',
-      '--threads',
-      '2',
-    );
+    const table = await replayLog('--threads', '2');
     expect(table.out.at(-1)).toMatch(/ 2 signals, 0 cleared, \d+ lines\/s \(2 threads\)$/);
   }, 30_000);
 
   it('refuses a --threads that is not a whole number, naming the option and the value', async () => {
     await enumerationLog();
     for (const given of ['two', '0', '-1', '1000']) {
-      const result = await run(
-        dir,
-        'logs',
-        'replay',
-        'access.log',
-        '--playbook',
-        PLAYBOOK,
-        '--format',
-        'nginx',
-        '--threads',
-        given,
-      );
+      const result = await replayLog('--threads', given);
       expect(result.code).toBe(1);
       expect(result.err[0]).toContain('--threads: expected a whole number from 1 to 64, got');
       expect(result.err[0]).toContain(given);
