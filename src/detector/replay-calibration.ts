@@ -9,7 +9,7 @@ import { getParser } from './sources/index.js';
 import { queryTokensOf } from './token-locations.js';
 
 /** The head of the first file a calibration reads: enough lines to rank rules, a few per cent of a big replay. */
-export const CALIBRATION_BYTES = 1024 * 1024;
+export const CALIBRATION_BYTES = 512 * 1024;
 const ROUNDS = 3;
 
 /**

@@ -111,7 +111,7 @@ describe('replay split across threads', () => {
     }
   });
 
-  it('by default stays in one thread for a file under 32 MB', async () => {
+  it('by default stays in one thread for a file under 64 MB', async () => {
     const playbook = await seedPlaybook('fotospiel-public-api.yaml');
     expect((await replayFiles([file], { playbook, tokenKey: KEY, format: 'nginx' })).threads).toBe(1);
   });
