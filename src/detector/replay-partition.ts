@@ -98,9 +98,11 @@ export interface PartialReplay {
 }
 
 /**
- * The partial replays as one: signals (and clears) in the order they were emitted along the event stream, those
- * after the same event in playbook rule order, each rule's own in its own order; stats summed, rules in playbook
- * order.
+ * The partial replays as one, in the replay's order: signals (and clears) by the number of events read before
+ * each was raised, then by the rule's place in the playbook, each rule's own in the order it raised them; stats
+ * summed, rules in playbook order. One thread's replay is put in this order too (one part), so a split lists
+ * exactly what one thread lists. (Within one event the engine settles clears and silences before it offers the
+ * event, and the final tick goes source by source: that order is the engine's, not the replay's.)
  */
 export function mergeReplays(
   parts: readonly PartialReplay[],

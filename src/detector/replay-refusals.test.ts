@@ -26,11 +26,16 @@ describe('a limit_req burst answered 503 by nginx itself', () => {
       const served = i % 10 === 0;
       const status = served ? 200 : 503;
       const u = served ? '0.010' : upstream(i);
-      lines.push(`198.51.100.9 - - [${clfTime(time)}] "GET /api/v1/events/abcd1234efgh5678/photos HTTP/1.1" ${status} 10 "-" "bot" 0.000 ${u}`);
+      lines.push(
+        `198.51.100.9 - - [${clfTime(time)}] "GET /api/v1/events/abcd1234efgh5678/photos HTTP/1.1" ${status} 10 "-" "bot" 0.000 ${u}`,
+      );
     }
     const file = join(dir, 'access.log');
     await writeFile(file, `${lines.join('\n')}\n`);
-    return replayFiles([`${file}:nginx`], { playbook: await seedPlaybook('fotospiel-public-api.yaml'), tokenKey: 'k' });
+    return replayFiles([`${file}:nginx`], {
+      playbook: await seedPlaybook('fotospiel-public-api.yaml'),
+      tokenKey: 'k',
+    });
   }
 
   it('is not a SEV-1 wide outage', async () => {

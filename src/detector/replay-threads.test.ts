@@ -8,9 +8,10 @@ import { planFile, replayFiles } from './replay.js';
 import { chooseThreads } from './replay-threads.js';
 import type { Calibration } from './replay-threads.js';
 import type { ReplayResult } from './replay.js';
-import { seedPlaybook } from './testing/events.js';
+import { playbookWith, seedPlaybook } from './testing/events.js';
 import { fotospielAccessLines } from './testing/fotospiel-traffic.js';
 import { attackLines, nginxLine } from './testing/http-attacks.js';
+import { laravelLine } from './testing/log-lines.js';
 import type { HttpAttack } from './testing/http-attacks.js';
 
 const KEY = 'replay-threads-key-0123456789';
@@ -118,7 +119,7 @@ describe('replay split across threads', () => {
 
   it('by default splits only when the rules measured on the head cost enough more than reading the lines', async () => {
     const playbook = await seedPlaybook('fotospiel-public-api.yaml');
-    const plan = planFile(file, playbook, 'nginx');
+    const plan = { ...planFile(file, playbook, 'nginx'), bytes: statSync(file).size };
     const units = playbook.detection.rules.map((rule) => [rule]);
     const calibration = (ruleMs: number, parseMs: number): Calibration => ({
       units,
@@ -129,11 +130,70 @@ describe('replay split across threads', () => {
       headBytes: statSync(file).size / 10,
     });
     // Rules at twice the parse: two threads (each parses, each runs half the rules).
-    expect(await chooseThreads([plan], calibration(2_000, 1_000), 2)).toBe(2);
-    expect(await chooseThreads([plan], calibration(2_000, 1_000), 4)).toBeGreaterThanOrEqual(2);
+    expect(chooseThreads([plan], calibration(2_000, 1_000), 2)).toBe(2);
+    expect(chooseThreads([plan], calibration(2_000, 1_000), 4)).toBeGreaterThanOrEqual(2);
     // Rules at half the parse: splitting would parse twice for little, one thread.
-    expect(await chooseThreads([plan], calibration(500, 1_000), 2)).toBe(1);
+    expect(chooseThreads([plan], calibration(500, 1_000), 2)).toBe(1);
     // Nothing measured (no event in the head): one thread.
-    expect(await chooseThreads([plan], { ...calibration(2_000, 1_000), measured: false }, 2)).toBe(1);
+    expect(chooseThreads([plan], { ...calibration(2_000, 1_000), measured: false }, 2)).toBe(1);
+  });
+
+  it('lists signals in the same order as one thread when rules fire at one event and at the final tick, on several sources', async () => {
+    // A 404 threshold and a health check's absence come due on the same event (the engine settles silences
+    // before it offers the event to the rules), and the final tick ends absences on two sources.
+    const line = (s: number, uri: string, status: number) =>
+      nginxLine({
+        time: START + s * 1000,
+        ip: '203.0.113.5',
+        method: 'GET',
+        uri,
+        status,
+        bytes: 0,
+        userAgent: 'x',
+        requestTime: 0.01,
+      });
+    const access: string[] = [];
+    for (let s = 0; s <= 120; s += 10) access.push(line(s, '/health', 200));
+    for (let s = 121; s <= 200; s++)
+      access.push(
+        line(s, s >= 176 && s <= 180 ? '/nope' : '/api/v1/downloads/x', s >= 176 && s <= 180 ? 404 : 200),
+      );
+    const laravel = Array.from({ length: 7 }, (_, i) => laravelLine(START + i * 10_000, 'INFO', 'hello', {}));
+    await writeFile(join(dir, 'order-access.log'), `${access.join('\n')}\n`);
+    await writeFile(join(dir, 'laravel.log'), `${laravel.join('\n')}\n`);
+    const playbook = await playbookWith([
+      {
+        name: 'a-404s',
+        source: 'gateway',
+        filter: { status: [404] },
+        trigger: { type: 'threshold', count: 5, window: '1m' },
+      },
+      { name: 'b-laravel-quiet', source: 'laravel', trigger: { type: 'absence', for: '1m' } },
+      {
+        name: 'c-health-absent',
+        source: 'gateway',
+        filter: { route: ['health'] },
+        trigger: { type: 'absence', for: '1m' },
+      },
+    ]);
+    const files = [join(dir, 'order-access.log:nginx'), join(dir, 'laravel.log')];
+    const one = await replayFiles(files, { playbook, tokenKey: KEY, threads: 1 });
+    const rules = one.signals.filter((s) => s.kind === 'fired').map((s) => s.rule);
+    expect(rules).toEqual(expect.arrayContaining(['a-404s', 'b-laravel-quiet', 'c-health-absent']));
+    for (const threads of [2, 3]) {
+      const split = await replayFiles(files, { playbook, tokenKey: KEY, threads });
+      expect(split.threads).toBe(threads);
+      expect(outcome(split)).toEqual(outcome(one));
+    }
+  }, 60_000);
+
+  it('runs in one thread when there is nothing to split (no rule, or one)', async () => {
+    const seed = await seedPlaybook('fotospiel-public-api.yaml');
+    for (const rules of [[], seed.detection.rules.slice(0, 1)]) {
+      const playbook = { ...seed, detection: { ...seed.detection, rules } };
+      const result = await replayFiles([file], { playbook, tokenKey: KEY, format: 'nginx', threads: 2 });
+      expect(result.threads).toBe(1);
+      expect(result.events).toBeGreaterThan(30_000);
+    }
   });
 });

@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -59,26 +58,21 @@ export function askedThreads(options: ReplayOptions): number | undefined {
 
 /**
  * How many threads the default considers: one per core (at most MAX_THREADS) for files of THREADED_BYTES or more
- * with two rules or more, else 1 (then nothing is measured). Nobody must be listening as signals come
+ * in all, with two rules or more, else 1 (then nothing is measured). Nobody must be listening as signals come
  * (onSignal, onClear): split, they are called at the end.
  */
-export async function threadsToConsider(plans: readonly FilePlan[], options: ReplayOptions): Promise<number> {
+export function threadsToConsider(plans: readonly FilePlan[], options: ReplayOptions): number {
   if (options.onSignal !== undefined || options.onClear !== undefined) return 1;
   const cores = availableParallelism();
   if (cores < 2 || options.playbook.detection.rules.length < 2) return 1;
-  let bytes = 0;
-  // An unreadable file is reported by the reader, with its name; here it only counts as empty.
-  for (const plan of plans) bytes += await fileBytes(plan.file);
-  return bytes >= THREADED_BYTES ? Math.min(cores, MAX_THREADS) : 1;
+  return totalBytes(plans) >= THREADED_BYTES ? Math.min(cores, MAX_THREADS) : 1;
 }
 
-const fileBytes = (file: string): Promise<number> =>
-  stat(file).then(
-    (s) => s.size,
-    () => 0,
-  );
+/** All files together, as planned (an unreadable file counts as empty: the reader reports it, by name). */
+const totalBytes = (plans: readonly FilePlan[]): number =>
+  plans.reduce((n, plan) => n + (plan.bytes ?? 0), 0);
 
-/** The rules' units and what each costs on the head of the first file (see replay-calibration.ts). */
+/** The rules' units and what each costs on the head of the biggest file (see replay-calibration.ts). */
 export interface Calibration {
   units: RuleSpec[][];
   weights: number[];
@@ -111,15 +105,9 @@ export async function calibrate(plans: readonly FilePlan[], options: ReplayOptio
  * every line and runs its share, slower by CONTENTION, after a worker's start; one thread parses once and runs
  * every rule. The most threads that promise at most WORTH of one thread's time, else 1.
  */
-export async function chooseThreads(
-  plans: readonly FilePlan[],
-  calibration: Calibration,
-  most: number,
-): Promise<number> {
+export function chooseThreads(plans: readonly FilePlan[], calibration: Calibration, most: number): number {
   if (!calibration.measured || calibration.headBytes === 0) return 1;
-  let bytes = 0;
-  for (const plan of plans) bytes += await fileBytes(plan.file);
-  const scale = bytes / calibration.headBytes;
+  const scale = totalBytes(plans) / calibration.headBytes;
   const rulesMs = calibration.weights.reduce((a, b) => a + b, 0);
   const alone = (calibration.parseMs + rulesMs) * scale;
   let best = 1;
@@ -167,8 +155,25 @@ export async function replayInThreads(
   const { playbook } = options;
   const rules = playbook.detection.rules;
   const groups = partitionUnits(calibration.units, calibration.weights, threads);
+  if (groups.length < 2) {
+    // Fewer units of rules than threads asked for (none, or one): nothing to split.
+    const run = await replayPlans(plans, options);
+    return finish(
+      {
+        ...run,
+        ...mergeReplays(
+          [run],
+          rules.map((r) => r.name),
+        ),
+      },
+      started,
+      cpuStarted,
+    );
+  }
   const [own = [], ...theirs] = groups;
   const workers: Worker[] = [];
+  // A thread that fails stops this thread's share too: the replay has failed, there is no use reading on.
+  const stop = new AbortController();
   const shared = {
     tokenKey: options.tokenKey,
     ...(options.recentEvents !== undefined ? { recentEvents: options.recentEvents } : {}),
@@ -176,10 +181,16 @@ export async function replayInThreads(
     ...(options.format !== undefined ? { format: options.format } : {}),
   };
   const partial = theirs.map((group) =>
-    runWorker({ plans: [...plans], options: { ...shared, playbook: withRules(playbook, group) } }, workers),
+    runWorker(
+      { plans: [...plans], options: { ...shared, playbook: withRules(playbook, group) } },
+      workers,
+    ).catch((error: unknown) => {
+      stop.abort();
+      throw error;
+    }),
   );
   try {
-    const here = replayPlans(plans, { ...shared, playbook: withRules(playbook, own) });
+    const here = replayPlans(plans, { ...shared, playbook: withRules(playbook, own), signal: stop.signal });
     const parts = await Promise.all([here, ...partial]);
     const mine = parts[0];
     const merged = mergeReplays(

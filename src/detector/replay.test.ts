@@ -214,7 +214,9 @@ describe('planFile', () => {
       format: 'nginx',
       source: 'gateway',
     });
-    expect(() => planFile('/var/log/nginx/access.log', playbook)).toThrow(/access\.log: no format: give one as access.log:FORMAT or --format/);
+    expect(() => planFile('/var/log/nginx/access.log', playbook)).toThrow(
+      /access\.log: no format: give one as access.log:FORMAT or --format/,
+    );
     expect(() => planFile('x.log', playbook, 'klingon')).toThrow(/unknown log format "klingon"/);
   });
 
@@ -235,7 +237,9 @@ describe('planFile', () => {
     const trigger = { type: 'threshold', count: 1, window: '1m' };
     const byFormat = withSources([{ name: 'errors', source: 'nginx-error', trigger }]);
     expect(planFile('/x/error.log', byFormat)).toMatchObject({ source: 'file:error.log' });
-    expect(compileRule(byFormat.detection.rules[0] as RuleSpec, byFormat).sources).toEqual(new Set(['file:error.log']));
+    expect(compileRule(byFormat.detection.rules[0] as RuleSpec, byFormat).sources).toEqual(
+      new Set(['file:error.log']),
+    );
     // Unread by any rule by name, the access log stands in for the gateway; read by its path, it is itself.
     expect(planFile('/x/access.log', byFormat)).toMatchObject({ source: 'gateway' });
     const byPath = withSources([{ name: 'access', source: 'logs/access.log', trigger }]);

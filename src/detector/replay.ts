@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { eventSourceOf, REQUEST_LOG_FORMATS } from '../playbook/index.js';
 import type { Playbook, SourceSpec } from '../playbook/index.js';
@@ -7,8 +8,15 @@ import type { DetectorClear, DetectorSignal } from './detector-signal.js';
 import { createDetector } from './engine.js';
 import type { DetectorStats } from './engine.js';
 import { getParser, isLogFormat, readLines } from './sources/index.js';
+import { mergeReplays } from './replay-partition.js';
 import type { PartialReplay } from './replay-partition.js';
-import { askedThreads, calibrate, chooseThreads, replayInThreads, threadsToConsider } from './replay-threads.js';
+import {
+  askedThreads,
+  calibrate,
+  chooseThreads,
+  replayInThreads,
+  threadsToConsider,
+} from './replay-threads.js';
 import { queryTokensOf } from './token-locations.js';
 import type { LogFormat, ParserOptions } from './sources/index.js';
 
@@ -29,6 +37,8 @@ export interface ReplayOptions {
   recentEvents?: number;
   /** The rule index (default on); off offers every event to every rule of its source, for comparisons. */
   index?: boolean;
+  /** Stops the replay: it rejects with an AbortError. */
+  signal?: AbortSignal;
   /**
    * Threads to split the rules across (each reads every line): 1 runs in this thread. Default: for files of
    * THREADED_BYTES or more, with nobody listening as signals come (onSignal, onClear), the rules are timed on the
@@ -70,6 +80,8 @@ type LogSource = Extract<SourceSpec, { kind: 'log' }>;
 
 export interface FilePlan {
   file: string;
+  /** Its size when the replay was planned: every thread reads exactly these bytes, even of a growing log. */
+  bytes?: number;
   format: LogFormat;
   source: string;
   spec: LogSource | undefined;
@@ -100,18 +112,30 @@ export function splitFileFormat(arg: string): { file: string; format?: string } 
  * access log stands in for the gateway (rules with `source: gateway`) unless a rule names its playbook
  * source; an app log (laravel, uvicorn-error, regex …) carries the name of its playbook source.
  */
-export function planFile(file: string, playbook: Playbook, format?: string, own?: string, sniffed?: LogFormat): FilePlan {
+export function planFile(
+  file: string,
+  playbook: Playbook,
+  format?: string,
+  own?: string,
+  sniffed?: LogFormat,
+): FilePlan {
   const logs = playbook.detection.sources.filter((s): s is LogSource => s.kind === 'log');
   const name = basename(file);
   const byName =
-    logs.find((s) => basename(s.path) === name) ?? logs.find((s) => rotatedBase(basename(s.path)) === rotatedBase(name));
+    logs.find((s) => basename(s.path) === name) ??
+    logs.find((s) => rotatedBase(basename(s.path)) === rotatedBase(name));
   const chosen = own ?? byName?.format ?? format ?? sniffed;
   if (chosen === undefined) {
     const known = logs.map((s) => basename(s.path)).join(', ') || 'none';
     throw new RampartError(
       'RAMPART_CONFIG',
       `${file}: no format: give one as ${name}:FORMAT or --format, or name the file like one of playbook ${playbook.service.name}'s log sources (${known}); its first lines read as no known format`,
-      [{ path: file, message: 'a FILE:FORMAT, a --format, or a file named like one of the playbook log sources' }],
+      [
+        {
+          path: file,
+          message: 'a FILE:FORMAT, a --format, or a file named like one of the playbook log sources',
+        },
+      ],
     );
   }
   if (!isLogFormat(chosen)) {
@@ -143,15 +167,25 @@ function nameFormat(file: string, playbook: Playbook): string | undefined {
   const name = basename(file);
   const logs = playbook.detection.sources.filter((s): s is LogSource => s.kind === 'log');
   return (
-    logs.find((s) => basename(s.path) === name) ?? logs.find((s) => rotatedBase(basename(s.path)) === rotatedBase(name))
+    logs.find((s) => basename(s.path) === name) ??
+    logs.find((s) => rotatedBase(basename(s.path)) === rotatedBase(name))
   )?.format;
 }
 
 const SNIFF_LINES = 20;
 /** Formats tried on a file nothing names, most specific first (a regex needs a pattern, so it is never guessed). */
 const SNIFF_ORDER: LogFormat[] = [
-  'nginx-error', 'apache-error', 'laravel', 'caddy', 'traefik', 'nginx-json', 'nginx', 'apache', 'uvicorn',
-  'uvicorn-error', 'jsonl',
+  'nginx-error',
+  'apache-error',
+  'laravel',
+  'caddy',
+  'traefik',
+  'nginx-json',
+  'nginx',
+  'apache',
+  'uvicorn',
+  'uvicorn-error',
+  'jsonl',
 ];
 
 /** The format that reads most of a file's first lines (at least half of them), or undefined. */
@@ -178,8 +212,11 @@ export async function sniffFormat(file: string): Promise<LogFormat | undefined> 
 /**
  * Runs a playbook's rules over log files as fast as they can be read, files in the order given (rotated files
  * oldest first), then ticks once at the last event's time. Every file is planned before any is read, so a
- * bad file name fails at once. A big replay is split across threads by rules (see replay-threads.ts): the
- * signals are the same, in the same order, as from one thread.
+ * bad file name fails at once; each file is read as far as it reached then (a log still being written stops
+ * there). A big replay is split across threads by rules (see replay-threads.ts). Signals and clears are listed in
+ * the replay's order (mergeReplays: by the event they came after, then by the rule's place in the playbook), so
+ * one thread and a split give the same lists; onSignal and onClear see them as they are raised (split: at the end,
+ * in that order).
  */
 export async function replayFiles(files: readonly string[], options: ReplayOptions): Promise<ReplayResult> {
   const { playbook } = options;
@@ -187,20 +224,36 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
   for (const arg of files) {
     const { file, format } = splitFileFormat(arg);
     const named = format ?? nameFormat(file, playbook) ?? options.format;
-    plans.push(planFile(file, playbook, options.format, format, named === undefined ? await sniffFormat(file) : undefined));
+    const plan = planFile(
+      file,
+      playbook,
+      options.format,
+      format,
+      named === undefined ? await sniffFormat(file) : undefined,
+    );
+    // An unreadable file is reported by the reader, with its name.
+    const bytes = await stat(file).then(
+      (s) => s.size,
+      () => undefined,
+    );
+    plans.push(bytes === undefined ? plan : { ...plan, bytes });
   }
   const asked = askedThreads(options);
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
-  // The default measures the rules on the head of the first file and splits only when that promises a gain.
-  const most = asked ?? (await threadsToConsider(plans, options));
+  // The default measures the rules on the head of the biggest file and splits only when that promises a gain.
+  const most = asked ?? threadsToConsider(plans, options);
   if (most > 1) {
     const calibration = await calibrate(plans, options);
-    const threads = asked ?? (await chooseThreads(plans, calibration, most));
+    const threads = asked ?? chooseThreads(plans, calibration, most);
     if (threads > 1) return replayInThreads(plans, options, threads, calibration, started, cpuStarted);
   }
   const run = await replayPlans(plans, options);
-  return finish(run, started, cpuStarted);
+  const ordered = mergeReplays(
+    [run],
+    playbook.detection.rules.map((r) => r.name),
+  );
+  return finish({ ...run, ...ordered }, started, cpuStarted);
 }
 
 /** What one replay in this thread made, before its timing is added. */
@@ -245,7 +298,12 @@ export async function replayPlans(plans: readonly FilePlan[], options: ReplayOpt
   let lastTime = -Infinity;
   for (const plan of plans) {
     const parser = getParser(plan.format, parserOptionsOf(plan.spec));
-    const ctx = { service: playbook.service.name, source: plan.source, tokenKey: options.tokenKey, queryTokens };
+    const ctx = {
+      service: playbook.service.name,
+      source: plan.source,
+      tokenKey: options.tokenKey,
+      queryTokens,
+    };
     let events = 0;
     const read = await readLines(
       plan.file,
@@ -260,7 +318,11 @@ export async function replayPlans(plans: readonly FilePlan[], options: ReplayOpt
         detector.ingest(parsed.event);
         ingested++;
       },
-      { onSkip: (reason) => skip(reason) },
+      {
+        onSkip: (reason) => skip(reason),
+        ...(plan.bytes !== undefined ? { bytes: plan.bytes } : {}),
+        ...(options.signal !== undefined ? { signal: options.signal } : {}),
+      },
     );
     results.push({
       file: plan.file,

@@ -33,4 +33,31 @@ describe('readLines', () => {
   it('rejects for a missing file', async () => {
     await expect(readLines(join(dir, 'missing.log'), () => undefined)).rejects.toThrow(/ENOENT/);
   });
+
+  it('reads only the bytes it is told to (a log still being written is read as far as it was planned)', async () => {
+    const path = join(dir, 'c.log');
+    writeFileSync(path, 'one\ntwo\nthree\n');
+    const seen: string[] = [];
+    await readLines(path, (line) => seen.push(line), { bytes: 8 });
+    expect(seen).toEqual(['one', 'two']);
+    const none: string[] = [];
+    await readLines(path, (line) => none.push(line), { bytes: 0 });
+    expect(none).toEqual([]);
+  });
+
+  it('stops when its signal is aborted', async () => {
+    const path = join(dir, 'd.log');
+    writeFileSync(path, Array.from({ length: 50_000 }, (_, i) => `line ${i}`).join('\n'));
+    const stop = new AbortController();
+    let seen = 0;
+    const read = readLines(
+      path,
+      () => {
+        if (++seen === 10) stop.abort();
+      },
+      { chunkBytes: 4096, signal: stop.signal },
+    );
+    await expect(read).rejects.toThrow(/abort/i);
+    expect(seen).toBeLessThan(50_000);
+  });
 });

@@ -7,6 +7,10 @@ export interface ReadLinesOptions {
   onSkip?: (reason: SkipReason, bytes: number) => void;
   /** Read buffer size; larger is faster for replay. Default 1 MiB. */
   chunkBytes?: number;
+  /** Read only the first `bytes` bytes (the file's size when a replay planned it); default: to the end. */
+  bytes?: number;
+  /** Stops the read: the promise rejects with an AbortError. */
+  signal?: AbortSignal;
 }
 
 export interface ReadLinesResult {
@@ -37,7 +41,15 @@ export async function readLines(
     },
     options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
   );
-  const stream = createReadStream(path, { highWaterMark: options.chunkBytes ?? 1024 * 1024 });
+  if (options.bytes === 0) {
+    options.signal?.throwIfAborted();
+    return result;
+  }
+  const stream = createReadStream(path, {
+    highWaterMark: options.chunkBytes ?? 1024 * 1024,
+    ...(options.bytes !== undefined ? { start: 0, end: options.bytes - 1 } : {}),
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+  });
   for await (const chunk of stream) splitter.push(chunk as Buffer);
   splitter.flush();
   return result;
