@@ -8,7 +8,7 @@ import { compileRules } from './rules/index.js';
 import { getParser } from './sources/index.js';
 import { queryTokensOf } from './token-locations.js';
 
-/** The head of the first file a calibration reads: enough lines to rank rules, a few per cent of a big replay. */
+/** The head of the biggest file a calibration reads: enough lines to rank rules, a few per cent of a big replay. */
 export const CALIBRATION_BYTES = 512 * 1024;
 const ROUNDS = 3;
 /** A head with fewer events than this says too little to split by. */
@@ -23,7 +23,7 @@ export const MIN_EVENTS = 500;
 const SHARED_PER_EVENT = 1;
 
 /**
- * What each unit of rules costs on this replay's own traffic, in ms: the head of the first file is parsed,
+ * What each unit of rules costs on this replay's own traffic, in ms: the head of the biggest file is parsed,
  * run through every rule to warm the code, then through each unit alone, timed. A rule's cost depends on the
  * traffic (how many events its filter passes, how many keys it keeps) more than on its shape, so a split by
  * measured cost is even where one by estimate is not. Undefined when the head holds fewer than MIN_EVENTS events.

@@ -42,7 +42,7 @@ export interface ReplayOptions {
   /**
    * Threads to split the rules across (each reads every line): 1 runs in this thread. Default: for files of
    * THREADED_BYTES or more, with nobody listening as signals come (onSignal, onClear), the rules are timed on the
-   * head of the first file and split across up to one thread per core (at most 4) when that promises at least a
+   * head of the biggest file and split across up to one thread per core (at most 4) when that promises at least a
    * tenth less wall time; else one thread.
    */
   threads?: number;

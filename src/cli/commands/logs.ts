@@ -31,7 +31,7 @@ export function registerLogsCommands(program: Command, cli: CliEnv): void {
     )
     .option(
       '--threads <n>',
-      "threads to split the rules across, each reading every line; 1 stays in one thread (default: for files of 64 MB or more, the rules are timed on the first file's head and split across up to one thread per core, at most 4, when that saves a tenth of the time)",
+      "threads to split the rules across, each reading every line; 1 stays in one thread (default: for replays of 64 MB or more in all, the rules are timed on the biggest file's head and split across up to one thread per core, at most 4, when that saves a tenth of the time)",
     )
     .option('--json', 'machine-readable output')
     .action(
