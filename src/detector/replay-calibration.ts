@@ -12,7 +12,7 @@ import { queryTokensOf } from './token-locations.js';
 export const CALIBRATION_BYTES = 512 * 1024;
 const ROUNDS = 3;
 /** A head with fewer events than this says too little to split by. */
-export const MIN_EVENTS = 500;
+const MIN_EVENTS = 500;
 
 /**
  * The work every thread does per line besides the rules (reading, splitting, parsing, enrichment, the engine), as

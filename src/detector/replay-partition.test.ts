@@ -2,13 +2,18 @@ import { describe, expect, it } from 'vitest';
 import type { RuleSpec } from '../playbook/index.js';
 import type { DetectorSignal } from './detector-signal.js';
 import type { DetectorStats } from './engine.js';
-import { mergeReplays, partitionRules, ruleWeight } from './replay-partition.js';
+import { estimatedWeights, mergeReplays, partitionUnits, ruleUnits, ruleWeight } from './replay-partition.js';
 import type { PartialReplay } from './replay-partition.js';
 import { seedPlaybook } from './testing/events.js';
 
 const names = (groups: RuleSpec[][]) => groups.map((g) => g.map((r) => r.name));
+/** The split a replay makes when nothing could be measured: units weighed by ruleWeight. */
+const partitionRules = (rules: readonly RuleSpec[], parts: number): RuleSpec[][] => {
+  const units = ruleUnits(rules);
+  return partitionUnits(units, estimatedWeights(units), parts);
+};
 
-describe('partitionRules', () => {
+describe('partitionUnits', () => {
   it('splits a seed playbook into shares of about equal weight, each in playbook order, losing no rule', async () => {
     const rules = (await seedPlaybook('fotospiel-public-api.yaml')).detection.rules;
     const groups = partitionRules(rules, 2);

@@ -77,14 +77,9 @@ export function partitionUnits(
     .map((g) => g.rules.sort((a, b) => (position.get(a) ?? 0) - (position.get(b) ?? 0)));
 }
 
-/** The rules in at most `parts` groups by ruleWeight's estimate (see partitionUnits). */
-export function partitionRules(rules: readonly RuleSpec[], parts: number): RuleSpec[][] {
-  const units = ruleUnits(rules);
-  return partitionUnits(
-    units,
-    units.map((unit) => unit.reduce((w, rule) => w + ruleWeight(rule), 0)),
-    parts,
-  );
+/** Each unit's weight by ruleWeight's estimate: what a split uses when nothing could be measured. */
+export function estimatedWeights(units: readonly RuleSpec[][]): number[] {
+  return units.map((unit) => unit.reduce((w, rule) => w + ruleWeight(rule), 0));
 }
 
 /** One partial replay's output, with the number of events each signal and clear came after. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRampartError } from '../shared/errors.js';
 import { planFile, replayFiles } from './replay.js';
-import { chooseThreads } from './replay-threads.js';
+import { calibrate, chooseThreads } from './replay-threads.js';
 import type { Calibration } from './replay-threads.js';
 import type { ReplayResult } from './replay.js';
 import { playbookWith, seedPlaybook } from './testing/events.js';
@@ -124,7 +124,6 @@ describe('replay split across threads', () => {
     const calibration = (ruleMs: number, parseMs: number): Calibration => ({
       units,
       weights: units.map(() => ruleMs / units.length),
-      measured: true,
       parseMs,
       // The head as a tenth of the file: the file's own figures are ten times these.
       headBytes: statSync(file).size / 10,
@@ -135,7 +134,7 @@ describe('replay split across threads', () => {
     // Rules at half the parse: splitting would parse twice for little, one thread.
     expect(chooseThreads([plan], calibration(500, 1_000), 2)).toBe(1);
     // Nothing measured (no event in the head): one thread.
-    expect(chooseThreads([plan], { ...calibration(2_000, 1_000), measured: false }, 2)).toBe(1);
+    expect(chooseThreads([plan], { ...calibration(2_000, 1_000), headBytes: 0 }, 2)).toBe(1);
   });
 
   it('lists signals in the same order as one thread when rules fire at one event and at the final tick, on several sources', async () => {
@@ -195,5 +194,17 @@ describe('replay split across threads', () => {
       expect(result.threads).toBe(1);
       expect(result.events).toBeGreaterThan(30_000);
     }
+  });
+
+  it('measures the rules on the biggest file, not on a small first one', async () => {
+    const playbook = await seedPlaybook('fotospiel-public-api.yaml');
+    const small = join(dir, 'small.log');
+    await writeFile(small, `${[...fotospielAccessLines({ lines: 100, start: START })].join('\n')}\n`);
+    const plan = (path: string) => ({ ...planFile(path, playbook, 'nginx'), bytes: statSync(path).size });
+    // 100 lines alone are too few to measure by; with the big file after them, its head is measured.
+    expect((await calibrate([plan(small)], { playbook, tokenKey: KEY })).headBytes).toBe(0);
+    const both = await calibrate([plan(small), plan(file)], { playbook, tokenKey: KEY });
+    expect(both.headBytes).toBeGreaterThan(statSync(small).size);
+    expect(both.weights.every((w) => w > 0)).toBe(true);
   });
 });

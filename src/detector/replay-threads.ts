@@ -7,12 +7,12 @@ import type { Playbook, RuleSpec } from '../playbook/index.js';
 import { RampartError } from '../shared/errors.js';
 import type { ErrorCode } from '../shared/errors.js';
 import { measureUnitCosts } from './replay-calibration.js';
-import { mergeReplays, partitionUnits, ruleUnits, ruleWeight } from './replay-partition.js';
+import { estimatedWeights, mergeReplays, partitionUnits, ruleUnits } from './replay-partition.js';
 import type { FilePlan, PlansReplay, ReplayOptions, ReplayResult } from './replay.js';
-import { finish, replayPlans } from './replay.js';
+import { finish, replayInOneThread, replayPlans } from './replay.js';
 
 /**
- * Files smaller than this replay in one thread, unmeasured: the measurement (~0.1 s) and a worker's start (~0.3 s)
+ * Files smaller than this replay in one thread, unmeasured: the measurement (0.1–0.3 s) and a worker's start (~0.3 s)
  * would eat what a split saves on a replay of a second or two.
  */
 export const THREADED_BYTES = 64 * 1024 * 1024;
@@ -72,32 +72,30 @@ export function threadsToConsider(plans: readonly FilePlan[], options: ReplayOpt
 const totalBytes = (plans: readonly FilePlan[]): number =>
   plans.reduce((n, plan) => n + (plan.bytes ?? 0), 0);
 
-/** The rules' units and what each costs on the head of the biggest file (see replay-calibration.ts). */
+/**
+ * The rules' units and what each costs on the head of the biggest file (see replay-calibration.ts); headBytes 0
+ * when nothing could be measured (the weights are then ruleWeight's estimates).
+ */
 export interface Calibration {
   units: RuleSpec[][];
   weights: number[];
-  /** Measured (else estimated: weights are ruleWeight's and the times below are 0). */
-  measured: boolean;
   parseMs: number;
   headBytes: number;
 }
 
 export async function calibrate(plans: readonly FilePlan[], options: ReplayOptions): Promise<Calibration> {
   const units = ruleUnits(options.playbook.detection.rules);
-  const first = plans[0];
+  // The biggest file: the bulk of the replay's lines (an app log or a small rotated file first says little).
+  const biggest = plans.reduce<FilePlan | undefined>(
+    (big, plan) => (big === undefined || (plan.bytes ?? 0) > (big.bytes ?? 0) ? plan : big),
+    undefined,
+  );
   const head =
-    first === undefined
+    biggest === undefined
       ? undefined
-      : await measureUnitCosts(first, options.playbook, options.tokenKey, units);
-  if (head === undefined)
-    return {
-      units,
-      weights: units.map((unit) => unit.reduce((w, rule) => w + ruleWeight(rule), 0)),
-      measured: false,
-      parseMs: 0,
-      headBytes: 0,
-    };
-  return { units, weights: head.unitMs, measured: true, parseMs: head.parseMs, headBytes: head.bytes };
+      : await measureUnitCosts(biggest, options.playbook, options.tokenKey, units);
+  if (head === undefined) return { units, weights: estimatedWeights(units), parseMs: 0, headBytes: 0 };
+  return { units, weights: head.unitMs, parseMs: head.parseMs, headBytes: head.bytes };
 }
 
 /**
@@ -106,7 +104,7 @@ export async function calibrate(plans: readonly FilePlan[], options: ReplayOptio
  * every rule. The most threads that promise at most WORTH of one thread's time, else 1.
  */
 export function chooseThreads(plans: readonly FilePlan[], calibration: Calibration, most: number): number {
-  if (!calibration.measured || calibration.headBytes === 0) return 1;
+  if (calibration.headBytes === 0) return 1;
   const scale = totalBytes(plans) / calibration.headBytes;
   const rulesMs = calibration.weights.reduce((a, b) => a + b, 0);
   const alone = (calibration.parseMs + rulesMs) * scale;
@@ -157,18 +155,7 @@ export async function replayInThreads(
   const groups = partitionUnits(calibration.units, calibration.weights, threads);
   if (groups.length < 2) {
     // Fewer units of rules than threads asked for (none, or one): nothing to split.
-    const run = await replayPlans(plans, options);
-    return finish(
-      {
-        ...run,
-        ...mergeReplays(
-          [run],
-          rules.map((r) => r.name),
-        ),
-      },
-      started,
-      cpuStarted,
-    );
+    return replayInOneThread(plans, options, started, cpuStarted);
   }
   const [own = [], ...theirs] = groups;
   const workers: Worker[] = [];

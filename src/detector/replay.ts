@@ -248,10 +248,20 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
     const threads = asked ?? chooseThreads(plans, calibration, most);
     if (threads > 1) return replayInThreads(plans, options, threads, calibration, started, cpuStarted);
   }
+  return replayInOneThread(plans, options, started, cpuStarted);
+}
+
+/** The replay in this thread, its lists put in the replay's order (mergeReplays of one part), timed from `started`. */
+export async function replayInOneThread(
+  plans: readonly FilePlan[],
+  options: ReplayOptions,
+  started: number,
+  cpuStarted: NodeJS.CpuUsage,
+): Promise<ReplayResult> {
   const run = await replayPlans(plans, options);
   const ordered = mergeReplays(
     [run],
-    playbook.detection.rules.map((r) => r.name),
+    options.playbook.detection.rules.map((r) => r.name),
   );
   return finish({ ...run, ...ordered }, started, cpuStarted);
 }

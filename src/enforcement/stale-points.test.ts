@@ -10,6 +10,7 @@ import { buildProgram } from '../cli/program.js';
 import { catalogOf } from '../desk/index.js';
 import { testPolicy } from '../desk/testing/test-policy.js';
 import { MemoryState } from '../gateway/state/index.js';
+import { mitigation } from '../gateway/testing/mitigation.js';
 import type { Playbook } from '../playbook/index.js';
 import { ManualClock } from '../shared/clock.js';
 import { createLogger } from '../shared/logger.js';
@@ -167,20 +168,14 @@ describe('a gateway that stops running', () => {
     const store = await openStore('sqlite::memory:', { cwd: process.cwd() });
     const clock = new ManualClock('2026-03-02T09:00:00.000Z');
     try {
-      const m = await store.mitigations.create({
-        id: 'mit-gw-1',
-        service: 'shop',
-        kind: 'block',
-        target: '203.0.113.9',
-        reason: 'by hand',
-        author: 'cli:alice',
-        incidentId: null,
-        createdAt: clock.now().toISOString(),
-        expiresAt: null,
-        liftedAt: null,
-        liftedBy: null,
-        data: {},
-      });
+      const m = await store.mitigations.create(
+        mitigation(clock, 'block', '203.0.113.9', {
+          id: 'mit-gw-1',
+          service: 'shop',
+          reason: 'by hand',
+          author: 'cli:alice',
+        }),
+      );
       const point = { pointKind: 'gateway' as const, pointName: 'shop@host:1' };
       const sync = syncMitigations({
         store,

@@ -87,31 +87,18 @@ export function enforcementCases(ctx: ContractContext): void {
   it("refreshes a point's enforcing holds when it is heard from, and only its own", async () => {
     const [a, b] = [unique('mit'), unique('mit')];
     const name = unique('edge');
-    await ctx.store.enforcement.acknowledge({
-      mitigationId: a,
-      pointKind: 'bouncer',
-      pointName: name,
-      at: at(0),
-    });
-    await ctx.store.enforcement.acknowledge({
-      mitigationId: b,
-      pointKind: 'bouncer',
-      pointName: name,
-      at: at(0),
-    });
-    await ctx.store.enforcement.release({
-      mitigationId: b,
-      pointKind: 'bouncer',
-      pointName: name,
-      at: at(1),
-    });
+    /** A bouncer taking up (acknowledge) or letting go of (release) a mitigation at minute `minute`. */
+    const bouncer = (
+      change: 'acknowledge' | 'release',
+      mitigationId: string,
+      pointName: string,
+      minute: number,
+    ) => ctx.store.enforcement[change]({ mitigationId, pointKind: 'bouncer', pointName, at: at(minute) });
+    await bouncer('acknowledge', a, name, 0);
+    await bouncer('acknowledge', b, name, 0);
+    await bouncer('release', b, name, 1);
     const other = unique('edge');
-    await ctx.store.enforcement.acknowledge({
-      mitigationId: a,
-      pointKind: 'bouncer',
-      pointName: other,
-      at: at(0),
-    });
+    await bouncer('acknowledge', a, other, 0);
     expect(await ctx.store.enforcement.touchPoint('bouncer', name, at(3))).toBe(1);
     // Heard from again within 10 s: nothing to write.
     expect(await ctx.store.enforcement.touchPoint('bouncer', name, at(3.1))).toBe(0);
