@@ -5,6 +5,7 @@ import { readConfig } from '../../src/app/config.js';
 import { startApp, type RunningApp } from '../../src/app/compose.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { startReceiver } from '../support/receiver.js';
+import { StoryApi } from '../support/story-app.js';
 import { createWorkspace, waitFor, type Workspace } from '../support/workspace.js';
 
 /**
@@ -16,7 +17,8 @@ describe('rampart up announces a mitigation that expires', () => {
   let ws: Workspace;
   let app: RunningApp;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  let apiKey = '';
+  /** The admin API as the admin key calls it: a 4xx/5xx fails the test, naming the call. */
+  let api: StoryApi;
 
   beforeAll(async () => {
     ws = await createWorkspace();
@@ -42,7 +44,7 @@ describe('rampart up announces a mitigation that expires', () => {
       env,
       gatewayListen: () => ({ host: '127.0.0.1', port: 0 }),
     });
-    apiKey = readFileSync(join(ws.cwd, '.rampart', 'admin.key'), 'utf8').trim();
+    api = new StoryApi(app.apiUrl, readFileSync(join(ws.cwd, '.rampart', 'admin.key'), 'utf8').trim());
   });
   afterAll(async () => {
     await app?.stop();
@@ -50,30 +52,18 @@ describe('rampart up announces a mitigation that expires', () => {
     await ws?.close();
   });
 
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${app.apiUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${apiKey}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    expect(res.status, `${method} ${path}`).toBeLessThan(300);
-    return (await res.json()) as T;
-  };
   const events = () =>
     receiver.received
       .filter((r) => r.path === '/automation')
       .map((r) => r.body as { event: string; mitigation?: { id: string } });
 
   it('writes one timeline entry and sends one mitigation_expired webhook', async () => {
-    const incident = await api<{ id: string }>('POST', '/v1/incidents', {
+    const incident = await api.ok<{ id: string }>('POST', '/v1/incidents', {
       service: 'guest-api',
       title: 'Join-token enumeration',
       severity: 'SEV-3',
     });
-    const block = await api<{ id: string }>('POST', '/v1/mitigations', {
+    const block = await api.ok<{ id: string }>('POST', '/v1/mitigations', {
       service: 'guest-api',
       kind: 'block',
       target: '203.0.113.0/24',
@@ -88,7 +78,7 @@ describe('rampart up announces a mitigation that expires', () => {
     expect(events().filter((e) => e.event === 'mitigation_expired')).toEqual([
       expect.objectContaining({ mitigation: expect.objectContaining({ id: block.id }) as unknown }),
     ]);
-    const view = await api<{ timeline: { summary: string }[] }>('GET', `/v1/incidents/${incident.id}`);
+    const view = await api.ok<{ timeline: { summary: string }[] }>('GET', `/v1/incidents/${incident.id}`);
     expect(view.timeline.filter((e) => e.summary.includes('expired after'))).toEqual([
       expect.objectContaining({ summary: 'block 203.0.113.0/24 expired after 2s' }),
     ]);

@@ -10,6 +10,7 @@ import { verifyWebhookSignature } from '../../src/notify/channels/webhook.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { startStandins, type RunningStandins } from '../../src/standins/index.js';
 import { startReceiver } from '../support/receiver.js';
+import { StoryApi } from '../support/story-app.js';
 import { copyPlaybooks, waitFor } from '../support/workspace.js';
 
 const HOOK_SECRET = 'automation-hook-secret-0123';
@@ -25,7 +26,8 @@ describe('one incident per attack, and the mitigation on the wire (issue 11)', (
   let standins: RunningStandins;
   let app: RunningApp;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  let apiKey: string;
+  /** The admin API as the admin key calls it: a 4xx/5xx fails the test, naming the call. */
+  let api: StoryApi;
 
   beforeAll(async () => {
     cwd = mkdtempSync(join(tmpdir(), 'rampart-one-incident-'));
@@ -62,7 +64,7 @@ describe('one incident per attack, and the mitigation on the wire (issue 11)', (
       env,
       gatewayListen: () => ({ host: '127.0.0.1', port: 0 }),
     });
-    apiKey = readFileSync(join(cwd, '.rampart', 'admin.key'), 'utf8').trim();
+    api = new StoryApi(app.apiUrl, readFileSync(join(cwd, '.rampart', 'admin.key'), 'utf8').trim());
   });
   afterAll(async () => {
     await app?.stop();
@@ -71,21 +73,9 @@ describe('one incident per attack, and the mitigation on the wire (issue 11)', (
     rmSync(cwd, { recursive: true, force: true });
   });
 
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${app.apiUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${apiKey}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    expect(res.status, `${method} ${path}`).toBeLessThan(300);
-    return (await res.json()) as T;
-  };
   const incidentsFor = async (net: string): Promise<Incident[]> =>
     (
-      await api<{ incidents: Incident[] }>('GET', '/v1/incidents?service=guest-api&limit=100')
+      await api.ok<{ incidents: Incident[] }>('GET', '/v1/incidents?service=guest-api&limit=100')
     ).incidents.filter((i) => i.scope.ips.some((ip) => ip.startsWith(`${net}.`)));
   const bodies = (path: string) =>
     receiver.received.filter((r) => r.path === path).map((r) => r.body as Record<string, unknown>);
@@ -102,7 +92,7 @@ describe('one incident per attack, and the mitigation on the wire (issue 11)', (
     const signalRules = async () => {
       const rules = new Set<string>();
       for (const i of await incidentsFor(net)) {
-        const { timeline } = await api<{ timeline: { kind: string; data: { rule?: string } }[] }>(
+        const { timeline } = await api.ok<{ timeline: { kind: string; data: { rule?: string } }[] }>(
           'GET',
           `/v1/incidents/${i.id}/timeline`,
         );
@@ -164,7 +154,7 @@ describe('one incident per attack, and the mitigation on the wire (issue 11)', (
       }),
     ).toBe(true);
     const block = (
-      await api<{ mitigations: { id: string; kind: string; target: string }[] }>(
+      await api.ok<{ mitigations: { id: string; kind: string; target: string }[] }>(
         'GET',
         `/v1/incidents/${incident.id}`,
       )
@@ -181,7 +171,7 @@ describe('one incident per attack, and the mitigation on the wire (issue 11)', (
       'token-enumeration',
     );
 
-    await api('DELETE', `/v1/mitigations/${block.id}?reason=${encodeURIComponent('attack over')}`);
+    await api.ok('DELETE', `/v1/mitigations/${block.id}?reason=${encodeURIComponent('attack over')}`);
     await waitFor(() => Promise.resolve(bodies('/automation').length > 1), 10_000, 50);
     expect(bodies('/automation')[1]).toMatchObject({
       event: 'mitigation_lifted',
