@@ -88,7 +88,7 @@ export class RuleRunner {
     // A rule without group_by has one key for ever: no map lookup per event.
     let ks = this.single ?? this.keys.get(key);
     if (ks === undefined) {
-      ks = this.firing.get(key) ?? this.newKey(detach(key), time, event.source);
+      ks = this.firing.get(key) ?? this.newKey(this.rule.groupKeysOwn === true ? key : detach(key), time, event.source);
       this.keys.set(ks.key, ks);
       if (this.rule.groupBy.length === 0) this.single = ks;
     }

@@ -25,7 +25,10 @@ export class TokenScope {
   private readonly byHash = new LruMap<Owner>(MAX_TOKENS);
   private readonly byPreview = new LruMap<Owner>(MAX_TOKENS);
 
-  /** Learns from the event, or completes it; called once per event before the rules see it. */
+  /**
+   * Learns from the event, or completes it; called once per event before the rules see it. Hash and preview are
+   * kept as they are: strings of their own, never a slice of a log line (event-fields.ts, OWN_STRING_FIELDS).
+   */
   apply(event: RequestEvent): void {
     const hash = event.tokenHash;
     const preview = event.tokenPreview;
@@ -51,14 +54,14 @@ export class TokenScope {
     if (hash !== null) {
       const known = this.byHash.peek(hash);
       if (known === undefined || known.tenant !== tenant || known.event !== ev)
-        this.byHash.set(detach(hash), {
+        this.byHash.set(hash, {
           tenant: tenant ?? known?.tenant ?? null,
           event: ev ?? known?.event ?? null,
         });
     }
     if (preview !== null) {
       const known = this.byPreview.peek(preview);
-      if (known === undefined) this.byPreview.set(detach(preview), { tenant, event: ev });
+      if (known === undefined) this.byPreview.set(preview, { tenant, event: ev });
       else if (
         known !== AMBIGUOUS &&
         ((tenant !== null && known.tenant !== null && known.tenant !== tenant) ||

@@ -3,7 +3,7 @@ import { eventSourcesOfRule, ruleSeverity } from '../../playbook/index.js';
 import type { FilterSpec, MitigationSpec, Playbook, RuleSpec } from '../../playbook/index.js';
 import { RampartError } from '../../shared/errors.js';
 import { compileFilter } from './compile-filter.js';
-import { detach, fieldGetter, groupKeyOf } from './event-fields.js';
+import { fieldGetter, groupKeyOf, groupKeysOwn, keeper } from './event-fields.js';
 import { LruMap } from '../../shared/lru.js';
 import { indexKeysOf } from './index-keys.js';
 import type { IndexKeys } from './index-keys.js';
@@ -47,6 +47,11 @@ export interface CompiledRule {
   matches(event: RequestEvent): boolean;
   /** The group key, or undefined when the event lacks a group field (skipped for this rule). */
   groupKey(event: RequestEvent): string | undefined;
+  /**
+   * Whether its group keys may be kept as they are (event-fields.ts, groupKeysOwn): the runner then keeps the
+   * very string later events look it up with, and a lookup is a pointer compare instead of a character compare.
+   */
+  readonly groupKeysOwn?: boolean;
 }
 
 export interface CompileOptions {
@@ -115,8 +120,8 @@ export function compileRule(rule: RuleSpec, playbook: Playbook, options: Compile
           options.knownValues?.set(shareAs, known);
         }
         learn = known.learn;
-        trigger = anyTrigger(distinctTrigger(spec, known.unknown, maxKeys));
-      } else trigger = anyTrigger(distinctTrigger(spec, fieldGetter(spec.field, routes), maxKeys));
+        trigger = anyTrigger(distinctTrigger(spec, known.unknown, maxKeys, keeper(spec.field)));
+      } else trigger = anyTrigger(distinctTrigger(spec, fieldGetter(spec.field, routes), maxKeys, keeper(spec.field)));
       break;
     case 'ratio':
       trigger = anyTrigger(
@@ -158,6 +163,7 @@ export function compileRule(rule: RuleSpec, playbook: Playbook, options: Compile
     routes,
     matches,
     groupKey: groupKeyOf(rule.group_by, routes),
+    groupKeysOwn: groupKeysOwn(rule.group_by),
     ...(learn !== undefined ? { learn } : {}),
   };
 }
@@ -177,13 +183,14 @@ export interface KnownValues {
 
 function knownValues(field: string, filter: FilterSpec, routes: RouteNames, where: string): KnownValues {
   const get = fieldGetter(field, routes);
+  const keep = keeper(field);
   const matches = compileFilter(filter, routes, where);
   const known = new LruMap<true>(KNOWN_VALUES_MAX);
   return {
     learn: (event: RequestEvent): void => {
       if (!matches(event)) return;
       const value = get(event);
-      if (value !== null && known.get(value) === undefined) known.set(detach(value), true);
+      if (value !== null && known.get(value) === undefined) known.set(keep(value), true);
     },
     unknown: (event: RequestEvent): string | null => {
       const value = get(event);

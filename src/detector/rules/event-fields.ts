@@ -102,6 +102,32 @@ export function widePrefix(ip: string | null): string | null {
   return `${ip.slice(0, second)}.0.0/16`;
 }
 
+/**
+ * Fields whose values are strings of their own: made by the parsers' address and token caches or by the gateway
+ * (a formatted address, a prefix, a keyed hash), never a slice of a log line, and the same object for every
+ * event of one client or token. A map may keep such a value as it is: kept as a copy instead, every later
+ * lookup with the event's own string would find a different object and compare the two character by character.
+ */
+const OWN_STRING_FIELDS: ReadonlySet<string> = new Set(['ip', 'ip_prefix', 'ip_prefix16', 'token', 'token_preview']);
+
+/** Whether a map may keep this field's values without a copy (see OWN_STRING_FIELDS). */
+export function ownStrings(name: string): boolean {
+  return OWN_STRING_FIELDS.has(name);
+}
+
+/** A value to keep in a map: itself when its field's values are strings of their own, else a detached copy. */
+export function keeper(name: string): (value: string) => string {
+  return ownStrings(name) ? (value) => value : detach;
+}
+
+/**
+ * Whether the keys groupKeyOf(names) returns may be kept as they are: "*", a combined key (made and detached
+ * there, and the same object for every event of the combination), or a single field of strings of their own.
+ */
+export function groupKeysOwn(names: readonly string[]): boolean {
+  return names.length !== 1 || ownStrings(names[0] as string);
+}
+
 /** Longer group keys are cut: a hostile header must not make a 64 KiB map key or fingerprint. */
 export const MAX_KEY_LENGTH = 200;
 
@@ -120,6 +146,7 @@ export function groupKeyOf(
 ): (event: RequestEvent) => string | undefined {
   if (names.length === 0) return () => '*';
   const getters = names.map((name) => fieldGetter(name, routes));
+  const keep = names.map(keeper);
   const cut = (key: string) => visibleText(key, MAX_KEY_LENGTH);
   if (getters.length === 1) {
     const get = getters[0] as FieldGetter;
@@ -141,7 +168,7 @@ export function groupKeyOf(
       if (value === null) return undefined;
       if (i < getters.length - 1) {
         let next = node.get(value) as KeyNode | undefined;
-        if (next === undefined) node.set(detach(value), (next = new Map()));
+        if (next === undefined) node.set((keep[i] as (v: string) => string)(value), (next = new Map()));
         node = next;
       } else {
         key = node.get(value) as string | undefined;
@@ -158,7 +185,7 @@ export function groupKeyOf(
             joined = j === 0 ? part : `${joined}|${part}`;
           }
           key = detach(cutVisible(joined, MAX_KEY_LENGTH));
-          node.set(detach(value), key);
+          node.set((keep[i] as (v: string) => string)(value), key);
         }
       }
     }

@@ -110,7 +110,17 @@ function valueKey(value: string): string | number {
 /** Long values whose hash a trigger remembers; past it the memo starts over (a flood of random user agents). */
 const LONG_MEMO_SIZE = 4096;
 
-export function distinctTrigger(spec: Spec, field: FieldGetter, maxKeys = DEFAULT_MAX_KEYS): Trigger<Seen> {
+/**
+ * `keep` makes the copy a sighting keeps of a short value: detach by default; for a field whose values are
+ * strings of their own (event-fields.ts, keeper) the value itself, so a repeated value is found by a pointer
+ * compare in the key's list.
+ */
+export function distinctTrigger(
+  spec: Spec,
+  field: FieldGetter,
+  maxKeys = DEFAULT_MAX_KEYS,
+  keep: (value: string) => string = detach,
+): Trigger<Seen> {
   const cap = distinctCap(spec.count);
   const refresh = spec.window / 16;
   // A user agent repeats line after line: its hash is looked up (V8 has usually hashed the string already, for a
@@ -158,7 +168,7 @@ export function distinctTrigger(spec: Spec, field: FieldGetter, maxKeys = DEFAUL
             forgetOldest(seen);
             remembered--;
           }
-          const copy = typeof value === 'number' ? value : detach(value);
+          const copy = typeof value === 'number' ? value : keep(value);
           remember(seen, { value: copy, at: time, older: null, newer: null });
           remembered++;
         } else if (previous.at < time - refresh) {

@@ -313,7 +313,8 @@ export function buildEvent(raw: RawRecord, ctx: ParseContext): ParseResult {
   if (token) {
     // A token from a query string is the real thing, whatever it looks like.
     if (raw.token && isPreview(token)) {
-      tokenPreview = token;
+      // A copy: rules keep token values as they are (event-fields.ts, OWN_STRING_FIELDS), never a log line's slice.
+      tokenPreview = detach(token);
     } else {
       const known = hashedToken(token, ctx.tokenKey);
       tokenHash = known.hash;
