@@ -97,7 +97,8 @@ export function createDetector(options: DetectorOptions): Detector {
   };
   const clocks = new Map<string, Map<string, SourceTime>>();
   const clockOf = (service: string) => (source: string) => clocks.get(service)?.get(source)?.now ?? -Infinity;
-  const runners = compiled.map((rule) => new RuleRunner(rule, sink, clockOf(rule.service)));
+  const evidence = (visit: (event: RequestEvent) => boolean | undefined, limit: number) => recent.scanBack(visit, limit);
+  const runners = compiled.map((rule) => new RuleRunner(rule, sink, clockOf(rule.service), evidence));
   const byService = new Map<string, RuleRunner[]>();
   for (const runner of runners) {
     const list = byService.get(runner.rule.service) ?? [];

@@ -33,10 +33,17 @@ export type SourceClock = (source: string) => number;
 
 /**
  * Each rule keeps its last matching events for samples: a narrow rule (404s from one network) keeps minutes,
- * a broad one seconds. Kept per rule rather than read from the big evidence ring so that replay can keep that
- * ring small: events that outlive the young generation make the collector the bottleneck.
+ * a broad one seconds. A short ring: every slot holds an event past the next young-generation collection, and
+ * the collector copies it and all it references (64 slots in each of 29 rules made half the replay's cache
+ * misses, bench/detector/README.md). What a broad rule's ring has pushed out, the service's evidence ring
+ * (RecentEvents) still holds: samples() looks there next.
  */
-const MATCHED_RING = 64;
+const MATCHED_RING = 16;
+/** How far back in the evidence ring samples() looks for a key's events: bounded, firing is not a scan. */
+const EVIDENCE_SCAN = 2_000;
+
+/** The service's evidence ring, newest first (RecentEvents.scanBack). */
+export type EvidenceScan = (visit: (event: RequestEvent) => boolean | undefined, limit: number) => void;
 
 /**
  * One rule's keys and episodes. A key fires once when its condition first holds; while firing it sends an
@@ -61,6 +68,7 @@ export class RuleRunner {
     readonly rule: CompiledRule,
     private readonly sink: RunnerSink,
     private readonly clockOf: SourceClock,
+    private readonly evidence?: EvidenceScan,
   ) {
     // A key pushed out while firing stays in `firing` (and keeps its state) until it clears.
     const dispose = rule.trigger.dispose;
@@ -209,7 +217,11 @@ export class RuleRunner {
     );
   }
 
-  /** The latest events of this rule and key, from the rule's own ring of recent matches. */
+  /**
+   * The latest events of this rule and key: from the rule's own ring of recent matches, and when that holds
+   * fewer than MAX_SAMPLES of the key (a broad rule, whose ring other keys' events have filled), from the
+   * service's evidence ring. Oldest first.
+   */
   private samples(key: string, at: number): RequestEvent[] {
     const found: RequestEvent[] = [];
     const ring = this.matched;
@@ -217,6 +229,16 @@ export class RuleRunner {
       const event = ring[(this.matchedNext - k + ring.length) % ring.length];
       if (event === undefined) break;
       if (event.time <= at && this.rule.groupKey(event) === key) found.push(event);
+    }
+    if (found.length < MAX_SAMPLES && this.evidence !== undefined) {
+      const own = found.length;
+      this.evidence((event) => {
+        if (event.time > at || event.service !== this.rule.service || found.includes(event)) return undefined;
+        if (this.rule.matches(event) && this.rule.groupKey(event) === key) found.push(event);
+        return found.length - own >= MAX_SAMPLES;
+      }, EVIDENCE_SCAN);
+      // Newest first across both: a stable sort keeps each ring's own order between events of one time.
+      if (found.length > own) found.sort((a, b) => b.time - a.time).length = Math.min(found.length, MAX_SAMPLES);
     }
     return found.reverse();
   }
