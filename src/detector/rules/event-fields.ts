@@ -108,7 +108,7 @@ export function widePrefix(ip: string | null): string | null {
  * event of one client or token. A map may keep such a value as it is: kept as a copy instead, every later
  * lookup with the event's own string would find a different object and compare the two character by character.
  */
-const OWN_STRING_FIELDS: ReadonlySet<string> = new Set(['ip', 'ip_prefix', 'ip_prefix16', 'token', 'token_preview']);
+const OWN_STRING_FIELDS: ReadonlySet<string> = new Set(['ip', 'ip_prefix', 'token', 'token_preview']);
 
 /** Whether a map may keep this field's values without a copy (see OWN_STRING_FIELDS). */
 export function ownStrings(name: string): boolean {

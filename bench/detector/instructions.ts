@@ -1,0 +1,220 @@
+/**
+ * What one log line costs the replay, counted rather than timed: instructions, and cache misses in a simulated
+ * cache (valgrind's cachegrind), per line of the bench's fotospiel access log. Wall time on a shared VM swings by a
+ * factor of two or more from one hour to the next; these counts move by a percent or two between runs, so a
+ * change of a few percent can be told from the noise. Compared with another checkout (--base), each in the same run.
+ *
+ * Each measurement replays the first --from lines and the first --to lines of the same file in one thread under
+ * cachegrind (the two at once, one per core) and divides the difference by (to - from): start-up, compiling and
+ * warm-up cancel out. The simulated last level is --ll bytes (default 1 MiB, this machine's L2 per core: the
+ * replay's tables do not stay in a shared L3 that other tenants use).
+ *
+ *   node --import tsx bench/detector/instructions.ts [--playbook fotospiel-own,fotospiel+http] [--from 30000]
+ *     [--to 90000] [--ll 1048576] [--base /path/to/other/checkout]
+ *
+ * --playbook takes profile.ts's names (fotospiel, 6fb, none, fotospiel-own, 6fb-own, fotospiel+http, 6fb+http).
+ * --base: another checkout with its node_modules (a `git worktree add` of the previous commit, say). Each
+ * checkout's built dist/ is what runs (built here first when older than its src/): code run through tsx under
+ * cachegrind counted 12 % apart between two runs of one build, dist/ within 2 %. Needs valgrind
+ * (`apt-get install -y valgrind`). About three minutes per playbook and checkout on 2 cores. The generated log
+ * is deleted at the end.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const option = (name: string, fallback: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? fallback : (process.argv[i + 1] ?? fallback);
+};
+const count = (name: string, fallback: number): number => {
+  const value = Number(option(name, String(fallback)));
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
+  return value;
+};
+const FROM = count('from', 30_000);
+const TO = count('to', 90_000);
+if (TO <= FROM) throw new Error('--to must be more lines than --from');
+const LL = count('ll', 1 << 20);
+const PLAYBOOKS = option('playbook', 'fotospiel-own,fotospiel+http').split(',');
+const BASE = option('base', '');
+if (BASE !== '' && !existsSync(join(BASE, 'tsconfig.build.json')))
+  throw new Error(`--base ${BASE}: expected a Rampart checkout (no tsconfig.build.json there)`);
+if (spawnSync('valgrind', ['--version']).status !== 0)
+  throw new Error('valgrind is not installed: apt-get install -y valgrind');
+
+interface Counts {
+  instructions: number;
+  d1Misses: number;
+  llMisses: number;
+  llReadMisses: number;
+}
+
+/** The totals cachegrind prints on stderr ("==123== I   refs:      6,492,192,009", "LL misses: 1 (2 rd + 3 wr)"). */
+function countsOf(stderr: string, what: string): Counts {
+  const total = (label: string): number => {
+    const m = new RegExp(`${label}:\\s+([\\d,]+)`).exec(stderr);
+    if (m === null) throw new Error(`${what}: no "${label}" in cachegrind's output:\n${stderr.slice(-2000)}`);
+    return Number((m[1] as string).replaceAll(',', ''));
+  };
+  const reads = /LL misses:\s+[\d,]+\s+\(\s*([\d,]+) rd/.exec(stderr);
+  if (reads === null) throw new Error(`${what}: no LL read misses in cachegrind's output`);
+  return {
+    instructions: total('I   refs'),
+    d1Misses: total('D1  misses'),
+    llMisses: total('LL misses'),
+    llReadMisses: Number((reads[1] as string).replaceAll(',', '')),
+  };
+}
+
+/** Builds `checkout`'s dist/ when it is missing or older than its src/. */
+function ensureBuilt(checkout: string): void {
+  const newest = (dir: string): number => {
+    let latest = 0;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+    }
+    return latest;
+  };
+  const entry = join(checkout, 'dist/detector/index.js');
+  if (existsSync(entry) && statSync(entry).mtimeMs >= newest(join(checkout, 'src'))) return;
+  console.log(`building ${checkout}/dist (tsc -p tsconfig.build.json)`);
+  const build = spawnSync(process.execPath, [join(checkout, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: checkout,
+    encoding: 'utf8',
+  });
+  if (build.status !== 0 || !existsSync(entry)) throw new Error(`building ${checkout} failed:\n${build.stdout}`);
+}
+
+/**
+ * The replay each measurement runs: profile.ts's choice of playbook, written out in plain JavaScript against a
+ * checkout's dist/, through the calls every version has (loadPlaybook, parsePlaybook, replayFiles), so that an
+ * older checkout than this script can be measured too.
+ */
+const RUNNER = `
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+const [root, file, which] = process.argv.slice(2);
+const load = (path) => import(pathToFileURL(join(root, 'dist', path)).href);
+const { replayFiles } = await load('detector/index.js');
+const { loadPlaybook, parsePlaybook } = await load('playbook/index.js');
+const name = which.startsWith('6fb') ? '6fb-booking.yaml' : 'fotospiel-public-api.yaml';
+const path = join(root, 'playbooks', name);
+const shipped = readFileSync(path, 'utf8');
+const withoutInclude = shipped.replace(/^include:.*\\n/m, '');
+const loaded = which.endsWith('+http')
+  ? parsePlaybook(withoutInclude.replace('rampart: 1\\n', 'rampart: 1\\ninclude: [http]\\n'), path)
+  : which.endsWith('-own')
+    ? parsePlaybook(withoutInclude, path)
+    : await loadPlaybook(path);
+if (!loaded.ok) throw new Error(name + ' does not load: ' + (loaded.errors[0]?.message ?? ''));
+const playbook = which === 'none'
+  ? { ...loaded.playbook, detection: { ...loaded.playbook.detection, rules: [] } }
+  : loaded.playbook;
+const result = await replayFiles([file], { playbook, tokenKey: 'bench-token-key-0123456789', format: 'nginx', threads: 1 });
+console.log(which + ': ' + result.lines + ' lines, ' + result.signals.length + ' signals');
+`;
+
+/** One replay of `file` under cachegrind, with `checkout`'s built dist/. */
+async function measure(checkout: string, playbook: string, file: string): Promise<Counts> {
+  const args = [
+    '--tool=cachegrind',
+    '--cache-sim=yes',
+    `--LL=${LL},16,64`,
+    // V8 writes and rewrites machine code: cachegrind must see it change.
+    '--smc-check=all-non-file',
+    '--cachegrind-out-file=/dev/null',
+    process.execPath,
+    // One thread for everything: the collector's and the compiler's helper threads would be counted anyway,
+    // but in an order that differs from run to run.
+    '--single-threaded',
+    runner,
+    checkout,
+    file,
+    playbook,
+  ];
+  const child = spawn('valgrind', args, { cwd: checkout, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdout.resume();
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const what = `${checkout} ${playbook} ${file}`;
+  if (code !== 0) throw new Error(`${what}: exited ${code}:\n${stderr.slice(-2000)}`);
+  return countsOf(stderr, what);
+}
+
+/** The first `lines` lines of `from`, written to `to`. */
+async function head(from: string, to: string, lines: number): Promise<void> {
+  const out = createWriteStream(to);
+  const input = createReadStream(from);
+  const reader = createInterface({ input, crlfDelay: Infinity });
+  let n = 0;
+  for await (const line of reader) {
+    if (!out.write(`${line}\n`)) await once(out, 'drain');
+    if (++n === lines) break;
+  }
+  reader.close();
+  input.destroy();
+  out.end();
+  await once(out, 'finish');
+  if (n < lines) throw new Error(`${from} has ${n} lines, fewer than ${lines}`);
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'rampart-instructions-'));
+const runner = join(dir, 'replay-once.mjs');
+try {
+  writeFileSync(runner, RUNNER);
+  ensureBuilt(ROOT);
+  if (BASE !== '') ensureBuilt(resolve(BASE));
+  const full = join(dir, 'to.log');
+  // profile.ts writes the bench's log when the file is missing (and replays it: the 'none' playbook is quick).
+  const made = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'bench/detector/profile.ts'), '--file', full, '--lines', String(TO), '--playbook', 'none'],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  if (made.status !== 0) throw new Error(`generating the log failed:\n${made.stderr}`);
+  const short = join(dir, 'from.log');
+  await head(full, short, FROM);
+  console.log(
+    `per line of lines ${FROM}-${TO} of the bench's fotospiel log, one thread, cachegrind with a ${LL / 1024} KiB last level\n`,
+  );
+  const perLine = (a: Counts, b: Counts): Counts => ({
+    instructions: (b.instructions - a.instructions) / (TO - FROM),
+    d1Misses: (b.d1Misses - a.d1Misses) / (TO - FROM),
+    llMisses: (b.llMisses - a.llMisses) / (TO - FROM),
+    llReadMisses: (b.llReadMisses - a.llReadMisses) / (TO - FROM),
+  });
+  const row = (label: string, c: Counts, base?: Counts): string => {
+    const ratio = (k: keyof Counts) => (base === undefined ? '' : ` (${(c[k] / base[k]).toFixed(2)}×)`);
+    return [
+      label.padEnd(36),
+      `${Math.round(c.instructions).toLocaleString('en')}${ratio('instructions')}`.padStart(20),
+      `${Math.round(c.d1Misses)}${ratio('d1Misses')}`.padStart(14),
+      `${Math.round(c.llMisses)}${ratio('llMisses')}`.padStart(14),
+      `${Math.round(c.llReadMisses)}${ratio('llReadMisses')}`.padStart(14),
+    ].join('  ');
+  };
+  console.log(
+    ['candidate'.padEnd(36), 'instructions'.padStart(20), 'D1 misses'.padStart(14), 'LL misses'.padStart(14), 'LL reads'.padStart(14)].join('  '),
+  );
+  for (const playbook of PLAYBOOKS) {
+    let base: Counts | undefined;
+    if (BASE !== '') {
+      const [a, b] = await Promise.all([measure(resolve(BASE), playbook, short), measure(resolve(BASE), playbook, full)]);
+      base = perLine(a, b);
+      console.log(row(`${playbook}, --base`, base));
+    }
+    const [a, b] = await Promise.all([measure(ROOT, playbook, short), measure(ROOT, playbook, full)]);
+    console.log(row(`${playbook}, this checkout`, perLine(a, b), base));
+  }
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
