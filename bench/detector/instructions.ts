@@ -20,12 +20,13 @@
  * is deleted at the end.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { newestMtime } from './newest-mtime.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const option = (name: string, fallback: string): string => {
@@ -74,16 +75,8 @@ function countsOf(stderr: string, what: string): Counts {
 
 /** Builds `checkout`'s dist/ when it is missing or older than its src/. */
 function ensureBuilt(checkout: string): void {
-  const newest = (dir: string): number => {
-    let latest = 0;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-    }
-    return latest;
-  };
   const entry = join(checkout, 'dist/detector/index.js');
-  if (existsSync(entry) && statSync(entry).mtimeMs >= newest(join(checkout, 'src'))) return;
+  if (existsSync(entry) && statSync(entry).mtimeMs >= newestMtime(join(checkout, 'src'))) return;
   console.log(`building ${checkout}/dist (tsc -p tsconfig.build.json)`);
   const build = spawnSync(process.execPath, [join(checkout, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
     cwd: checkout,

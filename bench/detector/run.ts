@@ -20,13 +20,13 @@ import {
   createWriteStream,
   existsSync,
   readFileSync,
-  readdirSync,
   statSync,
 } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { newestMtime } from './newest-mtime.js';
 import { once } from 'node:events';
 import { replayFiles } from '../../src/detector/index.js';
 import { fotospielAccessLines } from '../../src/detector/testing/fotospiel-traffic.js';
@@ -163,15 +163,7 @@ async function replay(file: string, playbook: Playbook, index = true, threads: T
  * else why the CLI rows are skipped.
  */
 function ensureBuilt(cli: string): string | null {
-  const newest = (dir: string): number => {
-    let latest = 0;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-    }
-    return latest;
-  };
-  if (existsSync(cli) && statSync(cli).mtimeMs >= newest(join(ROOT, 'src'))) return null;
+  if (existsSync(cli) && statSync(cli).mtimeMs >= newestMtime(join(ROOT, 'src'))) return null;
   console.log('dist/ is older than src/: building it (tsc -p tsconfig.build.json) for the CLI rows');
   const build = spawnSync(
     process.execPath,
