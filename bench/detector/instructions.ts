@@ -10,12 +10,12 @@
  * replay's tables do not stay in a shared L3 that other tenants use).
  *
  *   node --import tsx bench/detector/instructions.ts [--playbook fotospiel-own,fotospiel+http] [--from 30000]
- *     [--to 90000] [--ll 1048576] [--base /path/to/other/checkout]
+ *     [--to 90000] [--ll 1048576] [--base /path/to/other/checkout] [--heuristics]
  *
  * --playbook takes profile.ts's names (fotospiel, 6fb, none, fotospiel-own, 6fb-own, fotospiel+http, 6fb+http).
  * --base: another checkout with its node_modules (a `git worktree add` of the previous commit, say). Each
- * checkout's built dist/ is what runs (built here first when older than its src/): code run through tsx under
- * cachegrind counted 12 % apart between two runs of one build, dist/ within 2 %. Needs valgrind
+ * checkout's built dist/ is what runs (built here first when older than its src/), in V8's predictable mode (see
+ * measure()): then two runs of one build count the same to a fraction of a percent. Needs valgrind
  * (`apt-get install -y valgrind`). About three minutes per playbook and checkout on 2 cores. The generated log
  * is deleted at the end.
  */
@@ -44,6 +44,8 @@ if (TO <= FROM) throw new Error('--to must be more lines than --from');
 const LL = count('ll', 1 << 20);
 const PLAYBOOKS = option('playbook', 'fotospiel-own,fotospiel+http').split(',');
 const BASE = option('base', '');
+/** --heuristics: V8's own collector heuristics, as in a real run, at the price of counts that vary by up to 15 %. */
+const HEURISTICS = process.argv.includes('--heuristics');
 if (BASE !== '' && !existsSync(join(BASE, 'tsconfig.build.json')))
   throw new Error(`--base ${BASE}: expected a Rampart checkout (no tsconfig.build.json there)`);
 if (spawnSync('valgrind', ['--version']).status !== 0)
@@ -125,9 +127,12 @@ async function measure(checkout: string, playbook: string, file: string): Promis
     '--smc-check=all-non-file',
     '--cachegrind-out-file=/dev/null',
     process.execPath,
-    // One thread for everything: the collector's and the compiler's helper threads would be counted anyway,
-    // but in an order that differs from run to run.
+    // One thread for everything, and (unless --heuristics) none of V8's heuristics that read the clock (when to
+    // collect, how far to grow the young generation): without --predictable two runs of one build counted up to
+    // 15 % apart per line, with it two runs of 90k lines were 0.04 % apart. But the collector then works
+    // differently from a real run, so a change in what survives a collection shows less.
     '--single-threaded',
+    ...(HEURISTICS ? [] : ['--predictable']),
     runner,
     checkout,
     file,
@@ -177,7 +182,7 @@ try {
   const short = join(dir, 'from.log');
   await head(full, short, FROM);
   console.log(
-    `per line of lines ${FROM}-${TO} of the bench's fotospiel log, one thread, cachegrind with a ${LL / 1024} KiB last level\n`,
+    `per line of lines ${FROM}-${TO} of the bench's fotospiel log, one thread, cachegrind with a ${LL / 1024} KiB last level, ${HEURISTICS ? "V8's own collector heuristics" : "V8's predictable mode"}\n`,
   );
   const perLine = (a: Counts, b: Counts): Counts => ({
     instructions: (b.instructions - a.instructions) / (TO - FROM),

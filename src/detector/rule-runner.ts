@@ -34,9 +34,9 @@ export type SourceClock = (source: string) => number;
 /**
  * Each rule keeps its last matching events for samples: a narrow rule (404s from one network) keeps minutes,
  * a broad one seconds. A short ring: every slot holds an event past the next young-generation collection, and
- * the collector copies it and all it references (64 slots in each of 29 rules made half the replay's cache
- * misses, bench/detector/README.md). What a broad rule's ring has pushed out, the service's evidence ring
- * (RecentEvents) still holds: samples() looks there next.
+ * the collector copies it and all it references (with 64 slots in each of 29 rules the collector was half the
+ * replay's simulated cache misses, bench/detector/README.md). What a broad rule's ring has pushed out, the
+ * service's evidence ring (RecentEvents) still holds: samples() looks there next.
  */
 const MATCHED_RING = 16;
 /** How far back in the evidence ring samples() looks for a key's events: bounded, firing is not a scan. */
