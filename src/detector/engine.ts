@@ -10,6 +10,7 @@ import { RecentEvents } from './recent-events.js';
 import type { RecentEventsOptions } from './recent-events.js';
 import { RuleIndex } from './rule-index.js';
 import { RuleRunner } from './rule-runner.js';
+import type { EvidenceScan } from './rule-runner.js';
 import { compileRules } from './rules/index.js';
 import type { CompiledRule, CompileOptions } from './rules/index.js';
 
@@ -97,7 +98,7 @@ export function createDetector(options: DetectorOptions): Detector {
   };
   const clocks = new Map<string, Map<string, SourceTime>>();
   const clockOf = (service: string) => (source: string) => clocks.get(service)?.get(source)?.now ?? -Infinity;
-  const evidence = (visit: (event: RequestEvent) => boolean | undefined, limit: number) => recent.scanBack(visit, limit);
+  const evidence: EvidenceScan = (visit, limit) => recent.scanBack(visit, limit);
   const runners = compiled.map((rule) => new RuleRunner(rule, sink, clockOf(rule.service), evidence));
   const byService = new Map<string, RuleRunner[]>();
   for (const runner of runners) {

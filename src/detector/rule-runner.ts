@@ -2,7 +2,7 @@ import { correlationEntity } from './correlation-entity.js';
 import type { RequestEvent } from '../domain/request-event.js';
 import { buildSignal, fingerprintOf, MAX_SAMPLES } from './detector-signal.js';
 import type { DetectorClear, DetectorSignal } from './detector-signal.js';
-import { detach, LruMap } from './rules/index.js';
+import { detach, groupKeysOwn, LruMap } from './rules/index.js';
 import type { CompiledRule } from './rules/index.js';
 
 interface KeyState {
@@ -39,8 +39,11 @@ export type SourceClock = (source: string) => number;
  * service's evidence ring (RecentEvents) still holds: samples() looks there next.
  */
 const MATCHED_RING = 16;
-/** How far back in the evidence ring samples() looks for a key's events: bounded, firing is not a scan. */
-const EVIDENCE_SCAN = 2_000;
+/**
+ * How far back in the evidence ring samples() looks for a key's events. Bounded, because every signal of a
+ * distributed attack (thousands of addresses firing) may look; replay's evidence ring holds 1,000 events.
+ */
+const EVIDENCE_SCAN = 1_000;
 
 /** The service's evidence ring, newest first (RecentEvents.scanBack). */
 export type EvidenceScan = (visit: (event: RequestEvent) => boolean | undefined, limit: number) => void;
@@ -63,6 +66,11 @@ export class RuleRunner {
   private single: KeyState | undefined;
   /** The rule reads more than one source: its keys may run on different clocks. */
   private readonly mixed: boolean;
+  /**
+   * Its group keys may be kept as they are (event-fields.ts, groupKeysOwn): the runner then keeps the very
+   * string later events look it up with, and a lookup is a pointer compare instead of a character compare.
+   */
+  private readonly keysOwn: boolean;
 
   constructor(
     readonly rule: CompiledRule,
@@ -80,6 +88,7 @@ export class RuleRunner {
     );
     this.absence = rule.trigger.silentAt !== undefined;
     this.mixed = rule.sources === undefined || rule.sources.size > 1;
+    this.keysOwn = groupKeysOwn(rule.groupBy);
   }
 
   /** Absence rules without group_by watch the whole service from the first moment of a source they read. */
@@ -96,7 +105,7 @@ export class RuleRunner {
     // A rule without group_by has one key for ever: no map lookup per event.
     let ks = this.single ?? this.keys.get(key);
     if (ks === undefined) {
-      ks = this.firing.get(key) ?? this.newKey(this.rule.groupKeysOwn === true ? key : detach(key), time, event.source);
+      ks = this.firing.get(key) ?? this.newKey(this.keysOwn ? key : detach(key), time, event.source);
       this.keys.set(ks.key, ks);
       if (this.rule.groupBy.length === 0) this.single = ks;
     }

@@ -3,7 +3,7 @@ import { eventSourcesOfRule, ruleSeverity } from '../../playbook/index.js';
 import type { FilterSpec, MitigationSpec, Playbook, RuleSpec } from '../../playbook/index.js';
 import { RampartError } from '../../shared/errors.js';
 import { compileFilter } from './compile-filter.js';
-import { fieldGetter, groupKeyOf, groupKeysOwn, keeper } from './event-fields.js';
+import { fieldGetter, groupKeyOf, keeper } from './event-fields.js';
 import { LruMap } from '../../shared/lru.js';
 import { indexKeysOf } from './index-keys.js';
 import type { IndexKeys } from './index-keys.js';
@@ -47,11 +47,6 @@ export interface CompiledRule {
   matches(event: RequestEvent): boolean;
   /** The group key, or undefined when the event lacks a group field (skipped for this rule). */
   groupKey(event: RequestEvent): string | undefined;
-  /**
-   * Whether its group keys may be kept as they are (event-fields.ts, groupKeysOwn): the runner then keeps the
-   * very string later events look it up with, and a lookup is a pointer compare instead of a character compare.
-   */
-  readonly groupKeysOwn?: boolean;
 }
 
 export interface CompileOptions {
@@ -163,7 +158,6 @@ export function compileRule(rule: RuleSpec, playbook: Playbook, options: Compile
     routes,
     matches,
     groupKey: groupKeyOf(rule.group_by, routes),
-    groupKeysOwn: groupKeysOwn(rule.group_by),
     ...(learn !== undefined ? { learn } : {}),
   };
 }

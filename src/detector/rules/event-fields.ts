@@ -111,7 +111,7 @@ export function widePrefix(ip: string | null): string | null {
 const OWN_STRING_FIELDS: ReadonlySet<string> = new Set(['ip', 'ip_prefix', 'token', 'token_preview']);
 
 /** Whether a map may keep this field's values without a copy (see OWN_STRING_FIELDS). */
-export function ownStrings(name: string): boolean {
+function ownStrings(name: string): boolean {
   return OWN_STRING_FIELDS.has(name);
 }
 

@@ -2,7 +2,7 @@ export { compileRule, compileRules, routeNamesOf } from './compile-rule.js';
 export type { CompiledRule, CompileOptions } from './compile-rule.js';
 export { compileFilter, globToRegExp } from './compile-filter.js';
 export type { EventFilter } from './compile-filter.js';
-export { detach, fieldGetter, groupKeyOf, routeNameOf, MAX_KEY_LENGTH } from './event-fields.js';
+export { detach, fieldGetter, groupKeyOf, groupKeysOwn, routeNameOf, MAX_KEY_LENGTH } from './event-fields.js';
 export type { FieldGetter, RouteNames } from './event-fields.js';
 export { LruMap } from '../../shared/lru.js';
 export { BucketRing, MAX_SLICES } from './bucket-ring.js';
