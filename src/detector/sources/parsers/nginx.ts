@@ -2,9 +2,9 @@ import { CLF, clfMatchEvent } from './clf.js';
 import { BINARY, DEFAULT_MAX_LINE_LENGTH, fail, precheck } from './normalize.js';
 import type { FieldValue } from './normalize.js';
 import type { LineParser, ParseContext, ParseResult } from './types.js';
+import { lastRequestMs, lastUpstreamTime, readTimes } from './request-times.js';
 
 const SECONDS = /^\d+(?:\.\d+)?$/;
-const TIMES = /^"?(\d+(?:\.\d+)?)"?(?: "?(-|\d+(?:\.\d+)?)"?)?$/;
 
 /**
  * nginx `combined` (and `main`/common): the fields after the user agent may be `$request_time` and then
@@ -50,11 +50,10 @@ export function nginxParser(
       let durationMs: number | null = null;
       const extra: Record<string, FieldValue> = {};
       const rest = m[9];
-      const simple = rest === undefined ? null : TIMES.exec(rest);
-      if (simple) {
+      if (rest !== undefined && readTimes(rest)) {
         // The common case, "0.012 0.010", without splitting.
-        durationMs = Math.round(Number(simple[1]) * 1_000_000) / 1000;
-        const upstreamTime = simple[2];
+        durationMs = lastRequestMs();
+        const upstreamTime = lastUpstreamTime();
         if (upstreamTime !== undefined && upstreamTime !== '-') extra.upstreamResponseTime = upstreamTime;
         const status = m[5];
         if (status === '503' || status === '429' || refusals.size > 0) {
