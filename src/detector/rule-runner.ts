@@ -2,11 +2,13 @@ import { correlationEntity } from './correlation-entity.js';
 import type { RequestEvent } from '../domain/request-event.js';
 import { buildSignal, fingerprintOf, MAX_SAMPLES } from './detector-signal.js';
 import type { DetectorClear, DetectorSignal } from './detector-signal.js';
-import { detach, groupKeysOwn, LruMap } from './rules/index.js';
+import { KeyTable } from './key-table.js';
+import type { KeyEntry } from './key-table.js';
+import { detach, groupKeysOwn } from './rules/index.js';
 import type { CompiledRule } from './rules/index.js';
 
-interface KeyState {
-  key: string;
+interface KeyState extends KeyEntry {
+  readonly key: string;
   /**
    * The event source whose time this key runs on: the source of the event that last made it active (or created
    * it). Its clear and silence are judged on that source's clock, so a skewed or late source cannot clear it.
@@ -56,8 +58,8 @@ export type EvidenceScan = (visit: (event: RequestEvent) => boolean | undefined,
  * of the key, so replay and live produce the same signals whenever they tick.
  */
 export class RuleRunner {
-  readonly keys: LruMap<KeyState>;
-  /** Firing keys, for the sweep; they survive LRU eviction until they clear. */
+  readonly keys: KeyTable<KeyState>;
+  /** Firing keys, for the sweep; they survive eviction from `keys` until they clear. */
   private readonly firing = new Map<string, KeyState>();
   private readonly absence: boolean;
   droppedFiring = 0;
@@ -80,9 +82,9 @@ export class RuleRunner {
   ) {
     // A key pushed out while firing stays in `firing` (and keeps its state) until it clears.
     const dispose = rule.trigger.dispose;
-    this.keys = new LruMap<KeyState>(
+    this.keys = new KeyTable<KeyState>(
       rule.trigger.maxKeys,
-      dispose === undefined ? undefined : (_key, ks) => {
+      dispose === undefined ? undefined : (ks) => {
         if (!ks.firing) dispose(ks.state);
       },
     );
@@ -95,7 +97,7 @@ export class RuleRunner {
   start(time: number, source: string): void {
     if (this.absence && this.rule.groupBy.length === 0 && this.keys.size === 0) {
       this.single = this.newKey('*', time, source);
-      this.keys.set('*', this.single);
+      this.keys.add(this.single);
     }
   }
 
@@ -106,7 +108,7 @@ export class RuleRunner {
     let ks = this.single ?? this.keys.get(key);
     if (ks === undefined) {
       ks = this.firing.get(key) ?? this.newKey(this.keysOwn ? key : detach(key), time, event.source);
-      this.keys.set(ks.key, ks);
+      this.keys.add(ks);
       if (this.rule.groupBy.length === 0) this.single = ks;
     }
     const trigger = this.rule.trigger;
@@ -150,8 +152,8 @@ export class RuleRunner {
     }
     if (!this.absence) return;
     const silentAt = this.rule.trigger.silentAt as (state: unknown) => number;
-    // Every key: the LRU order is only approximate, and absence rules keep few keys (ABSENCE_MAX_KEYS).
-    for (const [, ks] of this.keys.entries()) {
+    // Every key: the table's order is only approximate, and absence rules keep few keys (ABSENCE_MAX_KEYS).
+    for (const ks of this.keys.entries()) {
       if (mixed && ks.source !== source) continue;
       if (!ks.firing && silentAt(ks.state) <= now) this.checkSilence(ks, now);
     }
@@ -186,6 +188,7 @@ export class RuleRunner {
       lastActive: -Infinity,
       emitted: 0,
       clearedAt: -Infinity,
+      used: false,
     };
   }
 
