@@ -1,8 +1,8 @@
 import type { RequestEvent } from '../domain/request-event.js';
 import type { Playbook } from '../playbook/index.js';
 import { hashToken, previewToken } from '../shared/secrets.js';
-import { detach } from './rules/event-fields.js';
-import { LruMap } from '../shared/lru.js';
+import { detach, KeyTable } from './rules/index.js';
+import type { KeyEntry } from './rules/index.js';
 
 interface CompiledRoute {
   name: string;
@@ -37,13 +37,13 @@ export function createEventEnricher(playbook: Playbook, tokenKey: string): (even
       tokenSegment: kind && 'param' in kind ? segments.indexOf(`{${kind.param}}`) : -1,
     };
   });
-  const cache = new LruMap<HashedToken>(HASH_CACHE_SIZE);
+  const cache = new KeyTable<HashedToken>(HASH_CACHE_SIZE);
   const hash = (token: string): HashedToken => {
     let hashed = cache.get(token);
     if (hashed === undefined) {
-      hashed = { hash: hashToken(token, tokenKey), preview: previewToken(token) };
       // A copy as the key: the token is a slice of the log line, which must not stay alive with the cache.
-      cache.set(detach(token), hashed);
+      hashed = { key: detach(token), used: false, hash: hashToken(token, tokenKey), preview: previewToken(token) };
+      cache.add(hashed);
     }
     return hashed;
   };
@@ -60,7 +60,7 @@ export function createEventEnricher(playbook: Playbook, tokenKey: string): (even
   };
 }
 
-interface HashedToken {
+interface HashedToken extends KeyEntry {
   hash: string;
   preview: string;
 }

@@ -2,10 +2,8 @@ import { correlationEntity } from './correlation-entity.js';
 import type { RequestEvent } from '../domain/request-event.js';
 import { buildSignal, fingerprintOf, MAX_SAMPLES } from './detector-signal.js';
 import type { DetectorClear, DetectorSignal } from './detector-signal.js';
-import { KeyTable } from './key-table.js';
-import type { KeyEntry } from './key-table.js';
-import { detach, groupKeysOwn } from './rules/index.js';
-import type { CompiledRule } from './rules/index.js';
+import { detach, groupKeysOwn, KeyTable } from './rules/index.js';
+import type { CompiledRule, KeyEntry } from './rules/index.js';
 
 interface KeyState extends KeyEntry {
   readonly key: string;

@@ -4,7 +4,8 @@ import type { FilterSpec, MitigationSpec, Playbook, RuleSpec } from '../../playb
 import { RampartError } from '../../shared/errors.js';
 import { compileFilter } from './compile-filter.js';
 import { fieldGetter, groupKeyOf, keeper } from './event-fields.js';
-import { LruMap } from '../../shared/lru.js';
+import { KeyTable } from './key-table.js';
+import type { KeyEntry } from './key-table.js';
 import { indexKeysOf } from './index-keys.js';
 import type { IndexKeys } from './index-keys.js';
 import type { RouteNames } from './event-fields.js';
@@ -167,8 +168,8 @@ export const KNOWN_VALUES_MAX = 100_000;
 
 /**
  * A field's values seen on events that match `filter` (a token answered 2xx): `learn` records them, `unknown`
- * reads the field as null for a known value, so the distinct trigger does not count it. Bounded: the least
- * recently seen value is forgotten first, which can only make a value count again, never hide a new one.
+ * reads the field as null for a known value, so the distinct trigger does not count it. Bounded: a value not seen
+ * for a while is forgotten first (key-table.ts), which can only make a value count again, never hide a new one.
  */
 export interface KnownValues {
   learn: (event: RequestEvent) => void;
@@ -179,12 +180,12 @@ function knownValues(field: string, filter: FilterSpec, routes: RouteNames, wher
   const get = fieldGetter(field, routes);
   const keep = keeper(field);
   const matches = compileFilter(filter, routes, where);
-  const known = new LruMap<true>(KNOWN_VALUES_MAX);
+  const known = new KeyTable<KeyEntry>(KNOWN_VALUES_MAX);
   return {
     learn: (event: RequestEvent): void => {
       if (!matches(event)) return;
       const value = get(event);
-      if (value !== null && known.get(value) === undefined) known.set(keep(value), true);
+      if (value !== null && known.get(value) === undefined) known.add({ key: keep(value), used: false });
     },
     unknown: (event: RequestEvent): string | null => {
       const value = get(event);

@@ -1,7 +1,8 @@
 import type { Decision, RequestEvent } from '../../../domain/request-event.js';
 import { hashToken, previewToken } from '../../../shared/secrets.js';
 import { detach } from '../../rules/event-fields.js';
-import { LruMap } from '../../../shared/lru.js';
+import { KeyTable } from '../../rules/key-table.js';
+import type { KeyEntry } from '../../rules/key-table.js';
 import { canonicalPath } from '../../../shared/http/canonical-path.js';
 import { redactQuery } from '../../../shared/redact-query.js';
 import { cleanIp, prefixOfClean } from '../ip-prefix.js';
@@ -170,17 +171,23 @@ export function decisionForStatus(status: number): Decision {
  */
 const TOKEN_CACHE_SIZE = 10_000;
 let tokenCacheKey = '';
-const tokenCache = new LruMap<{ hash: string; preview: string }>(TOKEN_CACHE_SIZE);
+interface HashedToken extends KeyEntry {
+  hash: string;
+  preview: string;
+}
+const tokenCache = new KeyTable<HashedToken>(TOKEN_CACHE_SIZE);
 
-function hashedToken(token: string, key: string): { hash: string; preview: string } {
+function hashedToken(token: string, key: string): HashedToken {
   if (key !== tokenCacheKey) {
     tokenCache.clear();
     tokenCacheKey = key;
   }
   let known = tokenCache.get(token);
   if (known === undefined) {
-    known = { hash: hashToken(token, key), preview: previewToken(token) };
-    tokenCache.set(token.length < 13 ? token : (token + ' ').slice(0, -1), known);
+    // A copy as the key (a token of 13 characters or more would be a slice of the log line).
+    const copy = token.length < 13 ? token : (token + ' ').slice(0, -1);
+    known = { key: copy, used: false, hash: hashToken(token, key), preview: previewToken(token) };
+    tokenCache.add(known);
   }
   return known;
 }

@@ -5,16 +5,17 @@ export interface KeyEntry {
 }
 
 /**
- * A rule's key states, bounded: key → entry, and when full an entry not used for a while is dropped to make
- * room. The order is the CLOCK approximation of least-recently-used (second chance): entries sit in a ring in
- * the order they came; a use only marks the entry; a new entry takes the place of the first one the hand finds
- * unmarked, clearing the marks it passes. So an entry used since the hand last came by is never the one dropped,
- * and a new entry has a whole turn of the hand before it can be.
+ * A bounded table of keyed entries for the detector's per-key state and caches (a rule's keys, known values,
+ * hashed tokens): key → entry, and when full an entry not used for a while is dropped to make room. The order
+ * is the CLOCK approximation of least-recently-used (second chance): entries sit in a ring in the order they
+ * came; a use only marks the entry; a new entry takes the place of the first one the hand finds unmarked,
+ * clearing the marks it passes. So an entry used since the hand last came by is never the one dropped, and a new
+ * entry has a whole turn of the hand before it can be.
  *
- * Why not LruMap: a rule's key lookup is a cache miss on most events (4,000 guests' addresses in each of a dozen
- * rules do not stay in cache). An exact LRU moves the key to the front on every use, which reads and writes its
- * two neighbours in the order: two more scattered reads per rule per event. Marking writes to the entry the rule
- * reads anyway. (Which key goes first only matters when a rule holds its maximum of keys: a flood.)
+ * Why not LruMap: a lookup here is a cache miss on most events (4,000 guests' addresses in each of a dozen rules
+ * do not stay in cache). An exact LRU moves the key to the front on every use, which reads and writes its two
+ * neighbours in the order: two more scattered reads per table per event. Marking writes to the entry the caller
+ * reads anyway. (Which key goes first only matters when a table holds its maximum: a flood.)
  */
 export class KeyTable<E extends KeyEntry> {
   private readonly map = new Map<string, E>();
@@ -68,6 +69,13 @@ export class KeyTable<E extends KeyEntry> {
       this.onEvict?.(victim);
     }
     this.map.set(entry.key, entry);
+  }
+
+  /** Forgets every entry; the capacity stays. */
+  clear(): void {
+    this.map.clear();
+    this.ring.length = 0;
+    this.hand = 0;
   }
 
   /** Every entry, from the next the hand will look at round to the newest. */
