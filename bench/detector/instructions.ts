@@ -1,23 +1,25 @@
 /**
  * What one log line costs the replay, counted rather than timed: instructions, and cache misses in a simulated
- * cache (valgrind's cachegrind), per line of the bench's fotospiel access log. Wall time on a shared VM swings by a
- * factor of two or more from one hour to the next; these counts move by a percent or two between runs, so a
- * change of a few percent can be told from the noise. Compared with another checkout (--base), each in the same run.
+ * cache (valgrind's cachegrind), per line of the bench's fotospiel access log (the head of its 1M-line log:
+ * ordinary guest traffic). Wall time on a shared VM swings by a factor of two or more from one hour to the next;
+ * counts of the same mode move by a percent or two between runs (see below). Compared with another checkout
+ * (--base), each in the same run.
  *
  * Each measurement replays the first --from lines and the first --to lines of the same file in one thread under
  * cachegrind (the two at once, one per core) and divides the difference by (to - from): start-up, compiling and
  * warm-up cancel out. The simulated last level is --ll bytes (default 1 MiB, this machine's L2 per core: the
  * replay's tables do not stay in a shared L3 that other tenants use).
  *
- *   node --import tsx bench/detector/instructions.ts [--playbook fotospiel-own,fotospiel+http] [--from 30000]
- *     [--to 90000] [--ll 1048576] [--base /path/to/other/checkout] [--heuristics]
+ *   node --import tsx bench/detector/instructions.ts [--playbook fotospiel-own,fotospiel+http] [--from 20000]
+ *     [--to 160000] [--ll 1048576] [--base /path/to/other/checkout] [--heuristics]
  *
  * --playbook takes profile.ts's names (fotospiel, 6fb, none, fotospiel-own, 6fb-own, fotospiel+http, 6fb+http).
  * --base: another checkout with its node_modules (a `git worktree add` of the previous commit, say). Each
  * checkout's built dist/ is what runs (built here first when older than its src/), in V8's predictable mode (see
- * measure()): then two runs of one build count the same to a fraction of a percent. Needs valgrind
- * (`apt-get install -y valgrind`). About three minutes per playbook and checkout on 2 cores. The generated log
- * is deleted at the end.
+ * measure()). Even then the counts of one build fall into two modes about 15 % apart (most likely one major
+ * collection more or less inside the window; bench/detector/README.md), so run each build more than once and
+ * compare runs of the same mode. Needs valgrind (`apt-get install -y valgrind`). About five minutes per playbook and checkout on 2
+ * cores. The generated log (254 MB) is deleted at the end.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, statSync, writeFileSync } from 'node:fs';
@@ -38,8 +40,8 @@ const count = (name: string, fallback: number): number => {
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
   return value;
 };
-const FROM = count('from', 30_000);
-const TO = count('to', 90_000);
+const FROM = count('from', 20_000);
+const TO = count('to', 160_000);
 if (TO <= FROM) throw new Error('--to must be more lines than --from');
 const LL = count('ll', 1 << 20);
 const PLAYBOOKS = option('playbook', 'fotospiel-own,fotospiel+http').split(',');
@@ -171,16 +173,31 @@ try {
   writeFileSync(runner, RUNNER);
   ensureBuilt(ROOT);
   if (BASE !== '') ensureBuilt(resolve(BASE));
-  const full = join(dir, 'to.log');
+  const whole = join(dir, 'bench.log');
   // profile.ts writes the bench's log when the file is missing (and replays it: the 'none' playbook is quick).
+  // The whole 1M-line log, of which the window is the head: ordinary guest traffic. A log of only --to lines has
+  // its enumeration attack in the middle, inside the window, and there two runs of one build counted up to 15 %
+  // apart per line (signals, samples, evidence scans); on the head of the 1M-line log, 0.1-2 %.
   const made = spawnSync(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'bench/detector/profile.ts'), '--file', full, '--lines', String(TO), '--playbook', 'none'],
+    [
+      '--import',
+      'tsx',
+      join(ROOT, 'bench/detector/profile.ts'),
+      '--file',
+      whole,
+      '--lines',
+      String(Math.max(TO, 1_000_000)),
+      '--playbook',
+      'none',
+    ],
     { cwd: ROOT, encoding: 'utf8' },
   );
   if (made.status !== 0) throw new Error(`generating the log failed:\n${made.stderr}`);
+  const full = join(dir, 'to.log');
+  await head(whole, full, TO);
   const short = join(dir, 'from.log');
-  await head(full, short, FROM);
+  await head(whole, short, FROM);
   console.log(
     `per line of lines ${FROM}-${TO} of the bench's fotospiel log, one thread, cachegrind with a ${LL / 1024} KiB last level, ${HEURISTICS ? "V8's own collector heuristics" : "V8's predictable mode"}\n`,
   );
