@@ -11,15 +11,16 @@
  * replay's tables do not stay in a shared L3 that other tenants use).
  *
  *   node --import tsx bench/detector/instructions.ts [--playbook fotospiel-own,fotospiel+http] [--from 20000]
- *     [--to 160000] [--ll 1048576] [--base /path/to/other/checkout] [--heuristics]
+ *     [--to 160000] [--runs 2] [--ll 1048576] [--base /path/to/other/checkout] [--heuristics]
  *
  * --playbook takes profile.ts's names (fotospiel, 6fb, none, fotospiel-own, 6fb-own, fotospiel+http, 6fb+http).
  * --base: another checkout with its node_modules (a `git worktree add` of the previous commit, say). Each
  * checkout's built dist/ is what runs (built here first when older than its src/), in V8's predictable mode (see
  * measure()). Even then the counts of one build fall into two modes about 15 % apart (most likely one major
- * collection more or less inside the window; bench/detector/README.md), so run each build more than once and
- * compare runs of the same mode. Needs valgrind (`apt-get install -y valgrind`). About five minutes per playbook and checkout on 2
- * cores. The generated log (254 MB) is deleted at the end.
+ * collection more or less inside the window; bench/detector/README.md). So each checkout runs --runs times,
+ * alternating, every run is printed, and the ratio is of each checkout's run with the fewest instructions; a
+ * checkout whose runs are more than 5 % apart is named. Needs valgrind (`apt-get install -y valgrind`). About
+ * five minutes per run, playbook and checkout on 2 cores. The generated log (254 MB) is deleted at the end.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, statSync, writeFileSync } from 'node:fs';
@@ -45,6 +46,8 @@ const TO = count('to', 160_000);
 if (TO <= FROM) throw new Error('--to must be more lines than --from');
 const LL = count('ll', 1 << 20);
 const PLAYBOOKS = option('playbook', 'fotospiel-own,fotospiel+http').split(',');
+/** Runs per checkout and playbook: one build's counts fall into two modes (see the header), so one is not enough. */
+const RUNS = count('runs', 2);
 const BASE = option('base', '');
 /** --heuristics: V8's own collector heuristics, as in a real run, at the price of counts that vary by up to 15 %. */
 const HEURISTICS = process.argv.includes('--heuristics');
@@ -210,7 +213,7 @@ try {
   const row = (label: string, c: Counts, base?: Counts): string => {
     const ratio = (k: keyof Counts) => (base === undefined ? '' : ` (${(c[k] / base[k]).toFixed(2)}×)`);
     return [
-      label.padEnd(36),
+      label.padEnd(44),
       `${Math.round(c.instructions).toLocaleString('en')}${ratio('instructions')}`.padStart(20),
       `${Math.round(c.d1Misses)}${ratio('d1Misses')}`.padStart(14),
       `${Math.round(c.llMisses)}${ratio('llMisses')}`.padStart(14),
@@ -218,17 +221,41 @@ try {
     ].join('  ');
   };
   console.log(
-    ['candidate'.padEnd(36), 'instructions'.padStart(20), 'D1 misses'.padStart(14), 'LL misses'.padStart(14), 'LL reads'.padStart(14)].join('  '),
+    ['candidate'.padEnd(44), 'instructions'.padStart(20), 'D1 misses'.padStart(14), 'LL misses'.padStart(14), 'LL reads'.padStart(14)].join('  '),
   );
+  const fewest = (runs: Counts[]): Counts =>
+    runs.reduce((best, c) => (c.instructions < best.instructions ? c : best));
+  const spread = (runs: Counts[]): number => {
+    const counts = runs.map((c) => c.instructions);
+    return Math.max(...counts) / Math.min(...counts) - 1;
+  };
   for (const playbook of PLAYBOOKS) {
-    let base: Counts | undefined;
-    if (BASE !== '') {
-      const [a, b] = await Promise.all([measure(resolve(BASE), playbook, short), measure(resolve(BASE), playbook, full)]);
-      base = perLine(a, b);
-      console.log(row(`${playbook}, --base`, base));
+    const candidates = [
+      ...(BASE !== '' ? [{ label: `${playbook}, --base`, checkout: resolve(BASE) }] : []),
+      { label: `${playbook}, this checkout`, checkout: ROOT },
+    ];
+    const runs = new Map<string, Counts[]>(candidates.map((c) => [c.label, []]));
+    // Alternating, so a change of the machine's state during the runs falls on both checkouts alike.
+    for (let run = 1; run <= RUNS; run++) {
+      for (const { label, checkout } of candidates) {
+        const [a, b] = await Promise.all([measure(checkout, playbook, short), measure(checkout, playbook, full)]);
+        const counts = perLine(a, b);
+        (runs.get(label) as Counts[]).push(counts);
+        console.log(row(`${label}, run ${run}`, counts));
+      }
     }
-    const [a, b] = await Promise.all([measure(ROOT, playbook, short), measure(ROOT, playbook, full)]);
-    console.log(row(`${playbook}, this checkout`, perLine(a, b), base));
+    // The fewest instructions of each: with two or more runs each, most likely runs of the same mode (see above).
+    const baseBest = BASE !== '' ? fewest(runs.get(`${playbook}, --base`) as Counts[]) : undefined;
+    for (const { label } of candidates) {
+      const all = runs.get(label) as Counts[];
+      const best = fewest(all);
+      const against = label.endsWith('--base') ? undefined : baseBest;
+      console.log(row(`${label}, fewest of ${all.length}`, best, against));
+      if (spread(all) > 0.05) {
+        const apart = Math.round(spread(all) * 100);
+        console.log(`  ${label}: its runs are ${apart} % apart (two modes): compare runs of one mode`);
+      }
+    }
   }
 } finally {
   await rm(dir, { recursive: true, force: true });
