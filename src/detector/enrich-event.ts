@@ -1,8 +1,7 @@
 import type { RequestEvent } from '../domain/request-event.js';
 import type { Playbook } from '../playbook/index.js';
-import { hashToken, previewToken } from '../shared/secrets.js';
-import { detach, KeyTable } from './rules/index.js';
-import type { KeyEntry } from './rules/index.js';
+import { hashedTokens } from './hashed-tokens.js';
+import type { HashedToken } from './hashed-tokens.js';
 
 interface CompiledRoute {
   name: string;
@@ -14,8 +13,6 @@ interface CompiledRoute {
 }
 
 const MAX_TOKEN_LENGTH = 4096;
-/** Token → keyed hash, so a busy event's token is hashed once, not per line; bounded like every cache here. */
-const HASH_CACHE_SIZE = 10_000;
 
 /**
  * Gives a log line's event what the gateway knows about a request: the playbook route it hit (route =
@@ -37,16 +34,8 @@ export function createEventEnricher(playbook: Playbook, tokenKey: string): (even
       tokenSegment: kind && 'param' in kind ? segments.indexOf(`{${kind.param}}`) : -1,
     };
   });
-  const cache = new KeyTable<HashedToken>(HASH_CACHE_SIZE);
-  const hash = (token: string): HashedToken => {
-    let hashed = cache.get(token);
-    if (hashed === undefined) {
-      // A copy as the key: the token is a slice of the log line, which must not stay alive with the cache.
-      hashed = { key: detach(token), used: false, hash: hashToken(token, tokenKey), preview: previewToken(token) };
-      cache.add(hashed);
-    }
-    return hashed;
-  };
+  // A busy event's token is hashed once, not per line.
+  const hash = hashedTokens(tokenKey);
   return (event) => {
     if (event.route !== null || event.path === '') return;
     for (const route of routes) {
@@ -58,11 +47,6 @@ export function createEventEnricher(playbook: Playbook, tokenKey: string): (even
       return;
     }
   };
-}
-
-interface HashedToken extends KeyEntry {
-  hash: string;
-  preview: string;
 }
 
 function takePathToken(event: RequestEvent, index: number, hash: (token: string) => HashedToken): void {

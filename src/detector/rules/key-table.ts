@@ -71,13 +71,6 @@ export class KeyTable<E extends KeyEntry> {
     this.map.set(entry.key, entry);
   }
 
-  /** Forgets every entry; the capacity stays. */
-  clear(): void {
-    this.map.clear();
-    this.ring.length = 0;
-    this.hand = 0;
-  }
-
   /** Every entry, from the next the hand will look at round to the newest. */
   *entries(): IterableIterator<E> {
     const ring = this.ring;

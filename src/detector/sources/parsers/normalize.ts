@@ -1,8 +1,7 @@
 import type { Decision, RequestEvent } from '../../../domain/request-event.js';
-import { hashToken, previewToken } from '../../../shared/secrets.js';
 import { detach } from '../../rules/event-fields.js';
-import { KeyTable } from '../../rules/key-table.js';
-import type { KeyEntry } from '../../rules/key-table.js';
+import { hashedTokens } from '../../hashed-tokens.js';
+import type { HashedToken } from '../../hashed-tokens.js';
 import { canonicalPath } from '../../../shared/http/canonical-path.js';
 import { redactQuery } from '../../../shared/redact-query.js';
 import { cleanIp, prefixOfClean } from '../ip-prefix.js';
@@ -165,31 +164,16 @@ export function decisionForStatus(status: number): Decision {
   return 'allowed';
 }
 
-/**
- * Full token → its keyed hash and preview: signed-download links repeat the same few tokens on many lines, and
- * an HMAC per line was a tenth of replay's time. Bounded, and emptied when another token key comes along.
- */
-const TOKEN_CACHE_SIZE = 10_000;
+/** Query and logged tokens → keyed hash and preview (hashed-tokens.ts); started over when another token key comes. */
 let tokenCacheKey = '';
-interface HashedToken extends KeyEntry {
-  hash: string;
-  preview: string;
-}
-const tokenCache = new KeyTable<HashedToken>(TOKEN_CACHE_SIZE);
+let tokenCache = hashedTokens('');
 
 function hashedToken(token: string, key: string): HashedToken {
   if (key !== tokenCacheKey) {
-    tokenCache.clear();
+    tokenCache = hashedTokens(key);
     tokenCacheKey = key;
   }
-  let known = tokenCache.get(token);
-  if (known === undefined) {
-    // A copy as the key (a token of 13 characters or more would be a slice of the log line).
-    const copy = token.length < 13 ? token : (token + ' ').slice(0, -1);
-    known = { key: copy, used: false, hash: hashToken(token, key), preview: previewToken(token) };
-    tokenCache.add(known);
-  }
-  return known;
+  return tokenCache(token);
 }
 
 interface Address {
