@@ -1,47 +1,17 @@
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { readConfig, type Config } from '../app/config.js';
 import { openDesk, type DeskHandle } from '../app/open-desk.js';
 import { deskEventBus, type DeskContext } from '../desk/index.js';
 import { createNotifier } from '../notify/index.js';
 import { createLogger } from '../shared/logger.js';
-import type { Clock } from '../shared/clock.js';
-import { isRampartError } from '../shared/errors.js';
-import type { CliIo } from './io.js';
+import { reportError, cliActor } from './cli-env.js';
+import type { CliEnv } from './cli-env.js';
 
 /** The CLI prints its own errors; library warnings (e.g. unset channel variables) would only repeat them. */
 const quietLogger = createLogger({ level: 'error', destination: process.stderr });
 
-export interface CliEnv {
-  io: CliIo;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  clock?: Clock;
-}
-
-export function cliActor(env: NodeJS.ProcessEnv): string {
-  let name = env.RAMPART_ACTOR ?? env.USER ?? '';
-  if (!name) {
-    try {
-      name = userInfo().username;
-    } catch {
-      name = 'unknown';
-    }
-  }
-  return `cli:${name}`;
-}
-
-/** Prints a failure the way people and scripts both can read it; exit code 1. */
-export function reportError(io: CliIo, error: unknown): void {
-  if (isRampartError(error)) {
-    io.err(`error: ${error.message}`);
-    for (const detail of error.details)
-      if (!error.message.includes(detail.message)) io.err(`  ${detail.path ?? ''}: ${detail.message}`);
-  } else {
-    io.err(`error: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  io.setExitCode(1);
-}
+export { cliActor, reportError } from './cli-env.js';
+export type { CliEnv } from './cli-env.js';
 
 /** Opens the desk for one command (playbooks from --playbooks or ./playbooks), runs it, always closes it. */
 export async function withDesk(

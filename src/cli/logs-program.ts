@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { CliEnv } from './cli-context.js';
+import type { CliEnv } from './cli-env.js';
 import { registerLogsCommands } from './commands/logs.js';
 
 /**

@@ -5,7 +5,7 @@ import { createDetector } from './engine.js';
 import type { FilePlan } from './replay.js';
 import { parserOptionsOf } from './replay.js';
 import { compileRules } from './rules/index.js';
-import { getParser } from './sources/index.js';
+import { getParser } from './sources/parsers/index.js';
 import { queryTokensOf } from './token-locations.js';
 
 /** The head of the biggest file a calibration reads: enough lines to rank rules, a few per cent of a big replay. */

@@ -7,7 +7,8 @@ import { RampartError } from '../shared/errors.js';
 import type { DetectorClear, DetectorSignal } from './detector-signal.js';
 import { createDetector } from './engine.js';
 import type { DetectorStats } from './engine.js';
-import { getParser, isLogFormat, readLines } from './sources/index.js';
+import { getParser, isLogFormat } from './sources/parsers/index.js';
+import { readLines } from './sources/read-lines.js';
 import { mergeReplays } from './replay-partition.js';
 import type { PartialReplay } from './replay-partition.js';
 import {
@@ -18,7 +19,7 @@ import {
   threadsToConsider,
 } from './replay-threads.js';
 import { queryTokensOf } from './token-locations.js';
-import type { LogFormat, ParserOptions } from './sources/index.js';
+import type { LogFormat, ParserOptions } from './sources/parsers/index.js';
 
 export { REQUEST_LOG_FORMATS };
 

@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { replayFiles } from '../../detector/index.js';
-import type { DetectorSignal, ReplayResult } from '../../detector/index.js';
+// The replay itself, not the detector's index: that also loads the Redis event stream.
+import { replayFiles } from '../../detector/replay.js';
+import type { DetectorSignal } from '../../detector/detector-signal.js';
+import type { ReplayResult } from '../../detector/replay.js';
 import { formatPlaybookError, loadPlaybook, loadPlaybookDir } from '../../playbook/index.js';
 import type { Playbook } from '../../playbook/index.js';
 import { RampartError } from '../../shared/errors.js';
-import { reportError } from '../cli-context.js';
-import type { CliEnv } from '../cli-context.js';
+import { reportError } from '../cli-env.js';
+import type { CliEnv } from '../cli-env.js';
 import { formatTable } from '../table.js';
 
 /**
