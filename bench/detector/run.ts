@@ -16,11 +16,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import {
+  cpSync,
   createReadStream,
   createWriteStream,
   existsSync,
   readFileSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -179,19 +181,73 @@ function ensureBuilt(cli: string): string | null {
 }
 
 /**
- * A seed playbook with its top-level `include:` line replaced: by `include: [http]` (the whole standard pack) or
- * removed (the seed's own rules alone). The shipped seeds include the pack, some with `except`.
+ * A seed playbook's text with its top-level `include:` line replaced: by `include: [http]` (the whole standard
+ * pack) or removed (the seed's own rules alone). The shipped seeds include the pack, some with `except`.
  */
+function withIncludeText(name: string, include: string | null): string {
+  const text = readFileSync(join(ROOT, 'playbooks', name), 'utf8').replace(/^include:.*\n/m, '');
+  return include === null ? text : text.replace('rampart: 1\n', `rampart: 1\n${include}\n`);
+}
+
 function withInclude(name: string, include: string | null): Playbook {
   const file = join(ROOT, 'playbooks', name);
-  const text = readFileSync(file, 'utf8').replace(/^include:.*\n/m, '');
-  const changed = include === null ? text : text.replace('rampart: 1\n', `rampart: 1\n${include}\n`);
-  const loaded = parsePlaybook(changed, file);
+  const loaded = parsePlaybook(withIncludeText(name, include), file);
   if (!loaded.ok)
     throw new Error(
       `${name} with ${include ?? 'no include'} does not load: ${loaded.errors[0]?.message ?? ''}`,
     );
   return loaded.playbook;
+}
+
+/** What the CLI printed about one replay (its --json summary) and the process's own wall time. */
+interface CliRun {
+  wallMs: number;
+  own: number;
+  ownCpu: number;
+  events: number;
+  signals: number;
+  threads: number;
+}
+
+/** `node dist/cli/main.js logs replay FILE --playbook PLAYBOOK --format nginx --json`, RUNS times; the fastest. */
+function cliReplay(cli: string, file: string, playbook: string): CliRun | string {
+  const runs: CliRun[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const started = performance.now();
+    const result = spawnSync(
+      process.execPath,
+      [cli, 'logs', 'replay', file, '--playbook', playbook, '--format', 'nginx', '--json'],
+      {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 600_000,
+        env: { ...process.env, RAMPART_TOKEN_KEY: TOKEN_KEY },
+      },
+    );
+    const wallMs = performance.now() - started;
+    if (result.status !== 0)
+      return `CLI failed: ${(result.stderr || result.error?.message || '').trim().split('\n')[0] ?? ''}`;
+    const summary = (
+      JSON.parse(result.stdout) as {
+        summary: {
+          linesPerSecond: number;
+          cpuLinesPerSecond: number;
+          events: number;
+          signals: number;
+          threads: number;
+        };
+      }
+    ).summary;
+    runs.push({
+      wallMs,
+      own: summary.linesPerSecond,
+      ownCpu: summary.cpuLinesPerSecond,
+      events: summary.events,
+      signals: summary.signals,
+      threads: summary.threads,
+    });
+  }
+  return runs.sort((a, b) => a.wallMs - b.wallMs)[0] as CliRun;
 }
 
 async function main(): Promise<void> {
@@ -290,11 +346,13 @@ async function main(): Promise<void> {
             () => replay(file, alone, true, threads),
           );
           results.push(bare);
+          seedRows.set(`${label} own ${threads}`, bare);
           const pack = await timed(
             `replay, ${label} + whole pack (${whole.detection.rules.length}), ${threadLabel(threads)}`,
             () => replay(file, whole, true, threads),
           );
           results.push(pack);
+          seedRows.set(`${label} pack ${threads}`, pack);
           console.log(
             `  http pack cost with ${label}, ${threadLabel(threads)}: as shipped ${ratio(seed, bare)}; whole pack ${ratio(pack, bare)} (against the seed's own rules alone)`,
           );
@@ -316,96 +374,70 @@ async function main(): Promise<void> {
     }
     // The CLI, built from this tree (rebuilt first when a source file is newer than dist/): the process's wall time
     // (start-up included) and the lines/s the CLI itself reports, beside the in-process figure of the same run.
+    // The shipped fotospiel playbook, each seed's own rules alone and each seed with the whole pack (the issue's two
+    // goals); the variants are written to the temp dir beside a copy of playbooks/lists.
     const cli = join(ROOT, 'dist/cli/main.js');
-    const built = ONLY === 'pack' ? 'CLI rows skipped (--only pack)' : ensureBuilt(cli);
+    const built = ONLY === 'pack' || ONLY === 'port' ? `CLI rows skipped (--only ${ONLY})` : ensureBuilt(cli);
     if (built !== null) {
       console.log(built);
     } else {
-      const runs: {
-        wallMs: number;
-        own: number;
-        ownCpu: number;
-        events: number;
-        signals: number;
-        threads: number;
-      }[] = [];
-      for (let run = 0; run < RUNS; run++) {
-        const started = performance.now();
-        const result = spawnSync(
-          process.execPath,
-          [
-            cli,
-            'logs',
-            'replay',
-            file,
-            '--playbook',
-            join(ROOT, 'playbooks/fotospiel-public-api.yaml'),
-            '--format',
-            'nginx',
-            '--json',
-          ],
-          {
-            encoding: 'utf8',
-            maxBuffer: 64 * 1024 * 1024,
-            timeout: 600_000,
-            env: { ...process.env, RAMPART_TOKEN_KEY: TOKEN_KEY },
-          },
-        );
-        const wallMs = performance.now() - started;
-        if (result.status !== 0) {
-          console.log(
-            `CLI failed: ${(result.stderr || result.error?.message || '').trim().split('\n')[0] ?? ''}`,
-          );
-          break;
+      const variants: { label: string; playbook: string; twin: Measure | null }[] = [
+        {
+          label: `fotospiel as shipped (${fotospiel.detection.rules.length})`,
+          playbook: join(ROOT, 'playbooks/fotospiel-public-api.yaml'),
+          twin: inProcess,
+        },
+      ];
+      cpSync(join(ROOT, 'playbooks/lists'), join(dir, 'lists'), { recursive: true });
+      for (const [name, label] of [
+        ['fotospiel-public-api.yaml', 'fotospiel'],
+        ['6fb-booking.yaml', '6fb'],
+      ] as const) {
+        for (const [kind, include, what] of [
+          ['own', null, 'own rules'],
+          ['pack', 'include: [http]', '+ whole pack'],
+        ] as const) {
+          const playbook = join(dir, `${label}-${kind}.yaml`);
+          writeFileSync(playbook, withIncludeText(name, include));
+          const rules = withInclude(name, include).detection.rules.length;
+          variants.push({
+            label: `${label} ${what} (${rules})`,
+            playbook,
+            twin: seedRows.get(`${label} ${kind} ${cliThreads}`) ?? null,
+          });
         }
-        const summary = (
-          JSON.parse(result.stdout) as {
-            summary: {
-              linesPerSecond: number;
-              cpuLinesPerSecond: number;
-              events: number;
-              signals: number;
-              threads: number;
-            };
-          }
-        ).summary;
-        runs.push({
-          wallMs,
-          own: summary.linesPerSecond,
-          ownCpu: summary.cpuLinesPerSecond,
-          events: summary.events,
-          signals: summary.signals,
-          threads: summary.threads,
-        });
       }
-      const best = runs.sort((a, b) => a.wallMs - b.wallMs)[0];
-      if (best !== undefined) {
+      const ratios: string[] = [];
+      for (const variant of variants) {
+        const best = cliReplay(cli, file, variant.playbook);
+        if (typeof best === 'string') {
+          console.log(`${variant.label}: ${best}`);
+          continue;
+        }
         results.push({
-          name: 'CLI process: node dist/cli/main.js logs replay',
+          name: `CLI process, ${variant.label}`,
           wallMs: best.wallMs,
           cpuMs: null,
-          note: `ran in ${best.threads}; ${best.events} events, ${best.signals} signals; wall time of the whole process, start-up included`,
+          note: `ran in ${best.threads}; ${best.events} events, ${best.signals} signals; whole process, start-up included`,
         });
         const ownMs = (LINES / best.own) * 1000;
         const ownCpuMs = best.ownCpu > 0 ? (LINES / best.ownCpu) * 1000 : null;
         results.push({
-          name: "CLI's own lines/s (its --json summary)",
+          name: `  CLI's own lines/s (--json summary)`,
           wallMs: ownMs,
           cpuMs: ownCpuMs,
           note: 'reading and replay, as the CLI reports it',
         });
-        if (inProcess !== null) {
-          const rate = (ms: number) => LINES / ms;
+        const twin = variant.twin;
+        if (twin !== null) {
           const cpuRatio =
-            ownCpuMs !== null && inProcess.cpuMs !== null
-              ? `, own CPU ${(rate(ownCpuMs) / rate(inProcess.cpuMs)).toFixed(2)}`
-              : '';
-          console.log('');
-          console.log(
-            `CLI / in-process (fotospiel rules), same run: own wall ${(rate(ownMs) / rate(inProcess.wallMs)).toFixed(2)}${cpuRatio}, whole process wall ${(rate(best.wallMs) / rate(inProcess.wallMs)).toFixed(2)}`,
+            ownCpuMs !== null && twin.cpuMs !== null ? `, own CPU ${(twin.cpuMs / ownCpuMs).toFixed(2)}` : '';
+          ratios.push(
+            `CLI / in-process (${variant.label}, ${threadLabel(cliThreads)}), same run: own wall ${(twin.wallMs / ownMs).toFixed(2)}${cpuRatio}, whole process wall ${(twin.wallMs / best.wallMs).toFixed(2)}`,
           );
         }
       }
+      if (ratios.length > 0) console.log(`\n${ratios.join('\n')}`);
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
